@@ -1,0 +1,16 @@
+// Entry of the `canvass` command line. Each command lives in ./commands and registers itself on
+// the commander program; all of them run over the same core and api as the two shells.
+import { Command } from 'commander';
+import { registerEval } from './commands/eval';
+
+const program = new Command('canvass')
+  .description('Canvass — offline-first ALPR workbench (command line over the same core as the app)')
+  .showHelpAfterError();
+
+registerEval(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`canvass: ${message}\n`);
+  process.exitCode = process.exitCode || 1;
+});
