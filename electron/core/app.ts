@@ -1,0 +1,25 @@
+// The application core as one value: the store, the clock and an event bus. The shells, the
+// CLI and the tests create one of these and hand it to the api dispatcher.
+import { EventEmitter } from 'node:events';
+import type { Clock } from './clock';
+import { systemClock } from './clock';
+import { openMemoryStore, openStore, type Store } from './store/db';
+
+export interface CoreEvent {
+  type: string;
+  payload: unknown;
+}
+
+export interface Core {
+  store: Store;
+  clock: Clock;
+  /** Side effects announced after commit (imports finished, jobs progressing). */
+  events: EventEmitter<{ event: [CoreEvent] }>;
+  close(): void;
+}
+
+export function createCore(opts: { dataDir?: string; store?: Store; clock?: Clock }): Core {
+  const store = opts.store ?? (opts.dataDir ? openStore(opts.dataDir) : openMemoryStore());
+  const events = new EventEmitter<{ event: [CoreEvent] }>();
+  return { store, clock: opts.clock ?? systemClock, events, close: () => store.close() };
+}

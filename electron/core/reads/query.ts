@@ -1,0 +1,171 @@
+// Browsing reads: filter (plate pattern, time, box, sources, state, colour, confidence),
+// sort, page. Queries are built from fixed SQL fragments with bound parameters only; the
+// sort column comes from a closed list, never from input.
+import type { Database } from 'better-sqlite3';
+import type { ReadFilter } from '../../api/contract';
+import type { ReadDetailDto, ReadRowDto } from '../../api/types';
+import { CanvassError } from '../errors';
+import { normalizePlate } from './plate';
+
+export type SortField = 'timestamp' | 'plate' | 'confidence' | 'source';
+
+const SORT_SQL: Record<SortField, string> = {
+  timestamp: 'r.ts',
+  plate: 'r.plate',
+  confidence: 'r.confidence',
+  source: 's.name',
+};
+
+interface Where {
+  sql: string;
+  params: Record<string, unknown>;
+}
+
+/** Turns a simple plate pattern into a GLOB: `*` any run, `?` one character; plain text is exact. */
+export function plateGlob(pattern: string): { exact: string } | { glob: string } {
+  const p = pattern.trim();
+  if (/^[0-9a-fA-F]{16,128}$/.test(p) && p.length > 10) return { exact: p.toLowerCase() }; // a hashed plate
+  const cleaned = p.toUpperCase().replace(/[\s-]/g, '');
+  const bad = cleaned.search(/[^A-Z0-9*?]/);
+  if (bad >= 0) {
+    throw new CanvassError('invalid_input', `Plate pattern: "${cleaned[bad]}" at position ${bad + 1} is not a letter, digit, * or ?`, {
+      field: 'filter.plate',
+      position: bad + 1,
+    });
+  }
+  if (!/[*?]/.test(cleaned)) return { exact: normalizePlate(cleaned) };
+  return { glob: cleaned };
+}
+
+export function buildWhere(f: ReadFilter): Where {
+  const clauses: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (f.plate) {
+    const g = plateGlob(f.plate);
+    if ('exact' in g) {
+      clauses.push('r.plate = @plate');
+      params.plate = g.exact;
+    } else {
+      // A literal prefix lets SQLite use the plate index for a range scan before the GLOB.
+      const prefix = g.glob.match(/^[A-Z0-9]*/)![0];
+      if (prefix) {
+        clauses.push('r.plate >= @pfrom AND r.plate < @pto');
+        params.pfrom = prefix;
+        params.pto = prefix + '\u{10FFFF}';
+      }
+      clauses.push('r.plate GLOB @glob');
+      params.glob = g.glob;
+    }
+  }
+  if (f.from) (clauses.push('r.ts >= @from'), (params.from = Date.parse(f.from)));
+  if (f.to) (clauses.push('r.ts < @to'), (params.to = Date.parse(f.to)));
+  if (f.bbox) {
+    clauses.push(
+      'r.id IN (SELECT id FROM reads_geo WHERE min_lat >= @south AND max_lat <= @north AND min_lon >= @west AND max_lon <= @east)',
+    );
+    Object.assign(params, f.bbox);
+  }
+  if (f.sourceIds?.length) {
+    clauses.push(`r.source_id IN (SELECT value FROM json_each(@sources))`);
+    params.sources = JSON.stringify(f.sourceIds);
+  }
+  if (f.state) (clauses.push('r.state = @state'), (params.state = f.state.toUpperCase()));
+  if (f.color) (clauses.push('r.color = @color'), (params.color = f.color.toLowerCase()));
+  if (f.minConfidence !== undefined) (clauses.push('r.confidence >= @minConf'), (params.minConf = f.minConfidence));
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+type Row = {
+  id: number;
+  plate: string;
+  plate_raw: string | null;
+  plate_hashed: number;
+  confidence: number | null;
+  char_conf: string | null;
+  alternatives: string | null;
+  state: string | null;
+  ts: number;
+  lat: number | null;
+  lon: number | null;
+  heading: number | null;
+  source: string | null;
+  import_id: number | null;
+  crop_sha: string | null;
+  frame_sha: string | null;
+  color: string | null;
+  model_version: string | null;
+  provenance: string | null;
+};
+
+function toRow(r: Row): ReadRowDto {
+  return {
+    id: r.id,
+    plate: r.plate,
+    plateHashed: r.plate_hashed === 1,
+    confidence: r.confidence,
+    state: r.state,
+    timestamp: new Date(r.ts).toISOString(),
+    lat: r.lat,
+    lon: r.lon,
+    heading: r.heading,
+    source: r.source,
+    color: r.color,
+  };
+}
+
+const SELECT = `SELECT r.*, s.name AS source FROM reads r LEFT JOIN sources s ON s.id = r.source_id`;
+
+export function searchReads(
+  db: Database,
+  filter: ReadFilter,
+  sort: { field: SortField; dir: 'asc' | 'desc' },
+  offset: number,
+  limit: number,
+): { total: number; rows: ReadRowDto[] } {
+  const w = buildWhere(filter);
+  const total = (db.prepare(`SELECT count(*) AS n FROM reads r ${w.sql}`).get(w.params) as { n: number }).n;
+  const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
+  const rows = db
+    .prepare(`${SELECT} ${w.sql} ORDER BY ${SORT_SQL[sort.field]} ${dir}, r.id ${dir} LIMIT @limit OFFSET @offset`)
+    .all({ ...w.params, limit, offset }) as Row[];
+  return { total, rows: rows.map(toRow) };
+}
+
+export function mapPoints(db: Database, filter: ReadFilter, limit: number) {
+  const w = buildWhere(filter);
+  const pts = db
+    .prepare(`SELECT r.id, r.lat, r.lon FROM reads r ${w.sql}${w.sql ? ' AND' : ' WHERE'} r.lat IS NOT NULL LIMIT @limit`)
+    .raw()
+    .all({ ...w.params, limit: limit + 1 }) as [number, number, number][];
+  const truncated = pts.length > limit;
+  if (truncated) pts.pop();
+  const total = truncated
+    ? (db.prepare(`SELECT count(*) AS n FROM reads r ${w.sql}${w.sql ? ' AND' : ' WHERE'} r.lat IS NOT NULL`).get(w.params) as { n: number }).n
+    : pts.length;
+  return { total, points: pts, truncated };
+}
+
+export function getRead(db: Database, id: number): ReadDetailDto {
+  const r = db.prepare(`${SELECT} WHERE r.id = ?`).get(id) as Row | undefined;
+  if (!r) throw new CanvassError('not_found', `No read with id ${id}.`);
+  return {
+    ...toRow(r),
+    plateRaw: r.plate_raw,
+    charConfidences: r.char_conf ? (JSON.parse(r.char_conf) as number[]) : null,
+    alternatives: r.alternatives ? (JSON.parse(r.alternatives) as { text: string; confidence: number }[]) : null,
+    importId: r.import_id,
+    cropRef: r.crop_sha,
+    frameRef: r.frame_sha,
+    modelVersion: r.model_version,
+    provenance: r.provenance ? (JSON.parse(r.provenance) as Record<string, unknown>) : null,
+  };
+}
+
+export function listSources(db: Database) {
+  return db
+    .prepare(
+      `SELECT s.id, s.name, s.kind, coalesce(c.n, 0) AS reads FROM sources s
+       LEFT JOIN (SELECT source_id, count(*) AS n FROM reads GROUP BY source_id) c ON c.source_id = s.id ORDER BY s.name`,
+    )
+    .all() as { id: number; name: string; kind: string; reads: number }[];
+}

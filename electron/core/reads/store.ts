@@ -1,0 +1,81 @@
+// Writing reads: one prepared statement per table, sources resolved once per name, the
+// R*Tree kept in step. Callers wrap this in their transaction.
+import type { Database } from 'better-sqlite3';
+import type { Clock } from '../clock';
+
+export interface NewRead {
+  plate: string;
+  plateRaw?: string | null;
+  plateHashed?: boolean;
+  confidence?: number | null;
+  charConfidences?: number[] | null;
+  alternatives?: { text: string; confidence: number }[] | null;
+  state?: string | null;
+  ts: number;
+  lat?: number | null;
+  lon?: number | null;
+  heading?: number | null;
+  source?: string | null;
+  sourceKind?: string;
+  color?: string | null;
+  cropSha?: string | null;
+  frameSha?: string | null;
+  modelVersion?: string | null;
+  provenance?: Record<string, unknown> | null;
+}
+
+/** Finds or creates the source named `name`, returning its id. */
+export function sourceId(db: Database, clock: Clock, name: string, kind: string): number {
+  const found = db.prepare('SELECT id FROM sources WHERE name = ?').get(name) as { id: number } | undefined;
+  if (found) return found.id;
+  return Number(
+    db.prepare('INSERT INTO sources (name, kind, created_at) VALUES (?, ?, ?)').run(name, kind, clock.now()).lastInsertRowid,
+  );
+}
+
+/** Inserts reads (and their spatial index entries). Returns the new ids in order. */
+export function insertReads(db: Database, clock: Clock, reads: NewRead[], importId: number | null): number[] {
+  const ins = db.prepare(
+    `INSERT INTO reads (plate, plate_raw, plate_hashed, confidence, char_conf, alternatives, state, ts, lat, lon, heading,
+       source_id, import_id, crop_sha, frame_sha, color, model_version, provenance)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const geo = db.prepare('INSERT INTO reads_geo (id, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)');
+  const sources = new Map<string, number>();
+  const ids: number[] = [];
+  for (const r of reads) {
+    let sid: number | null = null;
+    if (r.source) {
+      sid = sources.get(r.source) ?? null;
+      if (sid === null) {
+        sid = sourceId(db, clock, r.source, r.sourceKind ?? 'import');
+        sources.set(r.source, sid);
+      }
+    }
+    const id = Number(
+      ins.run(
+        r.plate,
+        r.plateRaw ?? null,
+        r.plateHashed ? 1 : 0,
+        r.confidence ?? null,
+        r.charConfidences ? JSON.stringify(r.charConfidences) : null,
+        r.alternatives ? JSON.stringify(r.alternatives) : null,
+        r.state ?? null,
+        r.ts,
+        r.lat ?? null,
+        r.lon ?? null,
+        r.heading ?? null,
+        sid,
+        importId,
+        r.cropSha ?? null,
+        r.frameSha ?? null,
+        r.color ?? null,
+        r.modelVersion ?? null,
+        r.provenance ? JSON.stringify(r.provenance) : null,
+      ).lastInsertRowid,
+    );
+    if (r.lat != null && r.lon != null) geo.run(id, r.lat, r.lat, r.lon, r.lon);
+    ids.push(id);
+  }
+  return ids;
+}

@@ -1,0 +1,58 @@
+// Opens the workstation store: one SQLite file (WAL) and a content-addressed media folder
+// beside it. The data folder comes from --data-dir, then CANVASS_DATA_DIR, then the OS default.
+import Database from 'better-sqlite3';
+import type { Database as DB } from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { homedir, platform } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from './migrations';
+import { MediaStore } from './media';
+
+export interface Store {
+  db: DB;
+  dataDir: string;
+  media: MediaStore;
+  close(): void;
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const p = platform();
+  if (p === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Canvass');
+  if (p === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Canvass');
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'canvass');
+}
+
+export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return flag ?? env.CANVASS_DATA_DIR ?? defaultDataDir(env);
+}
+
+/** Opens (creating if needed) the store in dataDir and runs pending migrations. */
+export function openStore(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'canvass.sqlite'));
+  try {
+    configure(db);
+    migrate(db);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  const media = new MediaStore(join(dataDir, 'media'));
+  return { db, dataDir, media, close: () => db.close() };
+}
+
+/** An in-memory store built by the same migrations, for tests. */
+export function openMemoryStore(mediaDir?: string): Store {
+  const db = new Database(':memory:');
+  configure(db);
+  migrate(db);
+  const media = new MediaStore(mediaDir ?? join(process.cwd(), '.canvass-data', 'test-media'));
+  return { db, dataDir: ':memory:', media, close: () => db.close() };
+}
+
+function configure(db: DB): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+}

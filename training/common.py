@@ -1,0 +1,68 @@
+"""Shared constants for the Canvass training pipeline: paths, charset, splits, seeding.
+
+Everything that two stages must agree on (the reader charset, the held-out split of the
+real US crops, the model input sizes) lives here so that export and evaluation cannot drift.
+"""
+import hashlib
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAINING = ROOT / "training"
+WORK = Path(os.environ.get("CANVASS_WORK", TRAINING / "work"))
+PACK = WORK / "pack"            # everything a training run needs, self-contained (GPU carry)
+CKPT = WORK / "checkpoints"
+MODELS = ROOT / "models"
+DATA = Path(os.environ.get("CANVASS_DATA", ROOT.parent / "shared" / "data"))
+
+# Reader: blank is class 0, then the US charset. Export and the TypeScript decoder share it.
+CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+READER_H, READER_W = 48, 160
+READER_MAX_LEN = 10
+
+# Detector: trained on square crops, exported with dynamic H, W (multiples of 32).
+DET_TRAIN_SIZE = 512
+DET_STRIDE = 4
+
+FONT_DIRS = [
+    "/usr/share/fonts/truetype/dejavu",
+    "/usr/share/fonts/truetype/liberation",
+    "/usr/share/fonts/truetype/freefont",
+    "/usr/share/fonts/truetype/roboto/unhinted",
+]
+
+
+def seed_all(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    try:
+        import torch
+
+        torch.manual_seed(seed)
+    except ImportError:
+        pass
+
+
+def us_split(files):
+    """Fixed split of us-plate-crops: in name order, even positions may be used for
+    fine-tuning, odd positions are held out for reporting. Interleaving keeps every state on
+    both sides; the rule depends only on file names, never on model results."""
+    ordered = sorted(files)
+    tune = [f for i, f in enumerate(ordered) if i % 2 == 0]
+    held = [f for i, f in enumerate(ordered) if i % 2 == 1]
+    return tune, held
+
+
+def clean_text(s: str) -> str:
+    return "".join(c for c in s.upper() if c in CHARSET)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,115 @@
+"""Stage `prepare`: turns /work/shared/data into a self-contained training pack under
+training/work/pack (ignored by git, small enough to carry to a GPU box).
+
+Pack contents:
+  fonts/             the plate fonts (copied from Debian font packages)
+  reader_real.npz    grey 48x160 crops + texts: us-plate-crops tuning half and br-plate-crops
+  det_train/         openimages-plates train, longest side 640, JPEG, with boxes.json
+  manifest.json      what went in, with the split rule, so the model card can cite it
+Validation sets (us held-out half, openimages valid, dashcam-ro, scenes) are never packed:
+they are read in place by the TypeScript evaluation.
+"""
+import csv
+import json
+import shutil
+
+import numpy as np
+from PIL import Image
+
+from common import CHARSET, DATA, PACK, READER_H, READER_W, clean_text, us_split
+
+FONTS = [
+    "dejavu/DejaVuSansCondensed-Bold.ttf", "dejavu/DejaVuSans-Bold.ttf",
+    "dejavu/DejaVuSansMono-Bold.ttf", "dejavu/DejaVuSans.ttf", "dejavu/DejaVuSerif-Bold.ttf",
+    "liberation/LiberationSans-Bold.ttf", "liberation/LiberationSansNarrow-Bold.ttf",
+    "liberation/LiberationMono-Bold.ttf", "liberation/LiberationSans-Regular.ttf",
+    "liberation/LiberationSerif-Bold.ttf",
+    "freefont/FreeSansBold.ttf", "freefont/FreeSans.ttf",
+    "roboto/unhinted/RobotoCondensed-Bold.ttf", "roboto/unhinted/RobotoCondensed-Medium.ttf",
+    "roboto/unhinted/RobotoCondensed-Regular.ttf",
+]
+DET_MAX_SIDE = 640
+
+
+def grey_crop(path):
+    return np.asarray(Image.open(path).convert("L").resize((READER_W, READER_H), Image.BILINEAR),
+                      np.uint8)
+
+
+def prepare_fonts(manifest):
+    out = PACK / "fonts"
+    out.mkdir(parents=True, exist_ok=True)
+    used = []
+    for rel in FONTS:
+        src = "/usr/share/fonts/truetype/" + rel
+        try:
+            shutil.copy(src, out)
+            used.append(rel)
+        except FileNotFoundError:
+            print("font missing (install its Debian package):", src)
+    manifest["fonts"] = used
+
+
+def prepare_reader(manifest):
+    us_dir = DATA / "us-plate-crops"
+    rows = list(csv.DictReader(open(us_dir / "labels.csv")))
+    by_file = {r["file"]: r for r in rows}
+    tune, held = us_split(by_file.keys())
+    imgs, texts, source, states = [], [], [], []
+    for f in tune:
+        t = clean_text(by_file[f]["plate"])
+        if not t:
+            continue
+        imgs.append(grey_crop(us_dir / "images" / f)); texts.append(t)
+        source.append("us"); states.append(by_file[f]["state"])
+    br_dir = DATA / "br-plate-crops"
+    br_rows = list(csv.DictReader(open(br_dir / "labels.csv")))
+    for r in br_rows:
+        t = clean_text(r["text"])
+        if not t:
+            continue
+        imgs.append(grey_crop(br_dir / r["file"])); texts.append(t)
+        source.append("br"); states.append("")
+    np.savez_compressed(PACK / "reader_real.npz", images=np.stack(imgs), texts=np.array(texts),
+                        source=np.array(source), states=np.array(states))
+    manifest["reader_real"] = {
+        "us_tune": len(tune), "us_held_out": len(held), "br": len(br_rows),
+        "us_split_rule": "sorted file names; even positions tune, odd positions held out",
+        "us_held_out_files_sha": __import__("hashlib").sha256("\n".join(held).encode()).hexdigest(),
+    }
+
+
+def prepare_detector(manifest):
+    src = DATA / "openimages-plates" / "train"
+    coco = json.load(open(src / "_annotations.coco.json"))
+    out = PACK / "det_train"
+    out.mkdir(parents=True, exist_ok=True)
+    boxes = {im["id"]: [] for im in coco["images"]}
+    for a in coco["annotations"]:
+        boxes[a["image_id"]].append(a["bbox"])
+    index = []
+    for im in coco["images"]:
+        img = Image.open(src / im["file_name"]).convert("RGB")
+        s = min(1.0, DET_MAX_SIDE / max(img.size))
+        if s < 1:
+            img = img.resize((round(img.width * s), round(img.height * s)), Image.BILINEAR)
+        name = f"{im['id']:05d}.jpg"
+        img.save(out / name, "JPEG", quality=85)
+        index.append({"file": name, "boxes": [[v * s for v in b] for b in boxes[im["id"]]]})
+    json.dump(index, open(out / "boxes.json", "w"))
+    manifest["det_train"] = {"images": len(index), "boxes": sum(len(i["boxes"]) for i in index),
+                             "source": "openimages-plates/train", "max_side": DET_MAX_SIDE}
+
+
+def main():
+    PACK.mkdir(parents=True, exist_ok=True)
+    manifest = {"charset": CHARSET}
+    prepare_fonts(manifest)
+    prepare_reader(manifest)
+    prepare_detector(manifest)
+    json.dump(manifest, open(PACK / "manifest.json", "w"), indent=2)
+    print(json.dumps(manifest, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""Stage `train-detector`: single-class anchor-free plate detector (CenterNet-style).
+
+Tiny depthwise backbone, FPN-lite to stride 4, heads: centre heatmap, log box size, sub-cell
+offset. Training images: openimages-plates train (real plates) with synthetic US plates
+composited in at 12-220 px width, night/greyscale and photometric augmentation on device.
+Checkpoints every `--ckpt-every` steps; rerunning resumes.
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from PIL import Image
+
+from augment import photometric
+from common import CKPT, DET_STRIDE, DET_TRAIN_SIZE, PACK, seed_all
+from synth_bank import ensure
+
+MAX_BOXES = 40
+
+
+def cbr(cin, cout, k=3, s=1, groups=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, s, k // 2, groups=groups, bias=False),
+                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+def dw(cin, cout, s=1):
+    return nn.Sequential(cbr(cin, cin, 3, s, groups=cin), cbr(cin, cout, 1))
+
+
+class Detector(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.s4 = nn.Sequential(cbr(3, 16, 3, 2), cbr(16, 32, 3, 2), dw(32, 32))
+        self.s8 = nn.Sequential(dw(32, 64, 2), dw(64, 64))
+        self.s16 = nn.Sequential(dw(64, 96, 2), dw(96, 96), dw(96, 96))
+        self.s32 = nn.Sequential(dw(96, 128, 2), dw(128, 128), dw(128, 128))
+        self.l4, self.l8 = cbr(32, 48, 1), cbr(64, 48, 1)
+        self.l16, self.l32 = cbr(96, 48, 1), cbr(128, 48, 1)
+        self.f8, self.f4 = dw(48, 48), dw(48, 48)
+        self.hm = nn.Sequential(dw(48, 48), nn.Conv2d(48, 1, 1))
+        self.box = nn.Sequential(dw(48, 48), nn.Conv2d(48, 4, 1))
+        nn.init.constant_(self.hm[-1].bias, -2.19)
+
+    def forward(self, x):  # x: B,3,H,W RGB in 0..1, H and W multiples of 32
+        x = (x - 0.45) / 0.25
+        c4 = self.s4(x); c8 = self.s8(c4); c16 = self.s16(c8); c32 = self.s32(c16)
+        up = lambda t: F.interpolate(t, scale_factor=2.0, mode="nearest")
+        p16 = self.l16(c16) + up(self.l32(c32))
+        p8 = self.f8(self.l8(c8) + up(p16))
+        p4 = self.f4(self.l4(c4) + up(p8))
+        return self.hm(p4), self.box(p4)  # heat logits; (off x, off y, log w/4, log h/4)
+
+
+class Scenes(torch.utils.data.Dataset):
+    def __init__(self, seed):
+        self.dir = PACK / "det_train"
+        self.items = json.load(open(self.dir / "boxes.json"))
+        self.seed = seed
+
+    def __len__(self):
+        return 10 ** 7  # sampled with replacement, endless
+
+    def __getitem__(self, i):
+        rng = np.random.default_rng(self.seed * 1000003 + i)
+        it = self.items[rng.integers(len(self.items))]
+        img = Image.open(self.dir / it["file"]).convert("RGB")
+        s = float(np.exp(rng.uniform(np.log(0.35), np.log(1.6))))
+        img = img.resize((max(1, int(img.width * s)), max(1, int(img.height * s))), Image.BILINEAR)
+        S = DET_TRAIN_SIZE
+        ox = int(rng.integers(min(0, img.width - S), max(0, img.width - S) + 1))
+        oy = int(rng.integers(min(0, img.height - S), max(0, img.height - S) + 1))
+        canvas = Image.new("RGB", (S, S), tuple(int(v) for v in rng.integers(0, 255, 3)))
+        canvas.paste(img, (-ox, -oy))
+        boxes = np.zeros((MAX_BOXES, 4), np.float32)
+        n = 0
+        for x, y, w, h in it["boxes"]:
+            x1, y1 = x * s - ox, y * s - oy
+            x2, y2 = x1 + w * s, y1 + h * s
+            cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+            if 0 <= cx < S and 0 <= cy < S and n < MAX_BOXES:
+                boxes[n] = [max(0, x1), max(0, y1), min(S, x2), min(S, y2)]; n += 1
+        arr = torch.from_numpy(np.asarray(canvas, np.uint8).copy()).permute(2, 0, 1)
+        return arr, torch.from_numpy(boxes), n
+
+
+def composite(x, boxes, counts, tiles, g):
+    """Paste synthetic plate tiles (RGBA uint8, on device) into the batch; extend boxes."""
+    B, _, S, _ = x.shape
+    dev = x.device
+    for b in range(B):
+        k = int(torch.randint(0, 4, (1,), generator=g, device=dev))
+        for _ in range(k):
+            n = int(counts[b])
+            if n >= MAX_BOXES:
+                break
+            w = float(torch.exp(torch.empty(1, device=dev).uniform_(np.log(12), np.log(220), generator=g)))
+            h = max(4.0, w * float(torch.empty(1, device=dev).uniform_(0.35, 0.65, generator=g)))
+            w, h = int(w), int(h)
+            x0 = int(torch.randint(0, S - w, (1,), generator=g, device=dev))
+            y0 = int(torch.randint(0, S - h, (1,), generator=g, device=dev))
+            t = tiles[int(torch.randint(0, len(tiles), (1,), generator=g, device=dev))]
+            t = F.interpolate(t.permute(2, 0, 1)[None].float() / 255, size=(h, w), mode="bilinear",
+                              align_corners=False)[0]
+            a = t[3:4]
+            x[b, :, y0:y0 + h, x0:x0 + w] = x[b, :, y0:y0 + h, x0:x0 + w] * (1 - a) + t[:3] * a
+            boxes[b, n] = torch.tensor([x0, y0, x0 + w, y0 + h], dtype=torch.float32, device=dev)
+            counts[b] = n + 1
+    return x, boxes, counts
+
+
+def targets(boxes, counts, S):
+    """Elliptic Gaussian centre heatmap plus box regression targets at centre cells."""
+    B, M, _ = boxes.shape
+    R = S // DET_STRIDE
+    dev = boxes.device
+    valid = torch.arange(M, device=dev)[None] < counts[:, None]
+    bw = (boxes[..., 2] - boxes[..., 0]).clamp_min(1)
+    bh = (boxes[..., 3] - boxes[..., 1]).clamp_min(1)
+    cx = (boxes[..., 0] + boxes[..., 2]) / 2 / DET_STRIDE
+    cy = (boxes[..., 1] + boxes[..., 3]) / 2 / DET_STRIDE
+    sx = (bw / DET_STRIDE / 5).clamp_min(0.7)
+    sy = (bh / DET_STRIDE / 5).clamp_min(0.7)
+    ix, iy = cx.floor().clamp(0, R - 1), cy.floor().clamp(0, R - 1)
+    grid = torch.arange(R, device=dev, dtype=torch.float32)
+    gx = torch.exp(-((grid[None, None, :] - ix[..., None]) ** 2) / (2 * sx[..., None] ** 2))
+    gy = torch.exp(-((grid[None, None, :] - iy[..., None]) ** 2) / (2 * sy[..., None] ** 2))
+    g = gy[..., :, None] * gx[..., None, :] * valid[..., None, None]
+    hm = g.amax(1, keepdim=True)  # B,1,R,R
+    reg = torch.stack([cx - ix, cy - iy, torch.log(bw / DET_STRIDE), torch.log(bh / DET_STRIDE)], -1)
+    return hm, (iy * R + ix).long(), reg, valid
+
+
+def loss_fn(hm_logit, box, hm_t, ind, reg_t, valid):
+    p = torch.sigmoid(hm_logit).clamp(1e-4, 1 - 1e-4)
+    pos = hm_t.eq(1).float()
+    neg_w = (1 - hm_t) ** 4
+    fl = -(pos * (1 - p) ** 2 * torch.log(p) + (1 - pos) * neg_w * p ** 2 * torch.log(1 - p))
+    npos = valid.sum().clamp_min(1)
+    B = box.shape[0]
+    pred = box.view(B, 4, -1).gather(2, ind[:, None, :].expand(B, 4, ind.shape[1])).permute(0, 2, 1)
+    l1 = (F.smooth_l1_loss(pred, reg_t, reduction="none").sum(-1) * valid).sum()
+    return fl.sum() / npos, l1 / npos
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=60)
+    ap.add_argument("--steps", type=int, default=6000)
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--tiles", type=int, default=6000)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--workers", type=int, default=min(8, os.cpu_count() or 1))
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--ckpt-every", type=int, default=200)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    seed_all(a.seed)
+    dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    tiles = torch.from_numpy(np.load(ensure("scene", a.tiles, a.seed, a.workers))["images"]).to(dev)
+    model = Detector().to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.steps, pct_start=0.05)
+    CKPT.mkdir(parents=True, exist_ok=True)
+    path = CKPT / "detector.pt"
+    step = 0
+    if path.exists():
+        st = torch.load(path, map_location=dev)
+        model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
+        sched.load_state_dict(st["sched"]); step = st["step"]
+        print(f"resumed detector at step {step}")
+    ds = Scenes(a.seed + step)
+    dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, num_workers=a.workers,
+                                     shuffle=False, persistent_workers=a.workers > 0)
+    g = torch.Generator(device=dev)
+    g.manual_seed(a.seed + step)
+
+    def save():
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
+                    "sched": sched.state_dict(), "step": step}, str(path) + ".tmp")
+        os.replace(str(path) + ".tmp", path)
+
+    t0, hist = time.time(), []
+    model.train()
+    for imgs, boxes, counts in dl:
+        if step >= a.steps or time.time() - t0 > a.minutes * 60:
+            break
+        x = imgs.to(dev).float() / 255
+        boxes, counts = boxes.to(dev), counts.to(dev)
+        x, boxes, counts = composite(x, boxes, counts, tiles, g)
+        if torch.rand(1, generator=g, device=dev) < 0.5:
+            x = x.flip(-1)
+            boxes = torch.stack([DET_TRAIN_SIZE - boxes[..., 2], boxes[..., 1],
+                                 DET_TRAIN_SIZE - boxes[..., 0], boxes[..., 3]], -1)
+        x = photometric(x, g, p_blur=0.3, p_lowres=0.2, noise=0.05, p_gray=0.2)
+        dark = (torch.rand(x.shape[0], 1, 1, 1, generator=g, device=dev) < 0.15).float()
+        x = x * (1 - dark) + (x ** 2.2) * 0.6 * dark  # night: crushed shadows
+        hm_t, ind, reg_t, valid = targets(boxes, counts, DET_TRAIN_SIZE)
+        hm, box = model(x)
+        lh, lb = loss_fn(hm, box, hm_t, ind, reg_t, valid)
+        loss = lh + lb
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        opt.step(); sched.step(); step += 1
+        hist.append((lh.item(), lb.item()))
+        if step % 25 == 0:
+            h = np.mean(hist[-25:], 0)
+            print(f"step {step} heat {h[0]:.3f} box {h[1]:.3f} {time.time() - t0:.0f}s", flush=True)
+        if step % a.ckpt_every == 0:
+            save()
+    save()
+    print(f"detector stopped at step {step}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+"""Stage `train-reader`: CTC plate reader (CNN + BiLSTM), grey 48x160 input, US charset.
+
+Batches mix the synthetic US bank, the tuning half of the real US crops and the Brazilian
+crops (weighted low: they teach real photo texture, not US layouts). Augmentation runs on the
+training device. Checkpoints every `--ckpt-every` steps and on exit; rerunning resumes.
+The model is chosen by step count alone (last checkpoint), never by a real validation set.
+"""
+import argparse
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from augment import affine, photometric
+from common import CHARSET, CKPT, PACK, READER_H, READER_W, seed_all
+from synth_bank import ensure
+
+N_CLASSES = len(CHARSET) + 1  # + CTC blank at 0
+
+
+def conv_bn(cin, cout, k=3, pad=1):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, padding=pad, bias=False), nn.BatchNorm2d(cout),
+                         nn.ReLU(inplace=True))
+
+
+class Reader(nn.Module):
+    """48x160 grey -> 40 time steps x 37 class probabilities."""
+
+    def __init__(self):
+        super().__init__()
+        self.cnn = nn.Sequential(
+            conv_bn(1, 32), nn.MaxPool2d(2),                    # 24 x 80
+            conv_bn(32, 64), nn.MaxPool2d(2),                   # 12 x 40
+            conv_bn(64, 96), conv_bn(96, 96), nn.MaxPool2d((2, 1)),     # 6 x 40
+            conv_bn(96, 128), conv_bn(128, 128), nn.MaxPool2d((2, 1)),  # 3 x 40
+            conv_bn(128, 160, k=(3, 3), pad=(0, 1)),            # 1 x 40
+        )
+        self.rnn = nn.LSTM(160, 96, bidirectional=True, batch_first=True)
+        self.fc = nn.Linear(192, N_CLASSES)
+
+    def forward(self, x):  # x: B,1,48,160 in 0..1
+        f = self.cnn((x - 0.5) / 0.25).squeeze(2).permute(0, 2, 1)
+        f, _ = self.rnn(f)
+        return self.fc(f)  # logits B,T,C
+
+
+def encode(texts):
+    idx = [[CHARSET.index(c) + 1 for c in t] for t in texts]
+    return (torch.tensor([i for s in idx for i in s], dtype=torch.long),
+            torch.tensor([len(s) for s in idx], dtype=torch.long))
+
+
+def greedy(logits):
+    out = []
+    for row in logits.argmax(-1).tolist():
+        s, prev = [], 0
+        for k in row:
+            if k != prev and k != 0:
+                s.append(CHARSET[k - 1])
+            prev = k
+        out.append("".join(s))
+    return out
+
+
+class Sampler:
+    """Draws mixed batches from in-memory uint8 arrays."""
+
+    def __init__(self, banks, weights, seed):
+        self.banks = banks  # list of (images uint8 N,H,W, texts)
+        self.w = np.array(weights, np.float64) / sum(weights)
+        self.rng = np.random.default_rng(seed)
+
+    def batch(self, n):
+        counts = self.rng.multinomial(n, self.w)
+        imgs, texts = [], []
+        for (im, tx), c in zip(self.banks, counts):
+            ix = self.rng.integers(0, len(im), c)
+            imgs.append(im[ix]); texts += [str(t) for t in tx[ix]]
+        return np.concatenate(imgs), texts
+
+
+def load_banks(synth_n, seed, procs):
+    real = np.load(PACK / "reader_real.npz")
+    src = real["source"]
+    us = (real["images"][src == "us"], real["texts"][src == "us"])
+    br = (real["images"][src == "br"], real["texts"][src == "br"])
+    synth = np.load(ensure("reader", synth_n, seed, procs))
+    return (synth["images"], synth["texts"]), us, br
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--minutes", type=float, default=60)
+    ap.add_argument("--steps", type=int, default=20000)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--synth", type=int, default=40000)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--ckpt-every", type=int, default=200)
+    ap.add_argument("--procs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--mix", default="0.55,0.3,0.15", help="synthetic, US tuning, BR weights")
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    seed_all(a.seed)
+    dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    synth, us, br = load_banks(a.synth, a.seed, a.procs)
+    sampler = Sampler([synth, us, br], [float(v) for v in a.mix.split(",")], a.seed)
+    model = Reader().to(dev)
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.steps,
+                                                pct_start=0.05)
+    ctc = nn.CTCLoss(blank=0, zero_infinity=True)
+    CKPT.mkdir(parents=True, exist_ok=True)
+    path = CKPT / "reader.pt"
+    step = 0
+    if path.exists():
+        st = torch.load(path, map_location=dev)
+        model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
+        sched.load_state_dict(st["sched"]); step = st["step"]
+        sampler.rng = np.random.default_rng(a.seed + step)
+        print(f"resumed reader at step {step}")
+    g = torch.Generator(device=dev)
+    g.manual_seed(a.seed + step)
+    # fixed synthetic probe (not real data): tracks progress without touching validation sets
+    probe_x = torch.from_numpy(synth[0][-512:]).float().div(255).unsqueeze(1).to(dev)
+    probe_t = [str(t) for t in synth[1][-512:]]
+
+    def save():
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
+                    "sched": sched.state_dict(), "step": step}, str(path) + ".tmp")
+        os.replace(str(path) + ".tmp", path)
+
+    t0, losses = time.time(), []
+    model.train()
+    while step < a.steps and time.time() - t0 < a.minutes * 60:
+        imgs, texts = sampler.batch(a.batch)
+        x = torch.from_numpy(imgs).float().div(255).unsqueeze(1).to(dev)
+        x = photometric(affine(x, g), g)
+        flip = torch.rand(x.shape[0], 1, 1, 1, generator=g, device=dev) < 0.1
+        x = torch.where(flip, 1 - x, x)  # light-on-dark plates
+        logits = model(x)
+        tg, tl = encode(texts)
+        lp = F.log_softmax(logits, -1).permute(1, 0, 2)
+        il = torch.full((x.shape[0],), lp.shape[0], dtype=torch.long)
+        loss = ctc(lp, tg, il, tl)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step(); sched.step(); step += 1
+        losses.append(loss.item())
+        if step % 50 == 0:
+            model.eval()
+            with torch.no_grad():
+                pred = greedy(model(probe_x))
+            acc = np.mean([p == t for p, t in zip(pred, probe_t)])
+            model.train()
+            print(f"step {step} loss {np.mean(losses[-50:]):.3f} synth-probe {acc:.3f} "
+                  f"lr {sched.get_last_lr()[0]:.2e} {time.time() - t0:.0f}s", flush=True)
+        if step % a.ckpt_every == 0:
+            save()
+    save()
+    print(f"reader stopped at step {step}")
+
+
+if __name__ == "__main__":
+    main()
