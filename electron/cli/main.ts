@@ -1,12 +1,22 @@
 // Entry of the `canvass` command line. Each command lives in ./commands and registers itself on
 // the commander program; all of them run over the same core and api as the two shells.
 import { Command } from 'commander';
+import { registerAudit } from './commands/audit';
 import { registerEval } from './commands/eval';
+import { registerImportReads } from './commands/import-reads';
+import { registerInit } from './commands/init';
+import { registerServe } from './commands/serve';
+import { registerUsers } from './commands/users';
 
 const program = new Command('canvass')
   .description('Canvass — offline-first ALPR workbench (command line over the same core as the app)')
   .showHelpAfterError();
 
+registerInit(program);
+registerServe(program);
+registerUsers(program);
+registerImportReads(program);
+registerAudit(program);
 registerEval(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
