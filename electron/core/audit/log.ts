@@ -224,12 +224,30 @@ export interface AuditQuery {
 export function listAudit(db: Database, q: AuditQuery): { total: number; records: AuditRecord[] } {
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: q.limit, offset: q.offset };
-  if (q.from !== undefined) (where.push('at >= @from'), (params.from = q.from));
-  if (q.to !== undefined) (where.push('at < @to'), (params.to = q.to));
-  if (q.userId !== undefined) (where.push('user_id = @userId'), (params.userId = q.userId));
-  if (q.command !== undefined) (where.push('command = @command'), (params.command = q.command));
-  if (q.caseNumber !== undefined) (where.push('case_number = @caseNumber'), (params.caseNumber = q.caseNumber));
-  if (q.outcome !== undefined) (where.push('outcome = @outcome'), (params.outcome = q.outcome));
+  if (q.from !== undefined) {
+    where.push('at >= @from');
+    params.from = q.from;
+  }
+  if (q.to !== undefined) {
+    where.push('at < @to');
+    params.to = q.to;
+  }
+  if (q.userId !== undefined) {
+    where.push('user_id = @userId');
+    params.userId = q.userId;
+  }
+  if (q.command !== undefined) {
+    where.push('command = @command');
+    params.command = q.command;
+  }
+  if (q.caseNumber !== undefined) {
+    where.push('case_number = @caseNumber');
+    params.caseNumber = q.caseNumber;
+  }
+  if (q.outcome !== undefined) {
+    where.push('outcome = @outcome');
+    params.outcome = q.outcome;
+  }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const { limit: _l, offset: _o, ...countParams } = params;
   const total = (db.prepare(`SELECT count(*) AS n FROM audit ${clause}`).get(countParams) as { n: number }).n;

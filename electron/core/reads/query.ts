@@ -57,8 +57,14 @@ export function buildWhere(f: ReadFilter): Where {
       params.glob = g.glob;
     }
   }
-  if (f.from) (clauses.push('r.ts >= @from'), (params.from = Date.parse(f.from)));
-  if (f.to) (clauses.push('r.ts < @to'), (params.to = Date.parse(f.to)));
+  if (f.from) {
+    clauses.push('r.ts >= @from');
+    params.from = Date.parse(f.from);
+  }
+  if (f.to) {
+    clauses.push('r.ts < @to');
+    params.to = Date.parse(f.to);
+  }
   if (f.bbox) {
     clauses.push(
       'r.id IN (SELECT id FROM reads_geo WHERE min_lat >= @south AND max_lat <= @north AND min_lon >= @west AND max_lon <= @east)',
@@ -69,9 +75,18 @@ export function buildWhere(f: ReadFilter): Where {
     clauses.push(`r.source_id IN (SELECT value FROM json_each(@sources))`);
     params.sources = JSON.stringify(f.sourceIds);
   }
-  if (f.state) (clauses.push('r.state = @state'), (params.state = f.state.toUpperCase()));
-  if (f.color) (clauses.push('r.color = @color'), (params.color = f.color.toLowerCase()));
-  if (f.minConfidence !== undefined) (clauses.push('r.confidence >= @minConf'), (params.minConf = f.minConfidence));
+  if (f.state) {
+    clauses.push('r.state = @state');
+    params.state = f.state.toUpperCase();
+  }
+  if (f.color) {
+    clauses.push('r.color = @color');
+    params.color = f.color.toLowerCase();
+  }
+  if (f.minConfidence !== undefined) {
+    clauses.push('r.confidence >= @minConf');
+    params.minConf = f.minConfidence;
+  }
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
