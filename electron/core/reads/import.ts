@@ -10,7 +10,7 @@ import Papa from 'papaparse';
 import type { ColumnMapping } from '../../api/contract';
 import type { Clock } from '../clock';
 import { CanvassError } from '../errors';
-import { MAX_PLATE_LENGTH, normalizeHashedPlate, normalizePlate } from './plate';
+import { MAX_PLATE_LENGTH, normalizeHashedPlate, normalizePlate, plateTextProblem } from './plate';
 import { insertReads, type NewRead } from './store';
 
 export interface ImportRejection {
@@ -162,6 +162,11 @@ function parseRows(text: string, opts: ImportOptions): Parsed {
         continue;
       }
     } else {
+      const problem = rawPlate === '' ? null : plateTextProblem(rawPlate);
+      if (problem) {
+        reject(`plate "${rawPlate.slice(0, 20)}" ${problem}`);
+        continue;
+      }
       plate = normalizePlate(rawPlate);
       if (plate.length === 0 || plate.length > MAX_PLATE_LENGTH) {
         reject(`plate "${rawPlate.slice(0, 20)}" must have 1–${MAX_PLATE_LENGTH} letters or digits`);

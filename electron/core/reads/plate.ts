@@ -11,3 +11,9 @@ export function normalizeHashedPlate(raw: string): string | null {
 }
 
 export const MAX_PLATE_LENGTH = 10;
+
+/** Plate text as exports write it: letters and digits, with spaces, dashes or dots between. */
+export function plateTextProblem(raw: string): string | null {
+  if (!/^[A-Za-z0-9][A-Za-z0-9 .\-]*$/.test(raw.trim())) return 'may hold only letters, digits, spaces, dashes and dots';
+  return null;
+}

@@ -2,6 +2,7 @@
 // R*Tree kept in step. Callers wrap this in their transaction.
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../clock';
+import { plateIndexWriter } from '../canvass/plate-index';
 
 export interface NewRead {
   plate: string;
@@ -42,6 +43,7 @@ export function insertReads(db: Database, clock: Clock, reads: NewRead[], import
   );
   const geo = db.prepare('INSERT INTO reads_geo (id, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)');
   const sources = new Map<string, number>();
+  const plates = plateIndexWriter(db); // canvass plate index, kept in step in this transaction
   const ids: number[] = [];
   for (const r of reads) {
     let sid: number | null = null;
@@ -75,7 +77,9 @@ export function insertReads(db: Database, clock: Clock, reads: NewRead[], import
       ).lastInsertRowid,
     );
     if (r.lat != null && r.lon != null) geo.run(id, r.lat, r.lat, r.lon, r.lon);
+    plates.add(r.plate, r.ts);
     ids.push(id);
   }
+  plates.flush();
   return ids;
 }
