@@ -1,0 +1,124 @@
+// The renderer's only door to the core: a typed wrapper around `window.canvass` (the bridge
+// that the Electron preload or the browser host's client script provides). It turns
+// `{ ok: false }` answers into ApiError exceptions and routes the errors that concern the
+// whole session (signed out, idle-locked, policy not acknowledged) to the session store, so
+// every screen gets the same behaviour without handling them itself (R3, R15).
+import type { CanvassBridge, CommandName, InputOf, ResultOf } from '../../electron/api/contract';
+import type { ApiErrorDto } from '../../electron/api/types';
+import { useSession } from './app/sessionStore';
+
+declare global {
+  interface Window {
+    canvass?: CanvassBridge;
+  }
+}
+
+/** Error codes the core answers with (electron/core/errors.ts), plus two of the renderer's own. */
+export type ApiErrorCode =
+  | 'unknown_command'
+  | 'unauthenticated'
+  | 'session_locked'
+  | 'forbidden'
+  | 'invalid_input'
+  | 'purpose_required'
+  | 'training_required'
+  | 'policy_ack_required'
+  | 'totp_required'
+  | 'account_locked'
+  | 'bad_credentials'
+  | 'not_found'
+  | 'conflict'
+  | 'store_version'
+  | 'import_failed'
+  | 'setup_done'
+  | 'internal'
+  | 'no_bridge'
+  | 'transport';
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  readonly details: unknown;
+
+  constructor(dto: ApiErrorDto) {
+    super(dto.message);
+    this.name = 'ApiError';
+    this.code = dto.code as ApiErrorCode;
+    this.details = dto.details;
+  }
+
+  /** Field messages keyed by dotted path, from `details.issues` or `details.field`. */
+  fieldErrors(): Record<string, string> {
+    return fieldErrorsOf(this.details, this.message);
+  }
+}
+
+/** Pulls per-field messages out of an error's details (both shapes the core uses). */
+export function fieldErrorsOf(details: unknown, message: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!details || typeof details !== 'object') return out;
+  const d = details as { issues?: unknown; field?: unknown };
+  if (Array.isArray(d.issues)) {
+    for (const issue of d.issues) {
+      if (issue && typeof issue === 'object') {
+        const { path, message: m } = issue as { path?: unknown; message?: unknown };
+        const key = typeof path === 'string' ? path : Array.isArray(path) ? path.join('.') : '';
+        if (typeof m === 'string' && !(key in out)) out[key] = m;
+      }
+    }
+  }
+  if (typeof d.field === 'string' && !(d.field in out)) out[d.field] = message;
+  return out;
+}
+
+export function isApiError(e: unknown, code?: ApiErrorCode): e is ApiError {
+  return e instanceof ApiError && (code === undefined || e.code === code);
+}
+
+/** A readable line for any thrown value. */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export function bridge(): CanvassBridge | undefined {
+  return typeof window !== 'undefined' ? window.canvass : undefined;
+}
+
+/** Calls a command; resolves with its result or throws ApiError. */
+export async function call<N extends CommandName>(name: N, input: InputOf<N>): Promise<ResultOf<N>> {
+  const b = bridge();
+  if (!b) {
+    throw new ApiError({
+      code: 'no_bridge',
+      message: 'Canvass is not connected: no bridge to the core was found.',
+    });
+  }
+  let response;
+  try {
+    response = await b.call(name, input);
+  } catch (e) {
+    throw new ApiError({ code: 'transport', message: `Could not reach the Canvass core: ${messageOf(e)}` });
+  }
+  if (response.ok) return response.result;
+  const err = new ApiError(response.error);
+  routeSessionError(err);
+  throw err;
+}
+
+/** Session-wide errors change the screen; the caller still gets the error to stop its work. */
+function routeSessionError(err: ApiError): void {
+  const session = useSession.getState();
+  switch (err.code) {
+    case 'unauthenticated':
+      session.signedOut(err.message);
+      break;
+    case 'session_locked':
+      session.locked();
+      break;
+    case 'policy_ack_required':
+      session.policyRequired();
+      break;
+    default:
+      break;
+  }
+}

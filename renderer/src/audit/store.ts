@@ -1,0 +1,121 @@
+// Audit log viewer state (R4): filters, the current page of records and the result of the
+// last chain verification.
+import { create } from 'zustand';
+import type { AuditRecordDto, AuditVerifyDto } from '../../../electron/api/types';
+import { call, messageOf } from '../api';
+import { useSession } from '../app/sessionStore';
+import { localToIso } from '../reads/filters';
+
+export type Outcome = 'ok' | 'denied' | 'invalid' | 'error';
+
+export interface AuditFilterDraft {
+  username: string;
+  command: string | null;
+  caseNumber: string;
+  outcome: Outcome | null;
+  from: string | null;
+  to: string | null;
+}
+
+export const AUDIT_PAGE_SIZE = 50;
+
+const EMPTY: AuditFilterDraft = {
+  username: '',
+  command: null,
+  caseNumber: '',
+  outcome: null,
+  from: null,
+  to: null,
+};
+
+interface AuditState {
+  draft: AuditFilterDraft;
+  applied: AuditFilterDraft;
+  page: number;
+  total: number;
+  records: AuditRecordDto[];
+  loading: boolean;
+  loaded: boolean;
+  error: string | null;
+  verify: AuditVerifyDto | null;
+  verifying: boolean;
+  verifyError: string | null;
+  edit(patch: Partial<AuditFilterDraft>): void;
+  apply(): void;
+  clear(): void;
+  setPage(page: number): void;
+  load(): Promise<void>;
+  runVerify(): Promise<void>;
+  reset(): void;
+}
+
+const INITIAL = {
+  draft: EMPTY,
+  applied: EMPTY,
+  page: 1,
+  total: 0,
+  records: [],
+  loading: false,
+  loaded: false,
+  error: null,
+  verify: null,
+  verifying: false,
+  verifyError: null,
+};
+
+/** Draft → audit.list input: blanks left out, local times to UTC ISO. */
+export function toAuditQuery(d: AuditFilterDraft, page: number) {
+  const from = localToIso(d.from);
+  const to = localToIso(d.to);
+  return {
+    ...(d.username.trim() ? { username: d.username.trim() } : {}),
+    ...(d.command ? { command: d.command } : {}),
+    ...(d.caseNumber.trim() ? { caseNumber: d.caseNumber.trim() } : {}),
+    ...(d.outcome ? { outcome: d.outcome } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    offset: (page - 1) * AUDIT_PAGE_SIZE,
+    limit: AUDIT_PAGE_SIZE,
+  };
+}
+
+export const useAuditStore = create<AuditState>()((set, get) => ({
+  ...INITIAL,
+  edit: (patch) => set({ draft: { ...get().draft, ...patch } }),
+  apply: () => {
+    set({ applied: get().draft, page: 1 });
+    void get().load();
+  },
+  clear: () => {
+    set({ draft: EMPTY, applied: EMPTY, page: 1 });
+    void get().load();
+  },
+  setPage: (page) => {
+    set({ page });
+    void get().load();
+  },
+  load: async () => {
+    const { applied, page } = get();
+    set({ loading: true, error: null });
+    try {
+      const res = await call('audit.list', toAuditQuery(applied, page));
+      if (get().page === page && get().applied === applied)
+        set({ records: res.records, total: res.total, loading: false, loaded: true });
+    } catch (e) {
+      set({ loading: false, error: messageOf(e) });
+    }
+  },
+  runVerify: async () => {
+    set({ verifying: true, verifyError: null, verify: null });
+    try {
+      set({ verify: await call('audit.verify', {}), verifying: false });
+    } catch (e) {
+      set({ verifying: false, verifyError: messageOf(e) });
+    }
+  },
+  reset: () => set(INITIAL),
+}));
+
+useSession.subscribe((s, prev) => {
+  if (prev.me && !s.me) useAuditStore.getState().reset();
+});

@@ -1,0 +1,126 @@
+// One read in full (reads.get, audited with the session's purpose and case): every field,
+// per-character confidences, alternative readings and provenance, so an analyst can judge how
+// far to trust it (DESIGN "evidence grade"). Images come later; their refs show as text.
+import { Alert, Badge, Code, Drawer, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { ReadDetailDto } from '../../../electron/api/types';
+import { coord, localTime, percent } from './format';
+import { useReadsStore } from './store';
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Table.Tr>
+      <Table.Th w={160}>{label}</Table.Th>
+      <Table.Td>{children}</Table.Td>
+    </Table.Tr>
+  );
+}
+
+function Detail({ d }: { d: ReadDetailDto }) {
+  return (
+    <Stack data-testid="read-detail" data-read-id={d.id}>
+      <Group gap="xs">
+        <Title order={3} className="canvass-mono" style={{ wordBreak: 'break-all' }}>
+          {d.plate}
+        </Title>
+        {d.plateHashed && <Badge color="gray">hashed</Badge>}
+      </Group>
+      <Table withRowBorders={false} verticalSpacing={4}>
+        <Table.Tbody>
+          <Field label="Read id">{d.id}</Field>
+          <Field label="Time (local)">{localTime(d.timestamp)}</Field>
+          <Field label="Time (UTC)">{d.timestamp}</Field>
+          <Field label="Raw plate text">{d.plateRaw ?? '—'}</Field>
+          <Field label="Confidence">{percent(d.confidence)}</Field>
+          <Field label="State">{d.state ?? '—'}</Field>
+          <Field label="Colour">{d.color ?? '—'}</Field>
+          <Field label="Position">
+            {coord(d.lat)}, {coord(d.lon)}
+          </Field>
+          <Field label="Heading">{d.heading ?? '—'}</Field>
+          <Field label="Source">{d.source ?? '—'}</Field>
+          <Field label="Import">{d.importId ?? '—'}</Field>
+          <Field label="Model version">{d.modelVersion ?? '—'}</Field>
+          <Field label="Plate crop">{d.cropRef ?? '—'}</Field>
+          <Field label="Context frame">{d.frameRef ?? '—'}</Field>
+        </Table.Tbody>
+      </Table>
+      <div>
+        <Text fw={700} size="sm">
+          Character confidences
+        </Text>
+        {d.charConfidences?.length ? (
+          <Group gap={4}>
+            {d.charConfidences.map((c, i) => (
+              <Badge
+                key={i}
+                variant="light"
+                color={c < 0.6 ? 'red' : c < 0.85 ? 'yellow' : 'green'}
+                className="canvass-mono"
+              >
+                {d.plate[i] ?? '?'} {percent(c)}
+              </Badge>
+            ))}
+          </Group>
+        ) : (
+          <Text size="sm" c="dimmed">
+            none recorded
+          </Text>
+        )}
+      </div>
+      <div>
+        <Text fw={700} size="sm">
+          Alternative readings
+        </Text>
+        {d.alternatives?.length ? (
+          <Table>
+            <Table.Tbody>
+              {d.alternatives.map((a) => (
+                <Table.Tr key={a.text}>
+                  <Table.Td className="canvass-mono">{a.text}</Table.Td>
+                  <Table.Td>{percent(a.confidence)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        ) : (
+          <Text size="sm" c="dimmed">
+            none recorded
+          </Text>
+        )}
+      </div>
+      <div>
+        <Text fw={700} size="sm">
+          Provenance
+        </Text>
+        {d.provenance ? (
+          <Code block>{JSON.stringify(d.provenance, null, 2)}</Code>
+        ) : (
+          <Text size="sm" c="dimmed">
+            none recorded
+          </Text>
+        )}
+      </div>
+    </Stack>
+  );
+}
+
+export function ReadDetailDrawer() {
+  const id = useReadsStore((s) => s.detailId);
+  const detail = useReadsStore((s) => s.detail);
+  const error = useReadsStore((s) => s.detailError);
+  const openDetail = useReadsStore((s) => s.openDetail);
+  return (
+    <Drawer
+      opened={id !== null}
+      onClose={() => void openDetail(null)}
+      position="right"
+      size="lg"
+      title="Read detail"
+    >
+      {error && <Alert color="red">{error}</Alert>}
+      {!error && !detail && <Loader />}
+      {detail && <Detail d={detail} />}
+    </Drawer>
+  );
+}
