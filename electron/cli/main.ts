@@ -2,6 +2,7 @@
 // the commander program; all of them run over the same core and api as the two shells.
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit';
+import { registerAppBenches } from './commands/bench-app';
 import { registerEval } from './commands/eval';
 import { registerImportReads } from './commands/import-reads';
 import { registerInit } from './commands/init';
@@ -18,6 +19,8 @@ registerUsers(program);
 registerImportReads(program);
 registerAudit(program);
 registerEval(program);
+// `bench` may already be declared by another command group; the foundation adds its benches to it.
+registerAppBenches(program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('benchmarks (print their numbers)'));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

@@ -30,12 +30,12 @@ describe('Electron shell', () => {
     });
     try {
       const page = await app.firstWindow();
-      await page.waitForFunction(() => 'canvass' in window);
+      await page.waitForFunction(() => 'canvass' in globalThis);
       const probe = await page.evaluate(async () => ({
-        keys: Object.keys((window as unknown as { canvass: object }).canvass).sort(),
-        node: typeof (window as unknown as { require?: unknown }).require,
-        process: typeof (window as unknown as { process?: unknown }).process,
-        status: await (window as unknown as { canvass: { call(n: string, i: unknown): Promise<unknown> } }).canvass.call('setup.status', {}),
+        keys: Object.keys((globalThis as unknown as { canvass: object }).canvass).sort(),
+        node: typeof (globalThis as unknown as { require?: unknown }).require,
+        process: typeof (globalThis as unknown as { process?: unknown }).process,
+        status: await (globalThis as unknown as { canvass: { call(n: string, i: unknown): Promise<unknown> } }).canvass.call('setup.status', {}),
       }));
       expect(probe.keys).toEqual(['call', 'on', 'shell']);
       expect(probe.node).toBe('undefined');

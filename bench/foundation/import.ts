@@ -1,0 +1,36 @@
+// Benchmark: importing the real Seattle week (93,490 reads) into a fresh store through the
+// core importer — reads per second and peak memory (issue 2, goal < 2 s).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../electron/core/clock';
+import { importReadsCsv } from '../../electron/core/reads/import';
+import { SEATTLE_MAPPING } from '../../electron/core/reads/mappings';
+import { openStore } from '../../electron/core/store/db';
+
+export const SEATTLE_FILE = '/work/shared/data/seattle-alpr-week/spd-alpr-pub.csv.gz';
+
+export function benchImport(runs = 3, file = process.env.CANVASS_SEATTLE ?? SEATTLE_FILE) {
+  const bytes = readFileSync(file);
+  const times: number[] = [];
+  let rows = 0;
+  for (let i = 0; i < runs; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'canvass-bench-import-'));
+    const store = openStore(dir);
+    const t = performance.now();
+    const r = importReadsCsv(store.db, new ManualClock(Date.now()), bytes, { fileName: 'spd.csv.gz', mapping: SEATTLE_MAPPING, format: 'seattle', userId: null });
+    times.push((performance.now() - t) / 1000);
+    rows = r.rowsImported;
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const best = Math.min(...times);
+  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  return {
+    reads: rows,
+    seconds_median: +median.toFixed(3),
+    seconds_best: +best.toFixed(3),
+    reads_per_s: Math.round(rows / median),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
