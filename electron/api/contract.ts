@@ -4,6 +4,7 @@
 // The renderer imports this file for types and schemas; it must stay free of core and Node.
 import { z } from 'zod';
 import { canvassCommands } from './commands/canvass';
+import { footageCommands } from './commands/footage';
 import { PERMISSIONS, ROLES } from './roles';
 import {
   accessSchema,
@@ -262,7 +263,7 @@ const baseCommands = {
   }),
 } as const;
 
-export const commands = { ...baseCommands, ...canvassCommands } as const;
+export const commands = { ...baseCommands, ...canvassCommands, ...footageCommands } as const;
 
 export type Commands = typeof commands;
 export type CommandName = keyof Commands;

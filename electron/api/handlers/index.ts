@@ -7,6 +7,7 @@ import { authHandlers } from './auth';
 import type { HandlerMap } from './context';
 import { readsHandlers } from './reads';
 import { canvassHandlers } from './canvass';
+import { footageHandlers } from './footage';
 
 export type { HandlerContext } from './context';
 
@@ -16,4 +17,5 @@ export const handlers: HandlerMap<CommandName> = {
   ...readsHandlers,
   ...auditHandlers,
   ...canvassHandlers,
+  ...footageHandlers,
 };
