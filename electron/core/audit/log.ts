@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import canonicalize from 'canonicalize';
 import type { Clock } from '../clock';
+import type { AuditRecordDto } from '../../api/types';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -25,23 +26,7 @@ export interface AuditInput {
   detail?: string | null;
 }
 
-export interface AuditRecord {
-  seq: number;
-  at: number;
-  userId: number | null;
-  username: string | null;
-  role: string | null;
-  command: string;
-  auditClass: string;
-  purpose: string | null;
-  caseNumber: string | null;
-  query: string | null;
-  outcome: AuditOutcome;
-  resultCount: number | null;
-  detail: string | null;
-  prevHash: string;
-  hash: string;
-}
+export type AuditRecord = AuditRecordDto;
 
 type Row = {
   seq: number;

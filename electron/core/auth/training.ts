@@ -4,16 +4,9 @@ import type { Database } from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import type { Clock } from '../clock';
 import { CanvassError } from '../errors';
+import type { TrainingDto } from '../../api/types';
 
-export interface TrainingRecord {
-  id: number;
-  userId: number;
-  course: string;
-  completedOn: string;
-  expiresOn: string;
-  recordedBy: number | null;
-  recordedAt: number;
-}
+export type TrainingRecord = TrainingDto;
 
 type Row = {
   id: number;

@@ -6,22 +6,13 @@ import type { Clock } from '../clock';
 import { CanvassError } from '../errors';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords';
 import { isRole, type Role } from '../../api/roles';
+import type { UserDto } from '../../api/types';
 
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
 
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  totpEnabled: boolean;
-  lockedUntil: number | null;
-  policyAckVersion: number;
-  mustChangePassword: boolean;
-  createdAt: number;
-}
+/** A member as the api returns it (the core implements the contract's shape). */
+export type User = UserDto;
 
 type Row = {
   id: number;

@@ -8,27 +8,13 @@ import type { Database } from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import Papa from 'papaparse';
 import type { ColumnMapping } from '../../api/contract';
+import type { ImportRejection, ImportResultDto as ImportResult } from '../../api/types';
 import type { Clock } from '../clock';
 import { CanvassError } from '../errors';
 import { MAX_PLATE_LENGTH, normalizeHashedPlate, normalizePlate, plateTextProblem } from './plate';
 import { insertReads, type NewRead } from './store';
 
-export interface ImportRejection {
-  line: number;
-  reason: string;
-}
-
-export interface ImportResult {
-  importId: number | null;
-  fileName: string;
-  sha256: string;
-  rowsRead: number;
-  rowsImported: number;
-  rowsRejected: number;
-  rejections: ImportRejection[];
-  duplicateOf: number | null;
-  seconds: number;
-}
+export type { ImportRejection, ImportResultDto as ImportResult } from '../../api/types';
 
 export interface ImportOptions {
   fileName: string;
