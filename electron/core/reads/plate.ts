@@ -14,6 +14,6 @@ export const MAX_PLATE_LENGTH = 10;
 
 /** Plate text as exports write it: letters and digits, with spaces, dashes or dots between. */
 export function plateTextProblem(raw: string): string | null {
-  if (!/^[A-Za-z0-9][A-Za-z0-9 .\-]*$/.test(raw.trim())) return 'may hold only letters, digits, spaces, dashes and dots';
+  if (!/^[A-Za-z0-9][A-Za-z0-9 .-]*$/.test(raw.trim())) return 'may hold only letters, digits, spaces, dashes and dots';
   return null;
 }
