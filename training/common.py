@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRAINING = ROOT / "training"
 WORK = Path(os.environ.get("CANVASS_WORK", TRAINING / "work"))
 PACK = WORK / "pack"            # everything a training run needs, self-contained (GPU carry)
-CKPT = WORK / "checkpoints"
+CKPT = Path(os.environ.get("CANVASS_CKPT", WORK / "checkpoints"))
 MODELS = ROOT / "models"
 DATA = Path(os.environ.get("CANVASS_DATA", ROOT.parent / "shared" / "data"))
 
@@ -66,3 +66,14 @@ def sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def set_lr(opt, max_lr: float, progress: float) -> None:
+    """Warm-up then cosine decay over the run's budget (steps or minutes, whichever ends
+    first), so a time-boxed run on any hardware still ends at a low learning rate."""
+    import math
+
+    p = min(max(progress, 0.0), 1.0)
+    lr = max_lr * min(1.0, p / 0.03) * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * p)))
+    for g in opt.param_groups:
+        g["lr"] = lr

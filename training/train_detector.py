@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from augment import photometric
-from common import CKPT, DET_STRIDE, DET_TRAIN_SIZE, PACK, seed_all
+from common import set_lr, CKPT, DET_STRIDE, DET_TRAIN_SIZE, PACK, seed_all
 from synth_bank import ensure
 
 MAX_BOXES = 40
@@ -165,14 +165,13 @@ def main():
     tiles = torch.from_numpy(np.load(ensure("scene", a.tiles, a.seed, a.workers))["images"]).to(dev)
     model = Detector().to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.steps, pct_start=0.05)
     CKPT.mkdir(parents=True, exist_ok=True)
     path = CKPT / "detector.pt"
-    step = 0
+    step, spent = 0, 0.0
     if path.exists():
         st = torch.load(path, map_location=dev)
         model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
-        sched.load_state_dict(st["sched"]); step = st["step"]
+        step, spent = st["step"], st.get("spent", 0.0)
         print(f"resumed detector at step {step}")
     ds = Scenes(a.seed + step)
     dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, num_workers=a.workers,
@@ -182,13 +181,13 @@ def main():
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
-                    "sched": sched.state_dict(), "step": step}, str(path) + ".tmp")
+                    "step": step, "spent": spent + time.time() - t0}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
 
     t0, hist = time.time(), []
     model.train()
     for imgs, boxes, counts in dl:
-        if step >= a.steps or time.time() - t0 > a.minutes * 60:
+        if step >= a.steps or spent + time.time() - t0 > a.minutes * 60:
             break
         x = imgs.to(dev).float() / 255
         boxes, counts = boxes.to(dev), counts.to(dev)
@@ -207,7 +206,8 @@ def main():
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-        opt.step(); sched.step(); step += 1
+        set_lr(opt, a.lr, max(step / a.steps, (spent + time.time() - t0) / (a.minutes * 60)))
+        opt.step(); step += 1
         hist.append((lh.item(), lb.item()))
         if step % 25 == 0:
             h = np.mean(hist[-25:], 0)

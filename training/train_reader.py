@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from augment import affine, photometric
-from common import CHARSET, CKPT, PACK, READER_H, READER_W, seed_all
+from common import set_lr, CHARSET, CKPT, PACK, READER_H, READER_W, seed_all
 from synth_bank import ensure
 
 N_CLASSES = len(CHARSET) + 1  # + CTC blank at 0
@@ -111,16 +111,14 @@ def main():
     sampler = Sampler([synth, us, br], [float(v) for v in a.mix.split(",")], a.seed)
     model = Reader().to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.steps,
-                                                pct_start=0.05)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     CKPT.mkdir(parents=True, exist_ok=True)
     path = CKPT / "reader.pt"
-    step = 0
+    step, spent = 0, 0.0
     if path.exists():
         st = torch.load(path, map_location=dev)
         model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
-        sched.load_state_dict(st["sched"]); step = st["step"]
+        step, spent = st["step"], st.get("spent", 0.0)
         sampler.rng = np.random.default_rng(a.seed + step)
         print(f"resumed reader at step {step}")
     g = torch.Generator(device=dev)
@@ -131,12 +129,12 @@ def main():
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
-                    "sched": sched.state_dict(), "step": step}, str(path) + ".tmp")
+                    "step": step, "spent": spent + time.time() - t0}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
 
     t0, losses = time.time(), []
     model.train()
-    while step < a.steps and time.time() - t0 < a.minutes * 60:
+    while step < a.steps and spent + time.time() - t0 < a.minutes * 60:
         imgs, texts = sampler.batch(a.batch)
         x = torch.from_numpy(imgs).float().div(255).unsqueeze(1).to(dev)
         x = photometric(affine(x, g), g)
@@ -144,13 +142,15 @@ def main():
         x = torch.where(flip, 1 - x, x)  # light-on-dark plates
         logits = model(x)
         tg, tl = encode(texts)
+        tg = tg.to(dev)
         lp = F.log_softmax(logits, -1).permute(1, 0, 2)
         il = torch.full((x.shape[0],), lp.shape[0], dtype=torch.long)
         loss = ctc(lp, tg, il, tl)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-        opt.step(); sched.step(); step += 1
+        set_lr(opt, a.lr, max(step / a.steps, (spent + time.time() - t0) / (a.minutes * 60)))
+        opt.step(); step += 1
         losses.append(loss.item())
         if step % 50 == 0:
             model.eval()
@@ -159,7 +159,7 @@ def main():
             acc = np.mean([p == t for p, t in zip(pred, probe_t)])
             model.train()
             print(f"step {step} loss {np.mean(losses[-50:]):.3f} synth-probe {acc:.3f} "
-                  f"lr {sched.get_last_lr()[0]:.2e} {time.time() - t0:.0f}s", flush=True)
+                  f"lr {opt.param_groups[0]['lr']:.2e} {time.time() - t0:.0f}s", flush=True)
         if step % a.ckpt_every == 0:
             save()
     save()
