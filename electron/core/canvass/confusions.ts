@@ -3,6 +3,7 @@
 // now and then drop or add one character. A tolerant match aligns the pattern with a stored
 // plate allowing a few look-alike substitutions and at most one missing or extra character;
 // the read's own per-character confidences then say how plausible each substitution is.
+// Tolerant means: up to two look-alike substitutions, or one missing or extra character.
 import { tokenChars, type Pattern, type Token } from './pattern';
 
 export const CONFUSION_GROUPS: readonly string[] = ['0ODQ', '1IT7', '2Z', '5S', '6G', '8B', '4A', 'UVY', 'MNH'];
@@ -56,84 +57,110 @@ export interface TolerantOptions {
 
 const INF = 1 << 20;
 const INDEL_COST = 3; // an indel weighs more than a look-alike so exact lengths win ties
+const NO = 255;
 
 /**
- * Aligns the pattern with a stored text; returns the cheapest alignment within the limits,
- * or null. An exact match returns `{subs: [], indel: null}`.
+ * Compiles the tolerant aligner of a pattern: per token a table from character code to 0
+ * (allowed), 1 (a look-alike of an allowed character) or NO, and DP buffers reused across
+ * calls, so checking tens of thousands of candidate plates stays in the tens of milliseconds.
  */
-export function alignTolerant(p: Pattern, text: string, opts: TolerantOptions = {}): Alignment | null {
+export function compileTolerant(p: Pattern, opts: TolerantOptions = {}): (text: string) => Alignment | null {
   const maxSubs = opts.maxSubs ?? 2;
   const maxIndel = opts.indel === false ? 0 : 1;
   const toks = p.tokens;
   const m = toks.length;
-  const n = text.length;
-  if (n < p.minLength - maxIndel || (!p.tokens.some((t) => t.kind === 'any') && n > p.maxLength + maxIndel)) return null;
-  // cost[e][i][j]: cheapest way to align toks[0..i) with text[0..j) using e indels.
-  const W = n + 1;
-  const size = (m + 1) * W;
-  const cost = new Int32Array(2 * size).fill(INF);
-  const from = new Int32Array(2 * size).fill(-1); // previous cell index, for the words afterwards
-  const at = (e: number, i: number, j: number) => e * size + i * W + j;
-  cost[at(0, 0, 0)] = 0;
-  for (let i = 0; i <= m; i++) {
-    const t = toks[i];
-    for (let j = 0; j <= n; j++) {
-      for (let e = 0; e <= maxIndel; e++) {
-        const here = at(e, i, j);
-        const c = cost[here]!;
-        if (c >= INF) continue;
-        const relax = (cell: number, v: number) => {
-          if (v < cost[cell]!) {
-            cost[cell] = v;
-            from[cell] = here;
+  const isAny = toks.map((t) => t.kind === 'any');
+  const table = toks.map((t) => {
+    const row = new Uint8Array(128).fill(NO);
+    if (t.kind === 'any') return row;
+    const allowed = tokenChars(t);
+    for (const c of allowed) for (const x of lookAlikes(c)) if (row[x.charCodeAt(0)] === NO) row[x.charCodeAt(0)] = 1;
+    for (const c of allowed) row[c.charCodeAt(0)] = 0;
+    return row;
+  });
+  const hasAny = isAny.some(Boolean);
+  const maxN = MAX_TEXT + 1;
+  const size = (m + 1) * maxN;
+  const cost = new Int32Array(2 * size);
+  const from = new Int32Array(2 * size);
+  return (text: string): Alignment | null => {
+    const n = text.length;
+    if (n > MAX_TEXT || n < p.minLength - maxIndel || (!hasAny && n > p.maxLength + maxIndel)) return null;
+    const W = n + 1;
+    const sz = (m + 1) * W;
+    cost.fill(INF, 0, 2 * sz);
+    from.fill(-1, 0, 2 * sz);
+    cost[0] = 0;
+    for (let i = 0; i <= m; i++) {
+      const any = i < m && isAny[i]!;
+      const row = i < m ? table[i]! : null;
+      for (let j = 0; j <= n; j++) {
+        for (let e = 0; e <= maxIndel; e++) {
+          const here = e * sz + i * W + j;
+          const c = cost[here]!;
+          if (c >= INF) continue;
+          if (any) {
+            let cell = here + W; // the run ends here
+            if (c < cost[cell]!) ((cost[cell] = c), (from[cell] = here));
+            if (j < n && c < cost[(cell = here + 1)]!) ((cost[cell] = c), (from[cell] = here)); // one more character
+            continue;
           }
-        };
-        if (t && t.kind === 'any') {
-          relax(at(e, i + 1, j), c); // the run ends here
-          if (j < n) relax(at(e, i, j + 1), c); // the run takes one more character
-          continue;
-        }
-        if (t && j < n) {
-          const ch = text[j]!;
-          const allowed = tokenChars(t);
-          if (allowed.includes(ch)) relax(at(e, i + 1, j + 1), c);
-          else if ([...allowed].some((a) => confusable(a, ch))) relax(at(e, i + 1, j + 1), c + 1);
-        }
-        if (e < maxIndel) {
-          if (t) relax(at(e + 1, i + 1, j), c + INDEL_COST); // the reader dropped this character
-          if (j < n) relax(at(e + 1, i, j + 1), c + INDEL_COST); // the reader added one
+          if (row && j < n) {
+            const k = row[text.charCodeAt(j) & 127]!;
+            if (k !== NO) {
+              const cell = here + W + 1;
+              const v = c + k;
+              if (v < cost[cell]!) ((cost[cell] = v), (from[cell] = here));
+            }
+          }
+          if (e < maxIndel) {
+            const v = c + INDEL_COST;
+            let cell: number;
+            if (row && v < cost[(cell = here + sz + W)]!) ((cost[cell] = v), (from[cell] = here)); // reader dropped it
+            if (j < n && v < cost[(cell = here + sz + 1)]!) ((cost[cell] = v), (from[cell] = here)); // reader added one
+          }
         }
       }
     }
-  }
-  let best = -1;
-  for (let e = 0; e <= maxIndel; e++) {
-    const cell = at(e, m, n);
-    if (cost[cell]! < INF && (best < 0 || cost[cell]! < cost[best]!)) best = cell;
-  }
-  if (best < 0) return null;
-  // Walk back to name each substitution and the indel.
-  const subs: Substitution[] = [];
-  let indel: Indel | null = null;
-  let cell = best;
-  while (from[cell]! >= 0) {
-    const prev = from[cell]!;
-    const [pe, pi, pj] = [Math.floor(prev / size), Math.floor((prev % size) / W), prev % W];
-    const [ce, ci, cj] = [Math.floor(cell / size), Math.floor((cell % size) / W), cell % W];
-    const t = toks[pi];
-    if (ce > pe) {
-      indel =
-        ci > pi
-          ? { kind: 'missing', index: pj, expected: t ? describeToken(t) : '?' }
-          : { kind: 'extra', index: pj };
-    } else if (ci > pi && cj > pj && t && t.kind !== 'any' && !tokenChars(t).includes(text[pj]!)) {
-      subs.push({ index: pj, expected: describeToken(t), got: text[pj]! });
+    let best = -1;
+    for (let e = 0; e <= maxIndel; e++) {
+      const cell = e * sz + m * W + n;
+      if (cost[cell]! < INF && (best < 0 || cost[cell]! < cost[best]!)) best = cell;
     }
-    cell = prev;
-  }
-  if (subs.length > maxSubs) return null;
-  subs.reverse();
-  return { subs, indel };
+    if (best < 0 || cost[best]! > maxSubs + maxIndel * INDEL_COST) return null;
+    // Walk back to name each substitution and the indel.
+    const subs: Substitution[] = [];
+    let indel: Indel | null = null;
+    let cell = best;
+    while (from[cell]! >= 0) {
+      const prev = from[cell]!;
+      const pe = Math.floor(prev / sz);
+      const pi = Math.floor((prev % sz) / W);
+      const pj = prev % W;
+      const ce = Math.floor(cell / sz);
+      const ci = Math.floor((cell % sz) / W);
+      const cj = cell % W;
+      const t = toks[pi];
+      if (ce > pe) {
+        indel = ci > pi ? { kind: 'missing', index: pj, expected: t ? describeToken(t) : '?' } : { kind: 'extra', index: pj };
+      } else if (ci > pi && cj > pj && t && t.kind !== 'any' && table[pi]![text.charCodeAt(pj) & 127] === 1) {
+        subs.push({ index: pj, expected: describeToken(t), got: text[pj]! });
+      }
+      cell = prev;
+    }
+    // Look-alikes or one missing/extra character, not both: together they match too much.
+    if (subs.length > maxSubs || (indel && subs.length > 0)) return null;
+    subs.reverse();
+    return { subs, indel };
+  };
+}
+
+/** Longest stored text the aligner looks at (hashed plates are longer and never tolerant-matched). */
+const MAX_TEXT = 16;
+
+/** One-off alignment (tests, watches); searches compile once with compileTolerant. */
+export function alignTolerant(p: Pattern, text: string, opts: TolerantOptions = {}): Alignment | null {
+  return compileTolerant(p, opts)(text);
 }
 
 function describeToken(t: Token): string {

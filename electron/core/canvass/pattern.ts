@@ -20,7 +20,7 @@ export interface Pattern {
   /** Canonical form: upper-case, separators dropped, runs of `*` merged, classes sorted. */
   canonical: string;
   tokens: Token[];
-  /** Fewest and most characters a matching plate can have (max Infinity-free: capped at MAX_PLATE_CHARS). */
+  /** Fewest and most characters a matching plate can have (with `*`, the most is MAX_PLATE_CHARS). */
   minLength: number;
   maxLength: number;
   hasWildcard: boolean;

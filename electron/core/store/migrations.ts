@@ -2,6 +2,7 @@
 // changes go in a new, higher number. Each runs in its own transaction with user_version.
 import type { Database } from 'better-sqlite3';
 import { CanvassError } from '../errors';
+import { gramsOf, reverse } from '../canvass/plate-index';
 
 export interface Migration {
   version: number;
@@ -153,6 +154,149 @@ export const migrations: Migration[] = [
         CREATE INDEX reads_import ON reads(import_id);
         CREATE INDEX reads_source ON reads(source_id, ts);
         CREATE VIRTUAL TABLE reads_geo USING rtree(id, min_lat, max_lat, min_lon, max_lon);
+      `);
+    },
+  },
+  {
+    // Issue 4 (R11): the plate index behind partial-plate canvasses (electron/core/canvass/
+    // plate-index.ts), partial-plate watches with their alerts, and minimal cases.
+    version: 2,
+    name: 'canvass: plate index, watches, cases',
+    up(db) {
+      db.exec(`
+        CREATE TABLE canvass_plates (
+          id INTEGER PRIMARY KEY,
+          text TEXT NOT NULL UNIQUE,       -- reads.plate exactly
+          rtext TEXT NOT NULL,             -- text reversed: a suffix like *123 is a range on it
+          reads INTEGER NOT NULL,
+          first_ts INTEGER NOT NULL,
+          last_ts INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX canvass_plates_rtext ON canvass_plates(rtext);
+        -- key = (position*36 + char)*36 + next char; see plate-index.ts
+        CREATE TABLE canvass_grams (
+          key INTEGER NOT NULL,
+          plate_id INTEGER NOT NULL,
+          PRIMARY KEY (key, plate_id)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO canvass_plates (text, rtext, reads, first_ts, last_ts)
+          SELECT plate, '', count(*), min(ts), max(ts) FROM reads GROUP BY plate;
+
+        CREATE TABLE cases (
+          id INTEGER PRIMARY KEY,
+          number TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          title TEXT NOT NULL,
+          created_by INTEGER REFERENCES users(id),
+          created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE case_reads (
+          case_id INTEGER NOT NULL REFERENCES cases(id),
+          read_id INTEGER NOT NULL REFERENCES reads(id),
+          note TEXT,
+          added_by INTEGER REFERENCES users(id),
+          added_at INTEGER NOT NULL,
+          PRIMARY KEY (case_id, read_id)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX case_reads_read ON case_reads(read_id);
+
+        -- R11: a partial plate from a major crime, watched on future reads.
+        CREATE TABLE watches (
+          id INTEGER PRIMARY KEY,
+          pattern TEXT NOT NULL,           -- canonical pattern
+          tolerant INTEGER NOT NULL DEFAULT 0,
+          description TEXT NOT NULL,
+          case_number TEXT NOT NULL,
+          purpose TEXT NOT NULL,
+          active INTEGER NOT NULL DEFAULT 1,
+          created_by INTEGER REFERENCES users(id),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE watch_alerts (
+          id INTEGER PRIMARY KEY,
+          watch_id INTEGER NOT NULL REFERENCES watches(id),
+          read_id INTEGER NOT NULL REFERENCES reads(id),
+          score REAL NOT NULL,
+          reasons TEXT NOT NULL,           -- JSON string[]
+          created_at INTEGER NOT NULL,
+          UNIQUE (watch_id, read_id)
+        ) STRICT;
+        CREATE INDEX watch_alerts_created ON watch_alerts(created_at);
+      `);
+      // Grams for plates already in the store (the summary rows were filled above).
+      // The gram layout is fixed by this migration; changing gramsOf needs a migration that rebuilds.
+      const rows = db.prepare('SELECT id, text FROM canvass_plates').all() as { id: number; text: string }[];
+      const ins = db.prepare('INSERT OR IGNORE INTO canvass_grams (key, plate_id) VALUES (?, ?)');
+      const rev = db.prepare('UPDATE canvass_plates SET rtext = ? WHERE id = ?');
+      for (const r of rows) {
+        rev.run(reverse(r.text), r.id);
+        for (const k of gramsOf(r.text)) ins.run(k, r.id);
+      }
+    },
+  },
+  {
+    // Issue 5: footage import. A persistent job queue (jobs, one row per file in job_files
+    // with its resumable checkpoint), the idempotency key of footage reads (source file hash +
+    // tracker pass key, so a resumed job never writes a pass twice) and per-source settings
+    // (fixed position, clock correction, time zone of naive EXIF times).
+    version: 10,
+    name: 'footage: jobs, job files, footage passes, source settings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE jobs (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL,              -- footage
+          status TEXT NOT NULL,            -- queued | running | stopping | cancelling | interrupted | done | failed | cancelled
+          params TEXT NOT NULL,            -- JSON: what to import and how
+          user_id INTEGER REFERENCES users(id),
+          runner TEXT,                     -- host:pid of the process running it
+          created_at INTEGER NOT NULL,
+          started_at INTEGER,
+          finished_at INTEGER,
+          heartbeat_at INTEGER,
+          progress TEXT NOT NULL DEFAULT '{}', -- JSON: percent, frames, reads, eta
+          error TEXT
+        ) STRICT;
+        CREATE INDEX jobs_status ON jobs(status, id);
+
+        CREATE TABLE job_files (
+          id INTEGER PRIMARY KEY,
+          job_id INTEGER NOT NULL REFERENCES jobs(id),
+          ord INTEGER NOT NULL,
+          path TEXT NOT NULL,
+          media_kind TEXT,                 -- video | photo | NULL (unsupported)
+          size INTEGER,
+          sha256 TEXT,
+          status TEXT NOT NULL,            -- queued | running | done | duplicate | failed | cancelled | superseded
+          import_id INTEGER REFERENCES imports(id),
+          duration_ms INTEGER,
+          frames_done INTEGER NOT NULL DEFAULT 0,
+          reads_found INTEGER NOT NULL DEFAULT 0,
+          checkpoint TEXT,                 -- JSON: last processed frame time + open tracker passes
+          meta TEXT,                       -- JSON: probe result, time base
+          error TEXT,
+          UNIQUE (job_id, ord)
+        ) STRICT;
+        CREATE INDEX job_files_sha ON job_files(sha256, status);
+
+        -- No foreign key to reads on purpose: the retention purge deletes reads, and a purged
+        -- pass must still count as imported so a re-import does not bring it back.
+        CREATE TABLE footage_passes (
+          file_sha256 TEXT NOT NULL,
+          track_key TEXT NOT NULL,
+          read_id INTEGER NOT NULL,
+          PRIMARY KEY (file_sha256, track_key)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE source_settings (
+          source_id INTEGER PRIMARY KEY REFERENCES sources(id),
+          lat REAL,
+          lon REAL,
+          clock_offset_ms INTEGER NOT NULL DEFAULT 0,
+          time_zone TEXT,
+          updated_by INTEGER REFERENCES users(id),
+          updated_at INTEGER NOT NULL
+        ) STRICT;
       `);
     },
   },
