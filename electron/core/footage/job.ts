@@ -1,0 +1,298 @@
+// Runs one footage job: its files in order, each hashed (a file already imported adds nothing),
+// probed, given its time base and place, and run through the native pipeline with a sink that
+// commits reads and checkpoints. A file that cannot be used fails alone with its reason; a full
+// disk stops the whole job. A file interrupted earlier (this job or another one) goes on from
+// its checkpoint.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { Database } from 'better-sqlite3';
+import { probeVideo, FootageError } from '../../../native/footage/ffmpeg';
+import { recognizerSpec } from '../../../native/footage/engine';
+import { processPhoto, processVideo, type Segment, type Verdict } from '../../../native/footage/pipeline';
+import { FramePool } from '../../../native/footage/pool';
+import { DEFAULT_TRACKER, type Track, type TrackerOptions } from '../../../native/footage/tracker';
+import type { FootageParamsDto, JobFileStatus, JobProgressDto } from '../../api/types-footage';
+import type { Core } from '../app';
+import { getJob } from '../jobs/queue';
+import type { JobControl, JobOutcome } from '../jobs/runner';
+import { commitSegment, type FileFacts } from './commit';
+import { readTrack, type PositionTrack } from './sidecar';
+import { photoMeta, videoTimeBase } from './timebase';
+
+export interface FootageRunOptions {
+  workers?: number | undefined;
+  tracker?: TrackerOptions | undefined;
+  minDetectorScore?: number | undefined;
+  /** Video time per committed segment. */
+  checkpointMs?: number | undefined;
+}
+
+interface FileRow {
+  id: number;
+  path: string;
+  media_kind: 'video' | 'photo' | null;
+  size: number | null;
+  sha256: string | null;
+  status: JobFileStatus;
+  import_id: number | null;
+  checkpoint: string | null;
+  frames_done: number;
+  reads_found: number;
+}
+
+/** Thrown for SQLITE_FULL / ENOSPC: nothing more can be written, so the job stops. */
+class DiskFull extends Error {}
+
+function isDiskFull(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || /SQLITE_FULL|ENOSPC|database or disk is full|no space left/i.test(String(e));
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** The job's runner (registered under kind "footage"). */
+export function footageRunner(opts: FootageRunOptions = {}) {
+  return (core: Core, ctl: JobControl): Promise<JobOutcome> => runFootageJob(core, ctl, opts);
+}
+
+async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOptions): Promise<JobOutcome> {
+  const { db } = core.store;
+  const job = getJob(db, ctl.jobId);
+  const params = job.params;
+  const files = db
+    .prepare('SELECT id, path, media_kind, size, sha256, status, import_id, checkpoint, frames_done, reads_found FROM job_files WHERE job_id = ? ORDER BY ord')
+    .all(ctl.jobId) as FileRow[];
+  const weights = files.map((f) => Math.max(1, f.size ?? 1));
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  const finished = (s: JobFileStatus) => s !== 'queued' && s !== 'running';
+  const started = Date.now();
+  const p: JobProgressDto = { ...job.progress, fileCount: files.length };
+  let doneWeight = files.reduce((a, f, i) => a + (finished(f.status) ? weights[i]! : 0), 0);
+  const startPct = doneWeight / totalWeight;
+  let framesBefore = files.reduce((a, f) => a + f.frames_done, 0);
+  let readsBefore = files.reduce((a, f) => a + f.reads_found, 0);
+  const report = (fraction: number, frames: number, reads: number, name: string | null, force = false) => {
+    const pct = Math.min(1, (doneWeight + fraction) / totalWeight);
+    const elapsed = (Date.now() - started) / 1000;
+    const gained = pct - startPct;
+    Object.assign(p, {
+      percent: Math.round(pct * 1000) / 10,
+      framesDone: framesBefore + frames,
+      readsFound: readsBefore + reads,
+      filesDone: files.filter((f) => finished(f.status)).length,
+      currentFile: name,
+      elapsedSeconds: Math.round(elapsed),
+      etaSeconds: gained > 0.005 && elapsed > 1 ? Math.round((elapsed * (1 - pct)) / gained) : null,
+    });
+    ctl.progress({ ...p }, force);
+  };
+  const track = params.trackPath ? { file: params.trackPath, ...readTrack(params.trackPath) } : null;
+  let pool: FramePool | null = null;
+  const poolOf = async () => {
+    if (!pool) {
+      pool = new FramePool(
+        { recognizer: recognizerSpec(), minDetectorScore: opts.minDetectorScore ?? 0.3, contextMaxWidth: 1920 },
+        { size: opts.workers ?? (process.env.CANVASS_FOOTAGE_WORKERS ? Number(process.env.CANVASS_FOOTAGE_WORKERS) : undefined) },
+      );
+      await pool.start();
+    }
+    return pool;
+  };
+  const errors: string[] = [];
+  let verdict: Verdict = 'continue';
+  try {
+    for (const [i, f] of files.entries()) {
+      if (finished(f.status)) continue;
+      verdict = ctl.verdict();
+      if (verdict !== 'continue') break;
+      const before = { frames: f.frames_done, reads: f.reads_found };
+      framesBefore -= before.frames;
+      readsBefore -= before.reads;
+      let status: JobFileStatus;
+      try {
+        status = await importFile(core, f, params, track, poolOf, opts, ctl, (frac, frames, reads, force) =>
+          report(frac * weights[i]!, frames, reads, basename(f.path), force),
+        );
+      } catch (e) {
+        if (isDiskFull(e)) throw new DiskFull(`Disk full while importing ${basename(f.path)}: ${e instanceof Error ? e.message : String(e)}. The job stopped; free space and resume it.`);
+        const msg = e instanceof FootageError ? e.message : `${basename(f.path)}: ${e instanceof Error ? e.message : String(e)}`;
+        status = 'failed';
+        db.prepare("UPDATE job_files SET status = 'failed', error = ? WHERE id = ?").run(msg, f.id);
+        db.prepare("UPDATE imports SET status = 'failed', finished_at = ? WHERE id = (SELECT import_id FROM job_files WHERE id = ?) AND status = 'running'").run(
+          core.clock.now(),
+          f.id,
+        );
+      }
+      const row = db.prepare('SELECT status, frames_done, reads_found, error FROM job_files WHERE id = ?').get(f.id) as {
+        status: JobFileStatus;
+        frames_done: number;
+        reads_found: number;
+        error: string | null;
+      };
+      f.status = row.status;
+      framesBefore += row.frames_done;
+      readsBefore += row.reads_found;
+      if (row.error) errors.push(row.error);
+      if (status === 'cancelled' || status === 'running') {
+        verdict = status === 'cancelled' ? 'cancel' : 'stop';
+        break;
+      }
+      doneWeight += weights[i]!;
+      report(0, 0, 0, null, true);
+    }
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    // A full disk (DiskFull) or a failing recognizer ends the job; its message says which.
+    return { status: 'failed', error: msg, progress: { ...p, etaSeconds: null } };
+  } finally {
+    if (pool) await (pool as FramePool).close();
+  }
+  errors.push(...(db.prepare("SELECT error FROM job_files WHERE job_id = ? AND status = 'failed' AND error IS NOT NULL ORDER BY ord").all(ctl.jobId) as { error: string }[]).map((r) => r.error));
+  const uniqueErrors = [...new Set(errors)];
+  if (verdict === 'cancel') {
+    db.prepare("UPDATE job_files SET status = 'cancelled' WHERE job_id = ? AND status IN ('queued','running')").run(ctl.jobId);
+    return { status: 'cancelled', error: null, progress: { ...p, currentFile: null, etaSeconds: null } };
+  }
+  if (verdict === 'stop') return { status: 'interrupted', error: null, progress: { ...p, etaSeconds: null } };
+  return {
+    status: uniqueErrors.length ? 'failed' : 'done',
+    error: uniqueErrors.length ? uniqueErrors.join('\n') : null,
+    progress: { ...p, percent: 100, currentFile: null, etaSeconds: 0 },
+  };
+}
+
+type Report = (fraction: number, frames: number, reads: number, force?: boolean) => void;
+
+/** Imports one file; returns its final status ('running' when stopped for a later resume). */
+async function importFile(
+  core: Core,
+  f: FileRow,
+  params: FootageParamsDto,
+  track: ({ file: string } & PositionTrack) | null,
+  poolOf: () => Promise<FramePool>,
+  opts: FootageRunOptions,
+  ctl: JobControl,
+  report: Report,
+): Promise<JobFileStatus> {
+  const { db, media } = core.store;
+  const name = basename(f.path);
+  db.prepare("UPDATE job_files SET status = 'running' WHERE id = ?").run(f.id);
+  report(0, 0, 0, true);
+  let sha: string;
+  try {
+    sha = f.sha256 ?? (await sha256File(f.path));
+  } catch (e) {
+    throw new FootageError(f.path, `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  db.prepare('UPDATE job_files SET sha256 = ? WHERE id = ?').run(sha, f.id);
+  const dup = db.prepare("SELECT id FROM imports WHERE file_sha256 = ? AND kind = 'footage' AND status = 'done'").get(sha) as { id: number } | undefined;
+  if (dup) {
+    db.prepare("UPDATE job_files SET status = 'duplicate', import_id = ?, error = NULL WHERE id = ?").run(dup.id, f.id);
+    return 'duplicate';
+  }
+  adoptEarlierRun(db, f, sha);
+  const tracker = opts.tracker ?? DEFAULT_TRACKER;
+  const givenStart = params.startTime ? Date.parse(params.startTime) : null;
+  const kind = f.media_kind!;
+  const info = kind === 'video' ? await probeVideo(f.path) : null;
+  const photo = kind === 'photo' ? await photoMeta(f.path, params.source.timeZone, givenStart) : null;
+  const time = info ? videoTimeBase(f.path, info.creationTime, info.durationMs, givenStart) : photo!.time;
+  if (f.import_id === null) {
+    f.import_id = Number(
+      db
+        .prepare(
+          `INSERT INTO imports (kind, format, file_name, file_sha256, user_id, started_at, status)
+           VALUES ('footage', ?, ?, ?, (SELECT user_id FROM jobs WHERE id = ?), ?, 'running')`,
+        )
+        .run(info ? `video/${info.codec}` : 'photo', name, sha, ctl.jobId, core.clock.now()).lastInsertRowid,
+    );
+    db.prepare('UPDATE job_files SET import_id = ? WHERE id = ?').run(f.import_id, f.id);
+  }
+  db.prepare('UPDATE job_files SET duration_ms = ?, meta = ? WHERE id = ?').run(info?.durationMs ?? null, JSON.stringify({ video: info, time }), f.id);
+  const pool = await poolOf();
+  const facts: FileFacts = {
+    jobFileId: f.id,
+    importId: f.import_id,
+    path: f.path,
+    name,
+    sha256: sha,
+    mediaKind: kind,
+    time,
+    source: params.source,
+    track: track ? { file: basename(track.file), format: track.format, fixes: track.fixes } : null,
+    exifGps: photo?.gps ?? null,
+    models: pool.versions,
+    thresholds: { minDetectorScore: opts.minDetectorScore ?? 0.3, minReadConfidence: tracker.minReadConfidence, maxGapMs: tracker.maxGapMs, minColourShare: tracker.minColourShare },
+    sampling: info ? { fps: params.fps, keyframes: params.keyframes } : null,
+  };
+  const commit = (seg: Segment) => {
+    commitSegment(db, core.clock, media, facts, seg);
+  };
+  if (!info) {
+    const r = await processPhoto(f.path, pool, tracker);
+    commit({ finished: r.finished, lastMs: 0, open: [], framesDone: 1, final: true });
+    report(1, 1, r.finished.length, true);
+  } else {
+    const cp = f.checkpoint ? (JSON.parse(f.checkpoint) as { lastMs: number; open: Track[] }) : null;
+    const outcome = await processVideo(
+      f.path,
+      info,
+      pool,
+      {
+        fps: params.fps,
+        keyframes: params.keyframes,
+        tracker,
+        checkpointMs: opts.checkpointMs ?? (Number(process.env.CANVASS_FOOTAGE_CHECKPOINT_MS) || 10_000),
+        resume: cp && cp.lastMs !== null ? { lastMs: cp.lastMs, open: cp.open, framesDone: f.frames_done, readsFound: f.reads_found } : undefined,
+      },
+      {
+        commit,
+        persist: (b) => media.put(b),
+        progress: (pr) => report(info.durationMs > 0 ? Math.min(1, pr.ptsMs / info.durationMs) : 0, pr.framesDone, pr.readsFound),
+        verdict: () => ctl.verdict(),
+      },
+    );
+    if (outcome.verdict === 'cancel') {
+      db.prepare("UPDATE job_files SET status = 'cancelled' WHERE id = ?").run(f.id);
+      db.prepare("UPDATE imports SET status = 'failed', finished_at = ? WHERE id = ? AND status = 'running'").run(core.clock.now(), f.import_id);
+      return 'cancelled';
+    }
+    if (outcome.verdict === 'stop') return 'running';
+  }
+  core.events.emit('event', { type: 'reads.imported', payload: { importId: f.import_id } });
+  return 'done';
+}
+
+/**
+ * The same file may have been started by an earlier job that crashed, was stopped or was
+ * cancelled: take over its import and checkpoint, so its reads are not found a second time.
+ */
+function adoptEarlierRun(db: Database, f: FileRow, sha: string): void {
+  if (f.import_id !== null) return;
+  const prev = db
+    .prepare(
+      `SELECT jf.id, jf.import_id, jf.checkpoint, jf.frames_done, jf.reads_found FROM job_files jf JOIN jobs j ON j.id = jf.job_id
+       WHERE jf.sha256 = ? AND jf.id <> ? AND jf.import_id IS NOT NULL AND jf.status IN ('queued','running','cancelled','failed')
+         AND j.status NOT IN ('running','stopping','cancelling','queued')
+       ORDER BY jf.id DESC LIMIT 1`,
+    )
+    .get(sha, f.id) as { id: number; import_id: number; checkpoint: string | null; frames_done: number; reads_found: number } | undefined;
+  if (!prev) return;
+  db.transaction(() => {
+    db.prepare('UPDATE job_files SET import_id = ?, checkpoint = ?, frames_done = ?, reads_found = ? WHERE id = ?').run(
+      prev.import_id,
+      prev.checkpoint,
+      prev.frames_done,
+      prev.reads_found,
+      f.id,
+    );
+    db.prepare("UPDATE job_files SET status = 'superseded', checkpoint = NULL WHERE id = ?").run(prev.id);
+    db.prepare("UPDATE imports SET status = 'running', finished_at = NULL WHERE id = ?").run(prev.import_id);
+  })();
+  Object.assign(f, { import_id: prev.import_id, checkpoint: prev.checkpoint, frames_done: prev.frames_done, reads_found: prev.reads_found });
+}

@@ -1,0 +1,161 @@
+// One file through the engine: decode (ffmpeg, or sharp for a photo) → worker pool (detect +
+// read + crops) → tracker, in frame order. It knows nothing of the store: it hands finished
+// passes and its resumable state to a sink at checkpoints, and the sink commits them in one
+// transaction. Checkpoints are what make cancel, quit and crash cheap: at most one segment of
+// video is processed again, and the state handed over is exactly what a resumed run needs.
+import sharp from 'sharp';
+import { decodeFrames, type DecodeSummary } from './decode';
+import { FootageError, type VideoInfo } from './ffmpeg';
+import type { FramePool } from './pool';
+import type { FrameResult } from './protocol';
+import { Tracker, type FinishedTrack, type Track, type TrackerOptions } from './tracker';
+
+export interface Segment {
+  /** Passes that ended since the last checkpoint. */
+  finished: FinishedTrack[];
+  /** Everything up to this file time is processed (null: nothing yet). */
+  lastMs: number | null;
+  /** Passes still open, serialised; empty at the end of the file. */
+  open: Track[];
+  framesDone: number;
+  final: boolean;
+}
+
+export interface Progress {
+  ptsMs: number;
+  framesDone: number;
+  readsFound: number;
+}
+
+export type Verdict = 'continue' | 'cancel' | 'stop';
+
+export interface Sink {
+  /** Commits a segment (reads + checkpoint) atomically. */
+  commit(segment: Segment): void | Promise<void>;
+  /** Stores an image content-addressed; returns its SHA-256. */
+  persist(bytes: Uint8Array): string;
+  progress(p: Progress): void;
+  /** Asked at each checkpoint: go on, cancel, or stop to resume later. */
+  verdict(): Verdict;
+}
+
+export interface VideoRun {
+  fps: number;
+  keyframes: boolean;
+  tracker: TrackerOptions;
+  /** Commit a segment after this much video time. */
+  checkpointMs: number;
+  resume?: { lastMs: number; open: Track[]; framesDone: number; readsFound: number } | undefined;
+}
+
+export interface RunOutcome {
+  verdict: Verdict;
+  framesDone: number;
+  readsFound: number;
+  lastMs: number | null;
+  decode: DecodeSummary;
+}
+
+/** Runs a video; resolves when done, cancelled or stopped (the last segment is committed). */
+export async function processVideo(file: string, info: VideoInfo, pool: FramePool, run: VideoRun, sink: Sink): Promise<RunOutcome> {
+  const tracker = new Tracker(run.tracker);
+  if (run.resume) tracker.restore(run.resume.open);
+  const abort = new AbortController();
+  const decode: DecodeSummary = { framesDelivered: 0, lastPtsMs: null, problems: [] };
+  let framesDone = run.resume?.framesDone ?? 0;
+  let readsFound = run.resume?.readsFound ?? 0;
+  let lastMs: number | null = run.resume?.lastMs ?? null;
+  let segmentStart = lastMs ?? 0;
+  let finished: FinishedTrack[] = [];
+  let verdict: Verdict = 'continue';
+  const inflight: { seq: number; done: boolean; p: Promise<FrameResult> }[] = [];
+  const capacity = pool.size * pool.depth;
+
+  const consume = async () => {
+    const head = inflight.shift()!;
+    const r = await head.p;
+    const ended = tracker.update(r.ptsMs, r.hits, r.frameJpeg);
+    finished.push(...ended);
+    readsFound += ended.length;
+    framesDone++;
+    lastMs = r.ptsMs;
+    sink.progress({ ptsMs: r.ptsMs, framesDone, readsFound });
+    if (r.ptsMs - segmentStart >= run.checkpointMs) await checkpoint(false);
+  };
+  const checkpoint = async (final: boolean) => {
+    const open = final ? [] : tracker.snapshot((b) => sink.persist(b));
+    await sink.commit({ finished, lastMs, open, framesDone, final });
+    finished = [];
+    segmentStart = lastMs ?? 0;
+    if (!final && verdict === 'continue') {
+      verdict = sink.verdict();
+      if (verdict !== 'continue') abort.abort();
+    }
+  };
+
+  const frames = decodeFrames(file, info, { fps: run.fps, keyframes: run.keyframes, fromMs: run.resume?.lastMs, signal: abort.signal }, decode);
+  try {
+    for await (const f of frames) {
+      if (verdict !== 'continue') break;
+      const job = { seq: f.seq, ptsMs: f.ptsMs, width: f.width, height: f.height, data: f.data.buffer as ArrayBuffer };
+      const entry = { seq: f.seq, done: false, p: pool.submit(job) };
+      entry.p.then(
+        () => (entry.done = true),
+        () => (entry.done = true),
+      );
+      inflight.push(entry);
+      while (inflight.length >= capacity || (inflight.length > 0 && inflight[0]!.done)) {
+        await consume();
+        if (verdict !== 'continue') break;
+      }
+    }
+  } catch (e) {
+    abort.abort();
+    await Promise.allSettled(inflight.map((x) => x.p));
+    throw e;
+  }
+  if (verdict !== 'continue') {
+    // Stopped at a checkpoint: frames decoded after it are dropped; a resume redoes them.
+    await Promise.allSettled(inflight.map((x) => x.p));
+    return { verdict, framesDone, readsFound, lastMs, decode };
+  }
+  while (inflight.length > 0) await consume();
+  if (verdict !== 'continue') return { verdict, framesDone, readsFound, lastMs, decode };
+  const rest = tracker.flush();
+  finished.push(...rest);
+  readsFound += rest.length;
+  checkTruncation(file, info, decode);
+  await checkpoint(true);
+  return { verdict, framesDone, readsFound, lastMs, decode };
+}
+
+/** A video whose frames stop well before its stated end was cut off; say so. */
+function checkTruncation(file: string, info: VideoInfo, d: DecodeSummary): void {
+  if (d.lastPtsMs === null && d.framesDelivered === 0 && info.durationMs > 0 && d.problems.length > 0) {
+    throw new FootageError(file, `no frame could be decoded (${d.problems[d.problems.length - 1]})`);
+  }
+  const end = d.lastPtsMs ?? 0;
+  const slack = Math.max(2000, info.durationMs * 0.05);
+  if (d.framesDelivered > 0 && info.durationMs > 0 && end + slack < info.durationMs && d.problems.length > 0) {
+    throw new FootageError(
+      file,
+      `truncated or corrupt: frames stop at ${(end / 1000).toFixed(1)} s of ${(info.durationMs / 1000).toFixed(1)} s (${d.problems[d.problems.length - 1]}); reads from the readable part were kept`,
+    );
+  }
+}
+
+/** Decodes a photo (EXIF orientation applied) and recognises it as a one-frame pass. */
+export async function processPhoto(file: string, pool: FramePool, trackerOptions: TrackerOptions): Promise<{ finished: FinishedTrack[]; width: number; height: number }> {
+  let raw: { data: Buffer; info: { width: number; height: number } };
+  try {
+    raw = await sharp(file, { failOn: 'truncated' }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw new FootageError(file, `not a readable photo (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+  }
+  const data = new Uint8Array(raw.data.length);
+  data.set(raw.data);
+  const r = await pool.submit({ seq: 0, ptsMs: 0, width: raw.info.width, height: raw.info.height, data: data.buffer });
+  const tracker = new Tracker(trackerOptions);
+  tracker.update(0, r.hits, r.frameJpeg);
+  return { finished: tracker.flush(), width: raw.info.width, height: raw.info.height };
+}

@@ -1,0 +1,125 @@
+// A fixed pool of footage worker threads, one per core by default. Frames are handed to the
+// least busy worker, at most `depth` per worker at a time so each has its next frame queued
+// while it works; the caller awaits `slot()` before decoding more, which is what keeps memory
+// flat on a two-hour video.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FrameJob, FrameResult, WorkerInit, WorkerReply } from './protocol';
+import type { ModelVersions } from './recognizer';
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+  pending: Map<number, { resolve: (r: FrameResult) => void; reject: (e: Error) => void }>;
+}
+
+export interface PoolOptions {
+  size?: number;
+  depth?: number;
+}
+
+export class FramePool {
+  private readonly slots: Slot[] = [];
+  private readonly waiters: (() => void)[] = [];
+  private failure: Error | null = null;
+  readonly size: number;
+  readonly depth: number;
+  versions: ModelVersions = {};
+
+  constructor(
+    private readonly init: WorkerInit,
+    opts: PoolOptions = {},
+  ) {
+    this.size = Math.max(1, opts.size ?? availableParallelism());
+    this.depth = Math.max(1, opts.depth ?? 2);
+  }
+
+  /** Starts the workers and waits until each has built its recognizer. */
+  async start(): Promise<ModelVersions> {
+    const entry = new URL('./worker-entry.mjs', import.meta.url);
+    const ready = [];
+    for (let i = 0; i < this.size; i++) {
+      const worker = new Worker(entry, { workerData: this.init });
+      const slot: Slot = { worker, busy: 0, pending: new Map() };
+      this.slots.push(slot);
+      ready.push(
+        new Promise<ModelVersions>((resolve, reject) => {
+          worker.once('error', reject);
+          worker.on('message', (m: WorkerReply) => {
+            if (m.type === 'ready') resolve(m.versions);
+            else if (m.type === 'fatal') reject(new Error(`recognizer failed to start: ${m.error}`));
+            else this.settle(slot, m);
+          });
+        }),
+      );
+      worker.on('error', (e) => this.fail(slot, e));
+      worker.on('exit', (code) => {
+        if (slot.pending.size > 0) this.fail(slot, new Error(`footage worker exited (code ${code}) with frames in flight`));
+      });
+    }
+    try {
+      const all = await Promise.all(ready);
+      this.versions = all[0] ?? {};
+      return this.versions;
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
+  }
+
+  private settle(slot: Slot, m: WorkerReply): void {
+    if (m.type !== 'result' && m.type !== 'failed') return;
+    const seq = m.type === 'result' ? m.result.seq : m.seq;
+    const p = slot.pending.get(seq);
+    if (!p) return;
+    slot.pending.delete(seq);
+    slot.busy--;
+    if (m.type === 'result') p.resolve(m.result);
+    else p.reject(new Error(`recognition failed on frame ${seq}: ${m.error}`));
+    this.waiters.shift()?.();
+  }
+
+  private fail(slot: Slot, e: Error): void {
+    this.failure ??= e;
+    for (const p of slot.pending.values()) p.reject(e);
+    slot.pending.clear();
+    slot.busy = 0;
+    while (this.waiters.length) this.waiters.shift()!();
+  }
+
+  /** Resolves when a worker can take another frame. */
+  async slot(): Promise<void> {
+    while (!this.failure && !this.slots.some((s) => s.busy < this.depth)) {
+      await new Promise<void>((r) => this.waiters.push(r));
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Sends a frame (its buffer is transferred, so the caller must not touch it again). */
+  submit(job: FrameJob): Promise<FrameResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+    slot.busy++;
+    return new Promise<FrameResult>((resolve, reject) => {
+      slot.pending.set(job.seq, { resolve, reject });
+      slot.worker.postMessage(job, [job.data]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            const t = setTimeout(() => void s.worker.terminate().then(() => resolve()), 2000);
+            s.worker.once('exit', () => {
+              clearTimeout(t);
+              resolve();
+            });
+            s.worker.postMessage({ type: 'close' });
+          }),
+      ),
+    );
+    this.slots.length = 0;
+  }
+}

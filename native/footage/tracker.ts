@@ -1,0 +1,259 @@
+// Merges the same plate across frames into one pass: a plate seen in frame after frame (or
+// lost for a moment behind another car) becomes one read. Association is greedy on a score of
+// position (overlap with the box predicted from the track's motion, or closeness) and text
+// likeness; a track ends when unseen for `maxGapMs`. Each track keeps its best observation's
+// crop and context frame, a bounded set of readings for the text vote, and colour votes.
+// The whole state serialises to JSON (images by media hash) so a job can resume mid-video.
+import type { ColourGuess } from './colour';
+import type { Box } from './recognizer';
+import type { WorkerHit } from './protocol';
+import { consensus, similarity, type Reading } from './text';
+
+export interface TrackerOptions {
+  /** A track not seen for this long is finished. */
+  maxGapMs: number;
+  /** Readings kept per track for the vote (the most confident ones). */
+  maxReadings: number;
+  /** A finished track becomes a read only if its consensus confidence reaches this. */
+  minReadConfidence: number;
+  /** Colour guesses below this share are not voted. */
+  minColourShare: number;
+}
+
+export const DEFAULT_TRACKER: TrackerOptions = { maxGapMs: 1500, maxReadings: 24, minReadConfidence: 0.3, minColourShare: 0.35 };
+
+interface Best {
+  ptsMs: number;
+  quality: number;
+  box: Box;
+  alternatives: { text: string; confidence: number }[];
+  cropJpeg?: Uint8Array | undefined;
+  frameJpeg?: Uint8Array | undefined;
+  cropSha?: string | undefined;
+  frameSha?: string | undefined;
+}
+
+export interface Track {
+  key: string;
+  firstMs: number;
+  lastMs: number;
+  lastBox: Box;
+  /** Pixels per millisecond of the box centre. */
+  vx: number;
+  vy: number;
+  observations: number;
+  readings: Reading[];
+  colours: Record<string, number>;
+  best: Best;
+}
+
+/** A finished pass, ready to become a read. */
+export interface FinishedTrack {
+  key: string;
+  firstMs: number;
+  lastMs: number;
+  bestMs: number;
+  observations: number;
+  text: string;
+  confidence: number;
+  charConfidences: number[];
+  alternatives: { text: string; confidence: number }[];
+  colour: string | null;
+  box: Box;
+  cropJpeg?: Uint8Array | undefined;
+  frameJpeg?: Uint8Array | undefined;
+  cropSha?: string | undefined;
+  frameSha?: string | undefined;
+}
+
+const centre = (b: Box) => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
+
+export function iou(a: Box, b: Box): number {
+  const x0 = Math.max(a.x, b.x);
+  const y0 = Math.max(a.y, b.y);
+  const x1 = Math.min(a.x + a.w, b.x + b.w);
+  const y1 = Math.min(a.y + a.h, b.y + b.h);
+  const inter = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** How good an observation is as the evidence image: sure, legible and large. */
+function qualityOf(h: WorkerHit): number {
+  return h.confidence * h.score * Math.min(1, Math.sqrt(h.box.w * h.box.h) / 60);
+}
+
+export class Tracker {
+  private open: Track[] = [];
+
+  constructor(readonly opts: TrackerOptions = DEFAULT_TRACKER) {}
+
+  get openCount(): number {
+    return this.open.length;
+  }
+
+  /** The earliest first-seen time of an open track (null when none is open). */
+  get earliestOpenMs(): number | null {
+    return this.open.length ? Math.min(...this.open.map((t) => t.firstMs)) : null;
+  }
+
+  /** Feeds one frame's plates (frames must come in time order); returns passes that ended. */
+  update(ptsMs: number, hits: WorkerHit[], frameJpeg: Uint8Array | null): FinishedTrack[] {
+    const done = this.expire(ptsMs);
+    const pairs: { score: number; t: number; h: number }[] = [];
+    hits.forEach((hit, h) => {
+      this.open.forEach((track, t) => {
+        const s = this.match(track, hit, ptsMs);
+        if (s > 0) pairs.push({ score: s, t, h });
+      });
+    });
+    pairs.sort((a, b) => b.score - a.score || a.t - b.t || a.h - b.h);
+    const usedT = new Set<number>();
+    const usedH = new Set<number>();
+    for (const p of pairs) {
+      if (usedT.has(p.t) || usedH.has(p.h)) continue;
+      usedT.add(p.t);
+      usedH.add(p.h);
+      this.extend(this.open[p.t]!, hits[p.h]!, ptsMs, frameJpeg);
+    }
+    // Unmatched plates start passes; keyed by frame time and left-to-right order, which is
+    // the same on every run over the same frames (resume relies on it).
+    const fresh = hits
+      .map((hit, h) => ({ hit, h }))
+      .filter(({ h }) => !usedH.has(h))
+      .sort((a, b) => a.hit.box.x - b.hit.box.x || a.hit.box.y - b.hit.box.y);
+    fresh.forEach(({ hit }, i) => this.open.push(this.start(hit, ptsMs, i, frameJpeg)));
+    return done;
+  }
+
+  /** Ends every open pass (end of the file). */
+  flush(): FinishedTrack[] {
+    const all = this.open.map((t) => this.finish(t)).filter((f): f is FinishedTrack => f !== null);
+    this.open = [];
+    return all;
+  }
+
+  private expire(now: number): FinishedTrack[] {
+    const out: FinishedTrack[] = [];
+    this.open = this.open.filter((t) => {
+      if (now - t.lastMs <= this.opts.maxGapMs) return true;
+      const f = this.finish(t);
+      if (f) out.push(f);
+      return false;
+    });
+    return out;
+  }
+
+  private match(t: Track, hit: WorkerHit, now: number): number {
+    const dt = now - t.lastMs;
+    if (dt <= 0 || dt > this.opts.maxGapMs) return 0;
+    const pred: Box = { ...t.lastBox, x: t.lastBox.x + t.vx * dt, y: t.lastBox.y + t.vy * dt };
+    const overlap = Math.max(iou(pred, hit.box), iou(t.lastBox, hit.box));
+    const a = centre(pred);
+    const b = centre(hit.box);
+    const dist = Math.hypot(a.x - b.x, a.y - b.y) / Math.max(t.lastBox.w, hit.box.w, 1);
+    const lastText = t.readings.length ? t.readings[t.readings.length - 1]!.text : '';
+    const sim = Math.max(similarity(lastText, hit.text), ...t.readings.slice(-3).map((r) => similarity(r.text, hit.text)));
+    const near = overlap > 0.1 || dist < 1.5;
+    if (near && sim >= 0.5) return 1 + overlap + sim;
+    if (dist < 4 && sim >= 0.75) return 0.5 + sim;
+    if (sim === 1 && hit.text.length >= 4) return 0.25; // same plate after an occlusion
+    return 0;
+  }
+
+  private start(hit: WorkerHit, ptsMs: number, i: number, frameJpeg: Uint8Array | null): Track {
+    const t: Track = {
+      key: `${ptsMs}:${i}`,
+      firstMs: ptsMs,
+      lastMs: ptsMs,
+      lastBox: hit.box,
+      vx: 0,
+      vy: 0,
+      observations: 0,
+      readings: [],
+      colours: {},
+      best: { ptsMs, quality: -1, box: hit.box, alternatives: [] },
+    };
+    this.observe(t, hit, ptsMs, frameJpeg);
+    return t;
+  }
+
+  private extend(t: Track, hit: WorkerHit, ptsMs: number, frameJpeg: Uint8Array | null): void {
+    const dt = ptsMs - t.lastMs;
+    const a = centre(t.lastBox);
+    const b = centre(hit.box);
+    // Smoothed velocity: a single jumpy box should not throw the prediction off.
+    t.vx = t.observations > 1 ? 0.5 * t.vx + 0.5 * ((b.x - a.x) / dt) : (b.x - a.x) / dt;
+    t.vy = t.observations > 1 ? 0.5 * t.vy + 0.5 * ((b.y - a.y) / dt) : (b.y - a.y) / dt;
+    t.lastMs = ptsMs;
+    t.lastBox = hit.box;
+    this.observe(t, hit, ptsMs, frameJpeg);
+  }
+
+  private observe(t: Track, hit: WorkerHit, ptsMs: number, frameJpeg: Uint8Array | null): void {
+    t.observations++;
+    t.readings.push({ text: hit.text, confidence: hit.confidence, charConfidences: hit.charConfidences });
+    if (t.readings.length > this.opts.maxReadings) {
+      // Drop the least confident older reading, but keep the newest for association.
+      let worst = 0;
+      for (let i = 1; i < t.readings.length - 1; i++) if (t.readings[i]!.confidence < t.readings[worst]!.confidence) worst = i;
+      t.readings.splice(worst, 1);
+    }
+    addColour(t.colours, hit.colour, this.opts.minColourShare);
+    const q = qualityOf(hit);
+    if (q > t.best.quality) {
+      t.best = { ptsMs, quality: q, box: hit.box, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, frameJpeg: frameJpeg ?? undefined };
+    }
+  }
+
+  private finish(t: Track): FinishedTrack | null {
+    const c = consensus(t.readings);
+    if (!c || c.confidence < this.opts.minReadConfidence) return null;
+    const alternatives = [...c.alternatives];
+    for (const a of t.best.alternatives) {
+      if (a.text !== c.text && !alternatives.some((x) => x.text === a.text)) alternatives.push(a);
+    }
+    alternatives.sort((a, b) => b.confidence - a.confidence);
+    const colour = Object.entries(t.colours).sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    return {
+      key: t.key,
+      firstMs: t.firstMs,
+      lastMs: t.lastMs,
+      bestMs: t.best.ptsMs,
+      observations: t.observations,
+      text: c.text,
+      confidence: c.confidence,
+      charConfidences: c.charConfidences,
+      alternatives: alternatives.slice(0, 5),
+      colour,
+      box: t.best.box,
+      cropJpeg: t.best.cropJpeg,
+      frameJpeg: t.best.frameJpeg,
+      cropSha: t.best.cropSha,
+      frameSha: t.best.frameSha,
+    };
+  }
+
+  /** JSON-safe state; images are stored through `persist` (content-addressed) and kept by hash. */
+  snapshot(persist: (bytes: Uint8Array) => string): Track[] {
+    return this.open.map((t) => {
+      const best = { ...t.best };
+      if (best.cropJpeg && !best.cropSha) best.cropSha = persist(best.cropJpeg);
+      if (best.frameJpeg && !best.frameSha) best.frameSha = persist(best.frameJpeg);
+      t.best.cropSha = best.cropSha;
+      t.best.frameSha = best.frameSha;
+      delete best.cropJpeg;
+      delete best.frameJpeg;
+      return { ...t, best, readings: t.readings.map((r) => ({ ...r })), colours: { ...t.colours } };
+    });
+  }
+
+  restore(tracks: Track[]): void {
+    this.open = tracks.map((t) => ({ ...t, best: { ...t.best } }));
+  }
+}
+
+function addColour(votes: Record<string, number>, guess: ColourGuess | null, minShare: number): void {
+  if (!guess || guess.share < minShare) return;
+  votes[guess.colour] = (votes[guess.colour] ?? 0) + guess.share;
+}
