@@ -1,0 +1,167 @@
+// The canvass through the real dispatcher on a fresh in-memory store: ranking with reasons,
+// scenes, analyses, watches, cases, the index kept in step by insertReads, and R1/R3: no
+// purpose or case, no data; the audit record holds the pattern and the area.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { checkWatches } from '../../../electron/core/canvass/watches';
+import { candidatePlates } from '../../../electron/core/canvass/plate-index';
+import { parsePattern } from '../../../electron/core/canvass/pattern';
+import { insertReads, type NewRead } from '../../../electron/core/reads/store';
+import { ACCESS, harness, T0, type Harness } from '../../support/core';
+
+const H = 3_600_000;
+const SCENE = { lat: 47.6097, lon: -122.3331 }; // downtown Seattle
+const FAR = { lat: 47.7, lon: -122.2 };
+
+function read(plate: string, dt: number, at: { lat: number; lon: number }, extra: Partial<NewRead> = {}): NewRead {
+  return { plate, ts: T0 + dt, lat: at.lat, lon: at.lon, source: 'CAR-1', confidence: 0.9, color: 'blue', state: 'WA', ...extra };
+}
+
+let h: Harness;
+let token: string;
+const add = (reads: NewRead[]) => h.core.store.db.transaction(() => insertReads(h.core.store.db, h.clock, reads, null))();
+
+beforeEach(async () => {
+  h = await harness();
+  token = await h.member('analyst');
+  add([
+    read('7ABC123', 0, SCENE, { charConfidences: [0.99, 0.98, 0.97, 0.99, 0.99, 0.99, 0.99] }),
+    read('7ABC123', 2 * H, FAR),
+    read('7ABD999', 30 * 60_000, { lat: SCENE.lat + 0.005, lon: SCENE.lon }),
+    read('7A8C123', -H, SCENE, {
+      charConfidences: [0.99, 0.98, 0.41, 0.99, 0.99, 0.99, 0.99],
+      alternatives: [{ text: '7ABC123', confidence: 0.35 }],
+    }),
+    read('ABC1234', 0, SCENE),
+    read('XYZ9876', 0, FAR, { color: 'red' }),
+  ]);
+});
+
+describe('canvass.search', () => {
+  it('finds a partial plate in a circle and time window, best first, with reasons', async () => {
+    const r = await h.call(token, 'canvass.search', {
+      access: ACCESS,
+      pattern: '7AB*',
+      area: { kind: 'circle', ...SCENE, radiusM: 1000 },
+      from: new Date(T0 - 3 * H).toISOString(),
+      to: new Date(T0 + 3 * H).toISOString(),
+    });
+    expect(r.results.map((x) => x.plate)).toEqual(['7ABC123', '7ABD999']);
+    expect(r.results[0]!.reads).toHaveLength(1); // the read far away is outside the circle
+    expect(r.results[0]!.reasons[0]).toBe('plate 7ABC123 matches 7AB* exactly');
+    expect(r.results[0]!.reasons.join(' ')).toMatch(/closest read 0 m from the centre of scene 1/);
+    expect(r.results[0]!.score).toBeGreaterThan(r.results[1]!.score);
+  });
+
+  it('tolerant mode finds look-alikes and alternatives, and says why', async () => {
+    const exact = await h.call(token, 'canvass.search', { access: ACCESS, pattern: '7ABC123' });
+    expect(exact.results.map((x) => x.plate)).toEqual(['7ABC123']);
+    const tol = await h.call(token, 'canvass.search', { access: ACCESS, pattern: '7ABC123', tolerant: true });
+    const misread = tol.results.find((x) => x.plate === '7A8C123')!;
+    expect(misread).toBeDefined();
+    // the low confidence on char 3 makes the look-alike more plausible than the stored alternative
+    expect(misread.reasons[0]).toBe('char 3 read 8 at 0.41 — could be B');
+    expect(misread.reads[0]!.via).toBe('tolerant');
+    expect(tol.results[0]!.plate).toBe('7ABC123');
+  });
+
+  it('filters by colour and several scenes at once', async () => {
+    const r = await h.call(token, 'canvass.search', {
+      access: ACCESS,
+      pattern: '*',
+      color: 'red',
+      scenes: [
+        { area: { kind: 'circle', ...SCENE, radiusM: 500 } },
+        { area: { kind: 'polygon', points: [[FAR.lat - 0.01, FAR.lon - 0.01], [FAR.lat + 0.01, FAR.lon - 0.01], [FAR.lat, FAR.lon + 0.01]] } },
+      ],
+    });
+    expect(r.results.map((x) => x.plate)).toEqual(['XYZ9876']);
+    expect(r.results[0]!.scenes).toEqual([1]);
+  });
+
+  it('refuses a search without purpose or case (R1) and a bad pattern with its position', async () => {
+    const noAccess = await h.raw(token, 'canvass.search', { pattern: '7AB*' });
+    expect(noAccess.ok).toBe(false);
+    const noCase = await h.raw(token, 'canvass.search', { access: { purpose: ACCESS.purpose, caseNumber: '' }, pattern: '7AB*' });
+    expect(noCase.ok).toBe(false);
+    const bad = await h.raw(token, 'canvass.search', { access: ACCESS, pattern: '7A%*' });
+    expect(bad.ok || bad.error.details).toEqual({ field: 'pattern', position: 3 });
+  });
+
+  it('writes the pattern, area, purpose and case into the audit record (R3)', async () => {
+    const area = { kind: 'circle' as const, ...SCENE, radiusM: 750 };
+    await h.call(token, 'canvass.search', { access: ACCESS, pattern: '7AB*', area });
+    const log = await h.call(h.adminToken, 'audit.list', { command: 'canvass.search' });
+    const rec = log.records[0]!;
+    expect(rec.purpose).toBe(ACCESS.purpose);
+    expect(rec.caseNumber).toBe(ACCESS.caseNumber);
+    expect(rec.outcome).toBe('ok');
+    expect(rec.resultCount).toBe(2);
+    const q = JSON.parse(rec.query!);
+    expect(q.pattern).toBe('7AB*');
+    expect(q.area).toEqual(area);
+  });
+});
+
+describe('plate index', () => {
+  it('is kept in step by insertReads and finds prefix, suffix and middle patterns', () => {
+    const db = h.core.store.db;
+    const n = (db.prepare('SELECT reads FROM canvass_plates WHERE text = ?').get('7ABC123') as { reads: number }).reads;
+    expect(n).toBe(2);
+    const texts = (p: string) => candidatePlates(db, parsePattern(p), false).rows.map((r) => r.text).sort();
+    expect(texts('7AB*')).toEqual(['7ABC123', '7ABD999']);
+    expect(texts('*123')).toEqual(['7A8C123', '7ABC123']);
+    expect(texts('?BC1??4')).toContain('ABC1234');
+    expect(texts('*C12*')).toEqual(expect.arrayContaining(['7ABC123', '7A8C123']));
+  });
+});
+
+describe('analyses', () => {
+  it('common link, convoy, frequent visitor and locate', async () => {
+    const s1 = { area: { kind: 'circle' as const, ...SCENE, radiusM: 800 }, from: new Date(T0 - H).toISOString(), to: new Date(T0 + H).toISOString() };
+    const s2 = { area: { kind: 'circle' as const, ...FAR, radiusM: 800 }, from: new Date(T0 + H).toISOString(), to: new Date(T0 + 3 * H).toISOString() };
+    const link = await h.call(token, 'canvass.commonLink', { access: ACCESS, scenes: [s1, s2] });
+    expect(link.results.map((x) => x.plate)).toEqual(['7ABC123']);
+
+    add([read('CONVOY1', 20_000, SCENE), read('CONVOY1', 2 * H + 30_000, FAR), read('ALONE11', 2 * H + 10_000, FAR)]);
+    const c = await h.call(token, 'canvass.convoy', { access: ACCESS, plate: '7abc-123', windowSeconds: 120, minPlaces: 2 });
+    expect(c.results.map((x) => x.plate)).toEqual(['CONVOY1']);
+
+    const days = [0, 1, 2, 3].map((d) => read('REGULAR', d * 24 * H + 5 * H, SCENE));
+    add(days);
+    const fv = await h.call(token, 'canvass.frequentVisitors', {
+      access: ACCESS,
+      area: { kind: 'circle', ...SCENE, radiusM: 300 },
+      from: new Date(T0 - 24 * H).toISOString(),
+      to: new Date(T0 + 5 * 24 * H).toISOString(),
+      minDays: 3,
+    });
+    expect(fv.results.map((x) => x.plate)).toEqual(['REGULAR']);
+
+    const loc = await h.call(token, 'canvass.locate', { access: ACCESS, plate: '7ABC123' });
+    expect(loc.hits).toBe(2);
+    expect(loc.lastSeen!.lat).toBe(FAR.lat);
+  });
+});
+
+describe('watches and cases', () => {
+  it('alerts on future reads that match a saved partial plate', async () => {
+    const w = await h.call(token, 'watches.create', { access: ACCESS, pattern: '9?Q*', tolerant: true, description: 'grey sedan, robbery' });
+    expect(w.caseNumber).toBe(ACCESS.caseNumber);
+    const ids = add([read('9XQ777', 5 * H, SCENE), read('9X0777', 5 * H, SCENE), read('123456', 5 * H, SCENE)]);
+    expect(checkWatches(h.core.store.db, ids, h.clock)).toBe(2);
+    expect(checkWatches(h.core.store.db, ids, h.clock)).toBe(0); // once per read
+    const alerts = await h.call(token, 'watches.alerts', { access: ACCESS, watchId: w.id });
+    expect(alerts.results.map((a) => a.read.plate).sort()).toEqual(['9X0777', '9XQ777']);
+    expect(alerts.results.find((a) => a.read.plate === '9X0777')!.reasons[0]).toMatch(/char 3 read 0 — could be Q/);
+  });
+
+  it('creates a case and adds reads to it', async () => {
+    const c = await h.call(token, 'cases.create', { number: '26-000777', title: 'Robbery at 3rd and Pine' });
+    const found = await h.call(token, 'canvass.search', { access: ACCESS, pattern: '7ABC123' });
+    const ids = found.results[0]!.reads.map((r) => r.id);
+    const r = await h.call(token, 'cases.addReads', { access: ACCESS, caseId: c.id, readIds: ids });
+    expect(r).toEqual({ added: 2, total: 2 });
+    const detail = await h.call(token, 'cases.get', { access: ACCESS, id: c.id });
+    expect(detail.results.map((x) => x.plate)).toEqual(['7ABC123', '7ABC123']);
+  });
+});
