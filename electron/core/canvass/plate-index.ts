@@ -221,9 +221,10 @@ const POSTING = 'SELECT plate_id FROM canvass_grams WHERE key IN (SELECT value F
 function statements(db: Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    countPrefix: p('SELECT count(*) AS n FROM canvass_plates WHERE text >= ? AND text < ?'),
-    countSuffix: p('SELECT count(*) AS n FROM canvass_plates WHERE rtext >= ? AND rtext < ?'),
-    countKeys: p(`SELECT count(*) AS n FROM canvass_grams WHERE key IN (SELECT value FROM json_each(?))`),
+    // Counts stop at COUNT_CAP: past that a source is "big" and the exact size does not matter.
+    countPrefix: p(`SELECT count(*) AS n FROM (SELECT 1 FROM canvass_plates WHERE text >= ? AND text < ? LIMIT ${COUNT_CAP})`),
+    countSuffix: p(`SELECT count(*) AS n FROM (SELECT 1 FROM canvass_plates WHERE rtext >= ? AND rtext < ? LIMIT ${COUNT_CAP})`),
+    countKeys: p(`SELECT count(*) AS n FROM (SELECT 1 FROM canvass_grams WHERE key IN (SELECT value FROM json_each(?)) LIMIT ${COUNT_CAP})`),
     prefix: p(`${SELECT_PLATE} WHERE text >= ? AND text < ?`),
     suffix: p(`${SELECT_PLATE} WHERE rtext >= ? AND rtext < ?`),
     pairs: [1, 2, 3].map((k) => p(`${SELECT_PLATE} WHERE id IN (${Array.from({ length: k }, () => POSTING).join(' INTERSECT ')})`)),
@@ -232,6 +233,9 @@ function statements(db: Database) {
 type Stmts = ReturnType<typeof statements>;
 
 const HIGH = '\uffff';
+const COUNT_CAP = 20_000;
+/** A text range this small is taken without counting the pair lists (which can be long). */
+const GOOD_ENOUGH = 1_000;
 const num = (s: Statement, ...a: unknown[]) => (s.get(...a) as { n: number }).n;
 
 /** Counts what a source would return (for pairs: its shortest posting list), memoized. */
@@ -280,9 +284,12 @@ export function candidatePlates(db: Database, p: Pattern, tolerant: boolean): { 
   if (all.some((x) => x.length === 0)) return { rows: db.prepare(SELECT_PLATE).all() as PlateRow[], scanned: true };
   const seen = new Map<number, PlateRow>();
   for (const sources of all) {
-    let best = sources[0]!;
+    // affixes first: their counts are cheap range scans; pair lists are counted only when needed
+    const ordered = [...sources].sort((a, b) => (a.kind === 'pairs' ? 1 : 0) - (b.kind === 'pairs' ? 1 : 0));
+    let best = ordered[0]!;
     let bestN = estimate(s, best, memo);
-    for (const src of sources.slice(1)) {
+    for (const src of ordered.slice(1)) {
+      if (bestN <= GOOD_ENOUGH) break;
       const n = estimate(s, src, memo);
       if (n < bestN) [best, bestN] = [src, n];
     }

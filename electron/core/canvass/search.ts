@@ -9,7 +9,7 @@ import { CanvassError } from '../errors';
 import { closeness, contains, placeKey } from './geo';
 import { compileMatcher, type Matcher, type ReadMatch } from './match';
 import { candidatePlates, type PlateRow } from './plate-index';
-import { iso, NO_END, NO_START, readsInScene, readsOfPlate, sourceNames, toReadDto, type ReadRow, type Window } from './reads';
+import { iso, NO_END, NO_START, readsInScene, readsOfPlate, readsOfPlates, sourceNames, toReadDto, type ReadRow, type Window } from './reads';
 
 export interface CanvassQuery {
   pattern: string;
@@ -97,9 +97,11 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
     };
     if (behind <= PLATE_FIRST_MAX_READS || scenes.length === 0 || scenes.some((s) => !s.area && s.w.to - s.w.from > 31 * 86_400_000)) {
       strategy = 'plate-first';
-      const byPlate = readsOfPlate(db);
       const windows = scenes.length ? mergeWindows(scenes.map((s) => s.w)) : [{ from: NO_START, to: NO_END }];
-      for (const p of plates) for (const w of windows) for (const r of byPlate(p.text, w)) take(r);
+      for (const w of windows) {
+        const inWindow = plates.filter((p) => p.last_ts >= w.from && p.first_ts < w.to).map((p) => p.text);
+        for (const r of readsOfPlates(db, inWindow, w)) take(r);
+      }
     } else {
       strategy = 'window-first';
       const wanted = new Set(plates.map((p) => p.text));
