@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerAudit } from './commands/audit';
 import { registerAppBenches } from './commands/bench-app';
 import { registerEval } from './commands/eval';
+import { registerImport } from './commands/import';
 import { registerImportReads } from './commands/import-reads';
 import { registerInit } from './commands/init';
 import { registerServe } from './commands/serve';
@@ -17,6 +18,7 @@ registerInit(program);
 registerServe(program);
 registerUsers(program);
 registerImportReads(program);
+registerImport(program);
 registerAudit(program);
 registerEval(program);
 // `bench` may already be declared by another command group; the foundation adds its benches to it.

@@ -20,7 +20,7 @@ export function nameOf(r: number, g: number, b: number): Colour {
   const v = max / 255;
   const s = max === 0 ? 0 : (max - min) / max;
   if (v < 0.2) return 'black';
-  if (s < 0.18 || (v < 0.35 && s < 0.3)) {
+  if (s < 0.18 || (v < 0.4 && s < 0.4)) {
     if (v > 0.78) return 'white';
     if (v > 0.55) return 'silver';
     return v < 0.3 ? 'black' : 'grey';
@@ -53,9 +53,33 @@ export function bodyRegion(img: RgbImage, plate: Box): Box | null {
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
 
-export function estimateColour(img: RgbImage, plate: Box): ColourGuess | null {
+/**
+ * Grey-world white balance: per-channel gains that make the frame's mean colour grey. Dash
+ * cams often cast the whole picture (magenta, blue at night); without this every car takes
+ * the cast's colour.
+ */
+export function greyWorldGains(img: RgbImage): [number, number, number] {
+  const sum: [number, number, number] = [0, 0, 0];
+  const stride = Math.max(1, Math.floor(Math.sqrt((img.width * img.height) / 20_000)));
+  let n = 0;
+  for (let y = 0; y < img.height; y += stride) {
+    for (let x = 0, i = y * img.width * 3; x < img.width; x += stride, i += 3 * stride) {
+      sum[0] += img.data[i]!;
+      sum[1] += img.data[i + 1]!;
+      sum[2] += img.data[i + 2]!;
+      n++;
+    }
+  }
+  const mean = (sum[0] + sum[1] + sum[2]) / 3 / Math.max(1, n);
+  const gain = (c: number) => (c > 0 ? Math.min(2, Math.max(0.5, (mean * n) / c)) : 1);
+  return [gain(sum[0]), gain(sum[1]), gain(sum[2])];
+}
+
+export function estimateColour(img: RgbImage, plate: Box, gains: [number, number, number] = [1, 1, 1]): ColourGuess | null {
   const region = bodyRegion(img, plate);
   if (!region) return null;
+  const [gr, gg, gb] = gains;
+  const clamp = (x: number) => (x > 255 ? 255 : x);
   const votes = new Map<Colour, number>();
   // Sample at most ~4000 pixels: the answer does not change, the cost does.
   const step = Math.max(1, Math.floor(Math.sqrt((region.w * region.h) / 4000)));
@@ -63,7 +87,7 @@ export function estimateColour(img: RgbImage, plate: Box): ColourGuess | null {
   for (let y = region.y; y < region.y + region.h; y += step) {
     let i = (y * img.width + region.x) * 3;
     for (let x = 0; x < region.w; x += step, i += 3 * step) {
-      const c = nameOf(img.data[i]!, img.data[i + 1]!, img.data[i + 2]!);
+      const c = nameOf(clamp(img.data[i]! * gr), clamp(img.data[i + 1]! * gg), clamp(img.data[i + 2]! * gb));
       votes.set(c, (votes.get(c) ?? 0) + 1);
       n++;
     }

@@ -70,7 +70,12 @@ export function consensus(readings: Reading[], maxAlternatives = 5): Consensus |
     if (second) runnersUp.push({ pos: i, ch: second[0], conf: round((second[1].sum / total) * (second[1].sum / second[1].n)) });
   }
   const text = chars.join('');
-  const confidence = round(confs.reduce((p, c) => Math.min(p, c), 1));
+  // The weakest character bounds the text; so does the reader's own confidence in the whole
+  // text (a CTC reading can be sure of each character yet unsure of the text, e.g. a stray
+  // character). Take the best whole-text confidence among readings that say exactly `text`.
+  const agreeing = voters.filter((r) => r.text === text).map((r) => r.confidence);
+  const whole = agreeing.length ? Math.max(...agreeing) : voters.reduce((a, r) => a + r.confidence, 0) / voters.length;
+  const confidence = round(Math.min(whole, confs.reduce((p, c) => Math.min(p, c), 1)));
   const alts = new Map<string, number>();
   for (const r of runnersUp.sort((a, b) => b.conf - a.conf)) {
     const t = text.slice(0, r.pos) + r.ch + text.slice(r.pos + 1);

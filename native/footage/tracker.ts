@@ -20,7 +20,7 @@ export interface TrackerOptions {
   minColourShare: number;
 }
 
-export const DEFAULT_TRACKER: TrackerOptions = { maxGapMs: 1500, maxReadings: 24, minReadConfidence: 0.3, minColourShare: 0.35 };
+export const DEFAULT_TRACKER: TrackerOptions = { maxGapMs: 1500, maxReadings: 24, minReadConfidence: 0.5, minColourShare: 0.35 };
 
 interface Best {
   ptsMs: number;

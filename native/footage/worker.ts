@@ -4,7 +4,7 @@
 // the main thread never touches pixels and only small JPEGs travel back.
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
-import { estimateColour } from './colour';
+import { estimateColour, greyWorldGains } from './colour';
 import { loadRecognizer, type Box, type PlateRecognizer, type RgbImage } from './recognizer';
 import type { FrameJob, FrameResult, WorkerHit, WorkerInit, WorkerReply } from './protocol';
 
@@ -27,11 +27,12 @@ async function handle(recognizer: PlateRecognizer, job: FrameJob): Promise<Frame
   const plates = await recognizer.recognize(img);
   const raw = { raw: { width: img.width, height: img.height, channels: 3 as const } };
   const hits: WorkerHit[] = [];
+  const gains = plates.length > 0 ? greyWorldGains(img) : undefined;
   for (const p of plates) {
     if (p.score < init.minDetectorScore) continue;
     const region = pad(img, p.box, 0.15);
     const crop = await sharp(img.data, raw).extract(region).jpeg({ quality: 92 }).toBuffer();
-    const colour = estimateColour(img, p.box);
+    const colour = estimateColour(img, p.box, gains);
     hits.push({ ...p, cropJpeg: new Uint8Array(crop), colour });
   }
   let frameJpeg: Uint8Array | null = null;

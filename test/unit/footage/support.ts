@@ -1,0 +1,109 @@
+// Test footage made on the spot from the real dash-cam frames in ../shared/data/dashcam-ro:
+// consecutive frames held for a fraction of a second each and encoded by the bundled ffmpeg
+// (H.264, H.265 or MJPEG), a GPX track along a straight road, photos with EXIF time and GPS.
+// Everything goes into a fresh temporary folder per test file.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { ffmpegPath } from '../../../native/footage/ffmpeg';
+import type { Core } from '../../../electron/core/app';
+import type { JobEventDto } from '../../../electron/api/types-footage';
+
+export const DASHCAM = fileURLToPath(new URL('../../../../shared/data/dashcam-ro', import.meta.url));
+
+/** Frames of dayride_type1_001: a car with plate B99BNX approaching, then one with B225RTK. */
+export const PASS_B99BNX = [84, 85, 86, 87];
+export const PASS_B225RTK = [341, 342, 343, 344, 345];
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'canvass-footage-'));
+}
+
+export function frame(t: number): string {
+  return join(DASHCAM, `dayride_type1_001_t${t}.jpg`);
+}
+
+export type Codec = 'h264' | 'hevc' | 'mjpeg';
+
+/**
+ * Encodes `frames` (dash-cam frame numbers; null = a second of black) into a clip, each frame
+ * held `hold` seconds, at `rate` frames per second, with a container creation time.
+ */
+export function makeClip(
+  out: string,
+  frames: (number | null)[],
+  opts: { hold?: number; rate?: number; codec?: Codec; creationTime?: string; width?: number } = {},
+): string {
+  const hold = opts.hold ?? 0.6;
+  const dir = tempDir();
+  const black = join(dir, 'black.png');
+  spawnSync(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=black:s=1280x720', '-frames:v', '1', black]);
+  const list = frames.map((f) => `file '${f === null ? black : frame(f)}'\nduration ${hold}`).join('\n');
+  // the concat demuxer needs the last file named twice for its duration to count
+  const last = frames[frames.length - 1];
+  writeFileSync(join(dir, 'list.txt'), `${list}\nfile '${last === null || last === undefined ? black : frame(last)}'\n`);
+  const codec = opts.codec ?? 'h264';
+  const enc =
+    codec === 'h264'
+      ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-g', '15']
+      : codec === 'hevc'
+        ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-crf', '26', '-pix_fmt', 'yuv420p', '-x265-params', 'log-level=error']
+        : ['-c:v', 'mjpeg', '-q:v', '4', '-pix_fmt', 'yuvj420p'];
+  const args = ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', join(dir, 'list.txt')];
+  args.push('-vf', `fps=${opts.rate ?? 10},scale=${opts.width ?? 1280}:-2`, ...enc);
+  if (opts.creationTime) args.push('-metadata', `creation_time=${opts.creationTime}`);
+  args.push(out);
+  const r = spawnSync(ffmpegPath(), args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg failed making ${out}: ${r.stderr}`);
+  return out;
+}
+
+/** A GPX track from `from` to `to`, one point a second over `seconds`. */
+export function makeGpx(out: string, startIso: string, seconds: number, from: [number, number], to: [number, number]): string {
+  const t0 = Date.parse(startIso);
+  const pts = [];
+  for (let s = 0; s <= seconds; s++) {
+    const k = s / seconds;
+    const lat = from[0] + (to[0] - from[0]) * k;
+    const lon = from[1] + (to[1] - from[1]) * k;
+    pts.push(`<trkpt lat="${lat.toFixed(7)}" lon="${lon.toFixed(7)}"><time>${new Date(t0 + s * 1000).toISOString()}</time></trkpt>`);
+  }
+  writeFileSync(out, `<?xml version="1.0"?><gpx version="1.1" creator="test"><trk><trkseg>${pts.join('')}</trkseg></trk></gpx>`);
+  return out;
+}
+
+/** A dash-cam frame as a JPEG photo with EXIF time (naive, as cameras write it) and GPS. */
+export async function makePhoto(out: string, t: number, exifTime: string, gps?: { lat: number; lon: number }): Promise<string> {
+  const dms = (x: number) => {
+    const a = Math.abs(x);
+    const d = Math.floor(a);
+    const m = Math.floor((a - d) * 60);
+    const s = Math.round(((a - d) * 60 - m) * 60 * 100);
+    return `${d}/1 ${m}/1 ${s}/100`;
+  };
+  const exif: Record<string, Record<string, string>> = { IFD0: { Make: 'Canvass test' }, IFD2: { DateTimeOriginal: exifTime } };
+  if (gps) {
+    exif.IFD3 = { GPSLatitudeRef: gps.lat >= 0 ? 'N' : 'S', GPSLatitude: dms(gps.lat), GPSLongitudeRef: gps.lon >= 0 ? 'E' : 'W', GPSLongitude: dms(gps.lon) };
+  }
+  await sharp(frame(t)).withExif(exif).jpeg({ quality: 90 }).toFile(out);
+  return out;
+}
+
+/** Resolves with the `job.finished` event of job `id`. */
+export function jobFinished(core: Core, id: number, timeoutMs = 120_000): Promise<JobEventDto> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`job #${id} did not finish in ${timeoutMs} ms`)), timeoutMs);
+    const on = (e: { type: string; payload: unknown }) => {
+      const p = e.payload as JobEventDto;
+      if (e.type === 'job.finished' && p.jobId === id) {
+        clearTimeout(timer);
+        core.events.off('event', on);
+        resolve(p);
+      }
+    };
+    core.events.on('event', on);
+  });
+}
