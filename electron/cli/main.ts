@@ -2,11 +2,13 @@
 // the commander program; all of them run over the same core and api as the two shells.
 import { Command } from 'commander';
 import { registerAudit } from './commands/audit';
+import { registerBench } from './commands/bench';
 import { registerAppBenches } from './commands/bench-app';
 import { registerEval } from './commands/eval';
 import { registerImport } from './commands/import';
 import { registerImportReads } from './commands/import-reads';
 import { registerInit } from './commands/init';
+import { registerSearch } from './commands/search';
 import { registerServe } from './commands/serve';
 import { registerUsers } from './commands/users';
 
@@ -21,6 +23,8 @@ registerImportReads(program);
 registerImport(program);
 registerAudit(program);
 registerEval(program);
+registerSearch(program);
+registerBench(program);
 // `bench` may already be declared by another command group; the foundation adds its benches to it.
 registerAppBenches(program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('benchmarks (print their numbers)'));
 
