@@ -62,6 +62,7 @@ interface ProbeJson {
     width?: number;
     height?: number;
     duration?: string;
+    nb_frames?: string;
     avg_frame_rate?: string;
     r_frame_rate?: string;
     tags?: Record<string, string>;
@@ -103,7 +104,11 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
   if (!v.width || !v.height) throw new FootageError(file, 'video stream has no frame size (corrupt header)');
   const rotation = Math.round(Number(v.tags?.rotate ?? v.side_data_list?.find((s) => s.rotation !== undefined)?.rotation ?? 0));
   const swap = Math.abs(rotation) % 180 === 90;
-  const durationS = Number(j.format?.duration ?? v.duration ?? NaN);
+  const fps = rate(v.avg_frame_rate) || rate(v.r_frame_rate);
+  // A cut-off AVI reports the duration of what is left, but its header still counts every
+  // frame recorded: the larger of the two is what the file was meant to hold.
+  const counted = Number(v.nb_frames ?? NaN) / fps;
+  const durationS = Math.max(Number(j.format?.duration ?? v.duration ?? NaN) || 0, Number.isFinite(counted) ? counted : 0);
   const created = j.format?.tags?.creation_time ?? v.tags?.creation_time;
   const createdMs = created ? Date.parse(created) : NaN;
   return {
@@ -111,8 +116,8 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
     codec,
     width: swap ? v.height : v.width,
     height: swap ? v.width : v.height,
-    durationMs: Number.isFinite(durationS) ? Math.round(durationS * 1000) : 0,
-    fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate),
+    durationMs: Math.round(durationS * 1000),
+    fps,
     creationTime: Number.isFinite(createdMs) && createdMs > 0 ? createdMs : null,
     rotation,
   };

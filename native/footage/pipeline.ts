@@ -124,24 +124,32 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
   const rest = tracker.flush();
   finished.push(...rest);
   readsFound += rest.length;
-  checkTruncation(file, info, decode);
+  const cutOff = truncation(file, info, decode, lastMs);
+  if (cutOff) {
+    // Keep what was read before the damage (committed as an ordinary segment), then fail.
+    await sink.commit({ finished, lastMs, open: [], framesDone, final: false });
+    throw cutOff;
+  }
   await checkpoint(true);
   return { verdict, framesDone, readsFound, lastMs, decode };
 }
 
-/** A video whose frames stop well before its stated end was cut off; say so. */
-function checkTruncation(file: string, info: VideoInfo, d: DecodeSummary): void {
-  if (d.lastPtsMs === null && d.framesDelivered === 0 && info.durationMs > 0 && d.problems.length > 0) {
-    throw new FootageError(file, `no frame could be decoded (${d.problems[d.problems.length - 1]})`);
+/** A video whose frames stop well before its stated end was cut off: the error that says so. */
+function truncation(file: string, info: VideoInfo, d: DecodeSummary, lastMs: number | null): FootageError | null {
+  if (lastMs === null && d.framesDelivered === 0 && info.durationMs > 0) {
+    return new FootageError(file, `no frame could be decoded (${d.problems[d.problems.length - 1] ?? 'the video stream is empty'})`);
   }
-  const end = d.lastPtsMs ?? 0;
+  if (lastMs === null) return null;
+  const end = lastMs; // the last frame processed, in this run or before a resume
   const slack = Math.max(2000, info.durationMs * 0.05);
-  if (d.framesDelivered > 0 && info.durationMs > 0 && end + slack < info.durationMs && d.problems.length > 0) {
-    throw new FootageError(
+  const short = info.durationMs - end;
+  if (info.durationMs > 0 && short > slack && (d.problems.length > 0 || short > info.durationMs * 0.25)) {
+    return new FootageError(
       file,
-      `truncated or corrupt: frames stop at ${(end / 1000).toFixed(1)} s of ${(info.durationMs / 1000).toFixed(1)} s (${d.problems[d.problems.length - 1]}); reads from the readable part were kept`,
+      `truncated or corrupt: frames stop at ${(end / 1000).toFixed(1)} s of ${(info.durationMs / 1000).toFixed(1)} s (${d.problems[d.problems.length - 1] ?? 'the stream ends early'}); reads from the readable part were kept`,
     );
   }
+  return null;
 }
 
 /** Decodes a photo (EXIF orientation applied) and recognises it as a one-frame pass. */

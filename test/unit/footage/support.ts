@@ -39,7 +39,7 @@ export function makeClip(
 ): string {
   const hold = opts.hold ?? 0.6;
   const dir = tempDir();
-  const black = join(dir, 'black.png');
+  const black = join(dir, 'black.jpg');
   spawnSync(ffmpegPath(), ['-v', 'error', '-f', 'lavfi', '-i', 'color=c=black:s=1280x720', '-frames:v', '1', black]);
   const list = frames.map((f) => `file '${f === null ? black : frame(f)}'\nduration ${hold}`).join('\n');
   // the concat demuxer needs the last file named twice for its duration to count

@@ -1,0 +1,127 @@
+// Every input the footage import promises: H.264 in MP4, H.265 in MKV, MJPEG in AVI, photos
+// with EXIF time and GPS, whole folders; and every way a file can be bad: truncated, corrupt,
+// unsupported. Each bad file fails alone with a message naming it and saying why.
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCESS, harness, type Harness } from '../../support/core';
+import { jobFinished, makeClip, makePhoto, PASS_B225RTK, tempDir } from './support';
+
+async function importAndWait(h: Harness, token: string, input: Parameters<Harness['call']>[2] & object) {
+  const job = await h.call(token, 'footage.import', input as never);
+  const end = await jobFinished(h.core, job.id);
+  return { end, job: await h.call(token, 'jobs.get', { id: job.id }) };
+}
+
+describe('footage formats and failures', () => {
+  let h: Harness;
+  let token: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    h = await harness();
+    token = await h.member('analyst');
+    dir = tempDir();
+  });
+
+  const platesOf = async (importId: number | null) => {
+    const page = await h.call(token, 'reads.search', { access: ACCESS, filter: {}, limit: 500 });
+    const ids = new Set(
+      (h.core.store.db.prepare('SELECT id FROM reads WHERE import_id = ?').all(importId) as { id: number }[]).map((r) => r.id),
+    );
+    return page.rows.filter((r) => ids.has(r.id)).map((r) => r.plate);
+  };
+
+  it('reads H.265 (MKV) and MJPEG (AVI) like H.264', async () => {
+    const mkv = makeClip(join(dir, 'hevc.mkv'), PASS_B225RTK, { codec: 'hevc', creationTime: '2026-03-02T08:00:00Z' });
+    const avi = makeClip(join(dir, 'mjpeg.avi'), PASS_B225RTK, { codec: 'mjpeg', width: 960 });
+    const { end, job } = await importAndWait(h, token, { paths: [mkv, avi], source: { name: 'formats' }, startTime: undefined });
+    expect(end.status, end.error ?? '').toBe('done');
+    for (const f of job.files) {
+      expect(f.status).toBe('done');
+      expect(await platesOf(f.importId)).toEqual(['B225RTK']);
+    }
+    // AVI has no creation time: the file's modification time, less its length, stands in
+    const aviMeta = JSON.parse(
+      (h.core.store.db.prepare('SELECT meta FROM job_files WHERE id = ?').get(job.files[1]!.id) as { meta: string }).meta,
+    ) as { time: { source: string; startMs: number } };
+    expect(aviMeta.time.source).toBe('file-mtime');
+    expect(aviMeta.time.startMs).toBe(Math.round(statSync(avi).mtimeMs) - 3000);
+  });
+
+  it('reads photos with EXIF time in the source time zone and EXIF GPS, from a folder', async () => {
+    const folder = join(dir, 'photos');
+    mkdirSync(join(folder, 'sub'), { recursive: true });
+    await makePhoto(join(folder, 'a.jpg'), 342, '2026:03:03 09:15:00', { lat: 34.05, lon: -118.25 });
+    await makePhoto(join(folder, 'sub', 'b.jpg'), 86, '2026:03:03 09:16:30');
+    writeFileSync(join(folder, 'notes.txt'), 'not footage');
+    const { end, job } = await importAndWait(h, token, { paths: [folder], source: { name: 'phone', timeZone: 'America/Los_Angeles' } });
+    expect(end.status, end.error ?? '').toBe('done');
+    expect(job.files.map((f) => f.name)).toEqual(['a.jpg', 'b.jpg']); // notes.txt is not footage
+    const rows = h.core.store.db.prepare('SELECT plate, ts, lat, lon, provenance FROM reads WHERE source_id = (SELECT id FROM sources WHERE name = ?) ORDER BY ts').all('phone') as {
+      plate: string;
+      ts: number;
+      lat: number | null;
+      lon: number | null;
+      provenance: string;
+    }[];
+    expect(rows.map((r) => r.plate)).toEqual(['B225RTK', 'B99BNX']);
+    // 09:15 in Los Angeles (PST, UTC-8) is 17:15 UTC
+    expect(new Date(rows[0]!.ts).toISOString()).toBe('2026-03-03T17:15:00.000Z');
+    expect(rows[0]!.lat).toBeCloseTo(34.05, 4);
+    expect(rows[0]!.lon).toBeCloseTo(-118.25, 4);
+    expect(JSON.parse(rows[0]!.provenance)).toMatchObject({ mediaKind: 'photo', time: { base: 'exif' }, position: { source: 'exif' } });
+    expect(rows[1]!.lat).toBeNull();
+  });
+
+  it('a fixed camera position puts every read there', async () => {
+    const clip = makeClip(join(dir, 'fixed.mp4'), PASS_B225RTK, { creationTime: '2026-03-04T12:00:00Z' });
+    const { end, job } = await importAndWait(h, token, { paths: [clip], source: { name: 'Main St camera', at: { lat: 40.7, lon: -74.0 } } });
+    expect(end.status).toBe('done');
+    const r = h.core.store.db.prepare('SELECT lat, lon FROM reads WHERE import_id = ?').get(job.files[0]!.importId) as { lat: number; lon: number };
+    expect(r).toEqual({ lat: 40.7, lon: -74.0 });
+    const src = await h.call(token, 'reads.sources', {});
+    expect(src.find((s) => s.name === 'Main St camera')?.kind).toBe('fixed');
+  });
+
+  it('fails a truncated, a corrupt and an unsupported file, each by name, and imports the good one', async () => {
+    const good = makeClip(join(dir, 'good.mp4'), PASS_B225RTK, { creationTime: '2026-03-05T12:00:00Z' });
+    const whole = readFileSync(makeClip(join(dir, 'whole.mp4'), [342, 343], { creationTime: '2026-03-05T12:00:00Z' }));
+    const cut = join(dir, 'cut.mp4');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const junk = join(dir, 'junk.mov');
+    writeFileSync(junk, Buffer.alloc(5000, 7));
+    const doc = join(dir, 'report.pdf');
+    copyFileSync(good, doc);
+    const { end, job } = await importAndWait(h, token, { paths: [cut, junk, doc, good], source: { name: 'mixed' } });
+    expect(end.status).toBe('failed');
+    const byName = Object.fromEntries(job.files.map((f) => [f.name, f]));
+    expect(byName['cut.mp4']!.status).toBe('failed');
+    expect(byName['cut.mp4']!.error).toMatch(/^cut\.mp4: .*truncated/);
+    expect(byName['junk.mov']!.status).toBe('failed');
+    expect(byName['junk.mov']!.error).toMatch(/^junk\.mov: /);
+    expect(byName['report.pdf']!.error).toMatch(/^report\.pdf: unsupported file type/);
+    expect(byName['good.mp4']!.status).toBe('done');
+    expect(end.error).toContain('cut.mp4');
+    expect(await platesOf(byName['good.mp4']!.importId)).toEqual(['B225RTK']);
+  });
+
+  it('a cut-off MJPEG AVI keeps the reads before the damage and says where it stops', async () => {
+    const avi = makeClip(join(dir, 'long.avi'), [...PASS_B225RTK, null, null, null, null, null], { codec: 'mjpeg', width: 640 });
+    const bytes = readFileSync(avi);
+    const cut = join(dir, 'cut.avi');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.3)));
+    const { job } = await importAndWait(h, token, { paths: [cut], source: { name: 'cut avi' }, startTime: '2026-03-06T00:00:00Z' });
+    expect(job.files[0]!.status).toBe('failed');
+    expect(job.files[0]!.error).toMatch(/^cut\.avi: truncated or corrupt: frames stop at/);
+  });
+
+  it('refuses a missing path and a broken track before queueing anything', async () => {
+    await expect(h.call(token, 'footage.import', { paths: [join(dir, 'nope.mp4')] })).rejects.toThrow(/nope\.mp4: no such file/);
+    const gpx = join(dir, 'bad.gpx');
+    writeFileSync(gpx, '<gpx><trk><trkseg></trkseg></trk></gpx>');
+    const clip = join(dir, 'good.mp4');
+    await expect(h.call(token, 'footage.import', { paths: [clip], trackPath: gpx })).rejects.toThrow(/bad\.gpx: no usable time-stamped positions/);
+    await expect(h.call(token, 'footage.import', { paths: [clip], trackPath: gpx, source: { at: { lat: 1, lon: 1 } } })).rejects.toThrow(/not both/);
+  });
+});
