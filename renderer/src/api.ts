@@ -13,7 +13,7 @@ declare global {
   }
 }
 
-/** Error codes the core answers with (electron/core/errors.ts), plus two of the renderer's own. */
+/** Error codes the core answers with (electron/core/errors.ts), the host client's `offline`, and two of our own. */
 export type ApiErrorCode =
   | 'unknown_command'
   | 'unauthenticated'
@@ -32,6 +32,7 @@ export type ApiErrorCode =
   | 'import_failed'
   | 'setup_done'
   | 'internal'
+  | 'offline'
   | 'no_bridge'
   | 'transport';
 

@@ -5,19 +5,19 @@ import { Badge, Box, Group, Loader, Table, Text, Tooltip, UnstyledButton } from 
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import type { ReadRowDto } from '../../../electron/api/types';
-import { coord, localTime, percent, shortPlate } from './format';
+import { localTime, percent, position, shortPlate } from './format';
 import { useReadsStore, type SortField } from './store';
 
 const ROW_HEIGHT = 34;
 
 const COLUMNS: { key: string; label: string; width: string; sort?: SortField }[] = [
-  { key: 'time', label: 'Time (local)', width: '17%', sort: 'timestamp' },
+  { key: 'time', label: 'Time (local)', width: '16%', sort: 'timestamp' },
   { key: 'plate', label: 'Plate', width: '19%', sort: 'plate' },
   { key: 'state', label: 'State', width: '6%' },
-  { key: 'conf', label: 'Confidence', width: '10%', sort: 'confidence' },
+  { key: 'conf', label: 'Confidence', width: '12%', sort: 'confidence' },
   { key: 'color', label: 'Colour', width: '8%' },
   { key: 'source', label: 'Source', width: '20%', sort: 'source' },
-  { key: 'pos', label: 'Position', width: '20%' },
+  { key: 'pos', label: 'Position', width: '19%' },
 ];
 
 function SortHeader({ label, field }: { label: string; field: SortField }) {
@@ -94,7 +94,7 @@ function Row({
       </Table.Td>
       <Table.Td>
         <Text size="sm" className="canvass-mono" span>
-          {coord(row.lat)}, {coord(row.lon)}
+          {position(row.lat, row.lon)}
         </Text>
       </Table.Td>
     </Table.Tr>

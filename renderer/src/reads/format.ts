@@ -18,3 +18,8 @@ export function percent(v: number | null | undefined): string {
 export function coord(v: number | null | undefined): string {
   return v === null || v === undefined ? '—' : v.toFixed(5);
 }
+
+/** "47.61351, -122.34834", or a dash when the read has no position. */
+export function position(lat: number | null, lon: number | null): string {
+  return lat === null || lon === null ? '—' : `${coord(lat)}, ${coord(lon)}`;
+}
