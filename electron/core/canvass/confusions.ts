@@ -83,6 +83,13 @@ export function compileTolerant(p: Pattern, opts: TolerantOptions = {}): (text: 
   const size = (m + 1) * maxN;
   const cost = new Int32Array(2 * size);
   const from = new Int32Array(2 * size);
+  /** Dynamic-programming relaxation: take the cheaper way into `cell`, remembering where it came from. */
+  const relax = (cell: number, v: number, here: number) => {
+    if (v < cost[cell]!) {
+      cost[cell] = v;
+      from[cell] = here;
+    }
+  };
   return (text: string): Alignment | null => {
     const n = text.length;
     if (n > MAX_TEXT || n < p.minLength - maxIndel || (!hasAny && n > p.maxLength + maxIndel)) return null;
@@ -100,24 +107,18 @@ export function compileTolerant(p: Pattern, opts: TolerantOptions = {}): (text: 
           const c = cost[here]!;
           if (c >= INF) continue;
           if (any) {
-            let cell = here + W; // the run ends here
-            if (c < cost[cell]!) ((cost[cell] = c), (from[cell] = here));
-            if (j < n && c < cost[(cell = here + 1)]!) ((cost[cell] = c), (from[cell] = here)); // one more character
+            relax(here + W, c, here); // the run ends here
+            if (j < n) relax(here + 1, c, here); // one more character
             continue;
           }
           if (row && j < n) {
             const k = row[text.charCodeAt(j) & 127]!;
-            if (k !== NO) {
-              const cell = here + W + 1;
-              const v = c + k;
-              if (v < cost[cell]!) ((cost[cell] = v), (from[cell] = here));
-            }
+            if (k !== NO) relax(here + W + 1, c + k, here);
           }
           if (e < maxIndel) {
             const v = c + INDEL_COST;
-            let cell: number;
-            if (row && v < cost[(cell = here + sz + W)]!) ((cost[cell] = v), (from[cell] = here)); // reader dropped it
-            if (j < n && v < cost[(cell = here + sz + 1)]!) ((cost[cell] = v), (from[cell] = here)); // reader added one
+            if (row) relax(here + sz + W, v, here); // reader dropped it
+            if (j < n) relax(here + sz + 1, v, here); // reader added one
           }
         }
       }
