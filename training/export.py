@@ -35,7 +35,8 @@ class DetectorExport(nn.Module):
 
 
 def export_reader(ckpt: Path, out: Path):
-    m = Reader(); m.load_state_dict(torch.load(ckpt, map_location="cpu")["model"]); m.eval()
+    st = torch.load(ckpt, map_location="cpu")
+    m = Reader(st.get("arch", "wide")); m.load_state_dict(st["model"]); m.eval()
     e = ReaderExport(m).eval()
     x = torch.rand(2, 1, READER_H, READER_W)
     torch.onnx.export(e, x, str(out), input_names=["image"], output_names=["probs"],
@@ -77,13 +78,16 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ckpt-dir", default=str(CKPT))
     ap.add_argument("--out-dir", default=str(MODELS))
+    ap.add_argument("--reader", default="reader", help="reader checkpoint name (reader, reader-wide)")
     a = ap.parse_args()
     ck, out = Path(a.ckpt_dir), Path(a.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     meta = {}
-    if (ck / "reader.pt").exists():
-        export_reader(ck / "reader.pt", out / "plate-reader.onnx")
-        meta["plate-reader"] = {"steps": torch.load(ck / "reader.pt", map_location="cpu")["step"],
+    rp = ck / f"{a.reader}.pt"
+    if rp.exists():
+        export_reader(rp, out / "plate-reader.onnx")
+        st = torch.load(rp, map_location="cpu")
+        meta["plate-reader"] = {"checkpoint": rp.name, "steps": st["step"], "arch": st.get("arch", "wide"),
                                 "charset": CHARSET, "input": [1, READER_H, READER_W]}
     if (ck / "detector.pt").exists():
         export_detector(ck / "detector.pt", out / "plate-detector.onnx")

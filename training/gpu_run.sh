@@ -21,9 +21,13 @@ $PY synth_bank.py scene --n "$TILES" --seed 11 --procs $(( PROCS / 4 > 1 ? PROCS
 wait
 echo "synth banks: $(( $(date +%s) - t0 ))s" | tee -a "$OUT/env.txt"
 $PY train_reader.py --minutes "$MIN" --steps 200000 --batch 256 --synth "$READER_SYNTH" \
-  --seed 7 --threads 4 --ckpt-every 500 --mix 0.65,0.2,0.15 > "$OUT/reader.log" 2>&1 &
+  --seed 7 --threads 3 --ckpt-every 500 --mix 0.65,0.2,0.15 --arch small --name reader > "$OUT/reader.log" 2>&1 &
+if [ "${WIDE:-1}" = 1 ]; then  # comparison model, not shipped
+$PY train_reader.py --minutes "$MIN" --steps 200000 --batch 256 --synth "$READER_SYNTH" \
+  --seed 7 --threads 3 --ckpt-every 500 --mix 0.65,0.2,0.15 --arch wide --name reader-wide > "$OUT/reader-wide.log" 2>&1 &
+fi
 $PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
-  --workers $(( PROCS > 4 ? PROCS - 4 : 1 )) --threads 4 --ckpt-every 250 > "$OUT/detector.log" 2>&1 &
+  --workers $(( PROCS > 6 ? PROCS - 6 : 1 )) --threads 3 --ckpt-every 250 > "$OUT/detector.log" 2>&1 &
 wait
 echo "total: $(( $(date +%s) - t0 ))s" | tee -a "$OUT/env.txt"
 tail -n 3 "$OUT/reader.log" "$OUT/detector.log"

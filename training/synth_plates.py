@@ -182,6 +182,10 @@ def render_plate(rng: random.Random, fonts: FontBank):
         shown = body[:k] + sep + body[k:]
     else:
         shown = body
+    if rng.random() < 0.35:
+        # many states draw O and 0 (and some I and 1) with one glyph: render the shared glyph
+        # and keep the true label, so the reader learns to use the plate pattern instead
+        shown = shown.replace("O", "0") if rng.random() < 0.6 else shown.replace("0", "O")
     _fit_text(img, shown, font, (x0, top, x1, bottom), ink, rng)
     return img, text
 

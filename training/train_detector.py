@@ -88,28 +88,33 @@ class Scenes(torch.utils.data.Dataset):
         return arr, torch.from_numpy(boxes), n
 
 
-def composite(x, boxes, counts, tiles, g):
-    """Paste synthetic plate tiles (RGBA uint8, on device) into the batch; extend boxes."""
+def composite(x, boxes, counts, tiles, rng):
+    """Paste synthetic plate tiles (RGBA uint8, on device) into the batch; extend boxes.
+    Placement is drawn on the CPU (numpy) so the loop never waits on the GPU."""
     B, _, S, _ = x.shape
-    dev = x.device
+    counts = counts.clone()
+    new_boxes = []
     for b in range(B):
-        k = int(torch.randint(0, 4, (1,), generator=g, device=dev))
-        for _ in range(k):
-            n = int(counts[b])
+        n = int(counts[b])
+        for _ in range(int(rng.integers(0, 4))):
             if n >= MAX_BOXES:
                 break
-            w = float(torch.exp(torch.empty(1, device=dev).uniform_(np.log(12), np.log(220), generator=g)))
-            h = max(4.0, w * float(torch.empty(1, device=dev).uniform_(0.35, 0.65, generator=g)))
-            w, h = int(w), int(h)
-            x0 = int(torch.randint(0, S - w, (1,), generator=g, device=dev))
-            y0 = int(torch.randint(0, S - h, (1,), generator=g, device=dev))
-            t = tiles[int(torch.randint(0, len(tiles), (1,), generator=g, device=dev))]
+            w = float(np.exp(rng.uniform(np.log(12), np.log(220))))
+            h = max(4, int(w * rng.uniform(0.22, 0.65)))  # US 2:1 down to long EU-style plates
+            w = int(w)
+            x0, y0 = int(rng.integers(0, S - w)), int(rng.integers(0, S - h))
+            t = tiles[int(rng.integers(0, len(tiles)))]
             t = F.interpolate(t.permute(2, 0, 1)[None].float() / 255, size=(h, w), mode="bilinear",
                               align_corners=False)[0]
             a = t[3:4]
             x[b, :, y0:y0 + h, x0:x0 + w] = x[b, :, y0:y0 + h, x0:x0 + w] * (1 - a) + t[:3] * a
-            boxes[b, n] = torch.tensor([x0, y0, x0 + w, y0 + h], dtype=torch.float32, device=dev)
-            counts[b] = n + 1
+            new_boxes.append((b, n, x0, y0, x0 + w, y0 + h))
+            n += 1
+        counts[b] = n
+    if new_boxes:
+        idx = torch.tensor([nb[:2] for nb in new_boxes], device=x.device)
+        vals = torch.tensor([nb[2:] for nb in new_boxes], dtype=torch.float32, device=x.device)
+        boxes[idx[:, 0], idx[:, 1]] = vals
     return x, boxes, counts
 
 
@@ -178,6 +183,7 @@ def main():
                                      shuffle=False, persistent_workers=a.workers > 0)
     g = torch.Generator(device=dev)
     g.manual_seed(a.seed + step)
+    rng = np.random.default_rng(a.seed + step)
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
@@ -190,9 +196,10 @@ def main():
         if step >= a.steps or spent + time.time() - t0 > a.minutes * 60:
             break
         x = imgs.to(dev).float() / 255
-        boxes, counts = boxes.to(dev), counts.to(dev)
-        x, boxes, counts = composite(x, boxes, counts, tiles, g)
-        if torch.rand(1, generator=g, device=dev) < 0.5:
+        boxes = boxes.to(dev)
+        x, boxes, counts = composite(x, boxes, counts, tiles, rng)
+        counts = counts.to(dev)
+        if rng.random() < 0.5:
             x = x.flip(-1)
             boxes = torch.stack([DET_TRAIN_SIZE - boxes[..., 2], boxes[..., 1],
                                  DET_TRAIN_SIZE - boxes[..., 0], boxes[..., 3]], -1)

@@ -1,11 +1,77 @@
-// `canvass eval` — placeholder until the recognition evaluation lands (issue 3).
+// `canvass eval` — measures the recognition models on a labelled folder through the same
+// RecognitionEngine the app uses. `--scenes DIR` (per-image .txt, COCO or dash-cam boxes.json
+// layout, detected automatically) or `--crops DIR --labels CSV`. `--json` prints exactly one
+// JSON object on stdout; otherwise a short table.
 import type { Command } from 'commander';
+import { evaluateCrops, evaluateScenes, type EvalReport } from '../../../native/eval/evaluate';
+import type { CropSplit } from '../../../native/eval/datasets';
+import { RecognitionEngine } from '../../../native/recognition/index';
+
+interface EvalFlags {
+  scenes?: string;
+  crops?: string;
+  labels?: string;
+  split: string;
+  models?: string;
+  limit?: string;
+  threads: string;
+  json?: boolean;
+}
+
+const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
+
+function printTable(r: EvalReport): void {
+  const lines = [
+    `set                 ${r.set}${r.split ? ` (${r.split})` : ''}${r.layout ? ` [${r.layout}]` : ''}`,
+    `models              ${r.models}`,
+    `images              ${r.images}   plates ${r.plates}${r.detections !== null ? `   detections ${r.detections}` : ''}`,
+  ];
+  if (r.detection_recall !== null) {
+    lines.push(`detection recall    ${pct(r.detection_recall)}  (IoU >= ${r.iou_threshold})`);
+    lines.push(`detection precision ${pct(r.detection_precision)}  (reader-verified boxes)`);
+    if (r.detector_only) lines.push(`detector alone      recall ${pct(r.detector_only.recall)}  precision ${pct(r.detector_only.precision)}  (${r.detector_only.detections} boxes)`);
+  }
+  if (r.exact_top1 !== null) {
+    lines.push(`exact top-1         ${pct(r.exact_top1)}`);
+    lines.push(`exact top-${r.topk}          ${pct(r.exact_topk)}`);
+    lines.push(`char accuracy       ${pct(r.char_accuracy)}`);
+  }
+  lines.push(`ms per image        ${r.ms_per_image.toFixed(1)}${r.ms_per_crop !== null ? `   ms per crop (reader) ${r.ms_per_crop.toFixed(2)}` : ''}`);
+  const conf = Object.entries(r.confusions).map(([k, v]) => `${k}:${v}`).join(' ');
+  if (conf) lines.push(`top confusions      ${conf}`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
 
 export function registerEval(program: Command): void {
   program
     .command('eval')
-    .description('Evaluate the recognition models (not yet available)')
-    .action(() => {
-      throw new Error('eval is not implemented yet');
+    .description('Evaluate the recognition models on a labelled folder')
+    .option('--scenes <dir>', 'folder of full images with plate boxes (scenes .txt, COCO or boxes.json)')
+    .option('--crops <dir>', 'folder of plate crops (images beside the CSV or in images/)')
+    .option('--labels <csv>', 'labels CSV for --crops (columns file and plate or text)')
+    .option('--split <which>', 'crops subset: all, tune or held-out (training split rule)', 'all')
+    .option('--models <dir>', 'folder holding plate-detector.onnx and plate-reader.onnx')
+    .option('--limit <n>', 'evaluate only the first n images')
+    .option('--threads <n>', 'ONNX threads per model', '2')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (flags: EvalFlags) => {
+      if (!flags.scenes === !flags.crops) throw new Error('give exactly one of --scenes DIR or --crops DIR --labels CSV');
+      if (flags.crops && !flags.labels) throw new Error('--crops needs --labels CSV');
+      if (!['all', 'tune', 'held-out'].includes(flags.split)) throw new Error(`unknown --split ${flags.split}`);
+      const limit = flags.limit ? Number(flags.limit) : undefined;
+      const engine = await RecognitionEngine.create({ modelsDir: flags.models, threads: Number(flags.threads) });
+      const onProgress = flags.json ? undefined : (done: number, total: number) => {
+        if (done % 25 === 0 || done === total) process.stderr.write(`\r${done}/${total}`);
+        if (done === total) process.stderr.write('\n');
+      };
+      try {
+        const report = flags.scenes
+          ? await evaluateScenes(engine, flags.scenes, { limit, onProgress })
+          : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress });
+        if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
+        else printTable(report);
+      } finally {
+        await engine.release();
+      }
     });
 }

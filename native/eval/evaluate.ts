@@ -1,0 +1,179 @@
+// Recognition evaluation over labelled folders, through the same RecognitionEngine the app
+// uses. Scenes: detection recall/precision at IoU >= 0.5 and end-to-end reading of every
+// labelled plate (a missed plate counts as misread). Crops: reading only.
+import { performance } from 'node:perf_hooks';
+import { basename } from 'node:path';
+import type { RecognitionEngine } from '../recognition/index';
+import { decodeRgb } from '../recognition/preprocess';
+import { loadCrops, loadScenes, type CropSplit, type SceneLayout } from './datasets';
+import { charsRight, matchBoxes, round } from './metrics';
+
+export const IOU_THRESHOLD = 0.5;
+
+export interface EvalReport {
+  set: string;
+  kind: 'scenes' | 'crops';
+  layout?: SceneLayout;
+  split?: CropSplit;
+  images: number;
+  plates: number;
+  detections: number | null;
+  iou_threshold: number | null;
+  detection_recall: number | null;
+  detection_precision: number | null;
+  /** The detector alone, before the reader verifies its boxes. */
+  detector_only: { detections: number; recall: number | null; precision: number | null } | null;
+  exact_top1: number | null;
+  exact_topk: number | null;
+  topk: number;
+  char_accuracy: number | null;
+  ms_per_image: number;
+  ms_per_crop: number | null;
+  models: string;
+  confusions: Record<string, number>;
+  misreads: { file: string; truth: string; read: string }[];
+}
+
+export interface EvalOptions {
+  limit?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+class Tally {
+  plates = 0;
+  readable = 0;
+  top1 = 0;
+  topk = 0;
+  charsRight = 0;
+  chars = 0;
+  confusions = new Map<string, number>();
+  misreads: { file: string; truth: string; read: string }[] = [];
+
+  add(file: string, truth: string, alternatives: string[]) {
+    const read = alternatives[0] ?? '';
+    this.readable++;
+    this.chars += truth.length;
+    this.charsRight += charsRight(read, truth);
+    if (read === truth) this.top1++;
+    else {
+      if (this.misreads.length < 50) this.misreads.push({ file: basename(file), truth, read });
+      if (read.length === truth.length) {
+        for (let i = 0; i < read.length; i++) {
+          if (read[i] !== truth[i]) {
+            const key = `${truth[i]}->${read[i]}`;
+            this.confusions.set(key, (this.confusions.get(key) ?? 0) + 1);
+          }
+        }
+      } else {
+        const key = read.length < truth.length ? 'dropped' : 'extra';
+        this.confusions.set(key, (this.confusions.get(key) ?? 0) + 1);
+      }
+    }
+    if (alternatives.includes(truth)) this.topk++;
+  }
+
+  topConfusions(): Record<string, number> {
+    return Object.fromEntries([...this.confusions.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15));
+  }
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : null);
+
+export async function evaluateScenes(engine: RecognitionEngine, dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
+  const { layout, samples: all } = loadScenes(dir);
+  const samples = opts.limit ? all.slice(0, opts.limit) : all;
+  const t = new Tally();
+  let detections = 0;
+  let matched = 0;
+  let rawDetections = 0;
+  let rawMatched = 0;
+  let gtBoxes = 0;
+  let ms = 0;
+  let topk = 0;
+  for (const [i, s] of samples.entries()) {
+    const t0 = performance.now();
+    const all = await engine.recognize(s.file, { keepUnverified: true });
+    ms += performance.now() - t0;
+    const plates = all.filter((p) => p.verified);
+    rawDetections += all.length;
+    rawMatched += matchBoxes(s.plates, all.map((p) => p.box), IOU_THRESHOLD).filter((d) => d >= 0).length;
+    detections += plates.length;
+    gtBoxes += s.plates.length;
+    const assign = matchBoxes(s.plates, plates.map((p) => p.box), IOU_THRESHOLD);
+    s.plates.forEach((g, gi) => {
+      const d = assign[gi]!;
+      if (d >= 0) matched++;
+      if (g.text === null || g.text === '') return;
+      const p = d >= 0 ? plates[d]! : undefined;
+      topk = Math.max(topk, p?.alternatives.length ?? 0);
+      t.add(s.file, g.text, p ? p.alternatives.map((a) => a.text) : []);
+    });
+    opts.onProgress?.(i + 1, samples.length);
+  }
+  const hasText = t.readable > 0;
+  return {
+    set: dir,
+    kind: 'scenes',
+    layout,
+    images: samples.length,
+    plates: gtBoxes,
+    detections,
+    iou_threshold: IOU_THRESHOLD,
+    detection_recall: ratio(matched, gtBoxes),
+    detection_precision: ratio(matched, detections),
+    detector_only: { detections: rawDetections, recall: ratio(rawMatched, gtBoxes), precision: ratio(rawMatched, rawDetections) },
+    exact_top1: hasText ? ratio(t.top1, t.readable) : null,
+    exact_topk: hasText ? ratio(t.topk, t.readable) : null,
+    topk,
+    char_accuracy: hasText ? ratio(t.charsRight, t.chars) : null,
+    ms_per_image: round(ms / Math.max(1, samples.length), 2),
+    ms_per_crop: null,
+    models: engine.version,
+    confusions: t.topConfusions(),
+    misreads: t.misreads,
+  };
+}
+
+export async function evaluateCrops(engine: RecognitionEngine, dir: string, labelsCsv: string, split: CropSplit = 'all', opts: EvalOptions = {}): Promise<EvalReport> {
+  const all = loadCrops(dir, labelsCsv, split);
+  if (all.length === 0) throw new Error(`no labelled crops found for ${labelsCsv}`);
+  const samples = opts.limit ? all.slice(0, opts.limit) : all;
+  const t = new Tally();
+  let msImage = 0;
+  let msCrop = 0;
+  let topk = 0;
+  for (const [i, s] of samples.entries()) {
+    const t0 = performance.now();
+    const img = await decodeRgb(s.file);
+    const t1 = performance.now();
+    const [r] = await engine.readRegions(img, [{ x: 0, y: 0, w: img.width, h: img.height }]);
+    const t2 = performance.now();
+    msImage += t2 - t0;
+    msCrop += t2 - t1;
+    topk = Math.max(topk, r!.alternatives.length);
+    t.add(s.file, s.text, r!.alternatives.map((a) => a.text));
+    opts.onProgress?.(i + 1, samples.length);
+  }
+  const n = Math.max(1, samples.length);
+  return {
+    set: dir,
+    kind: 'crops',
+    split,
+    images: samples.length,
+    plates: samples.length,
+    detections: null,
+    iou_threshold: null,
+    detection_recall: null,
+    detection_precision: null,
+    detector_only: null,
+    exact_top1: ratio(t.top1, t.readable),
+    exact_topk: ratio(t.topk, t.readable),
+    topk,
+    char_accuracy: ratio(t.charsRight, t.chars),
+    ms_per_image: round(msImage / n, 2),
+    ms_per_crop: round(msCrop / n, 2),
+    models: engine.version,
+    confusions: t.topConfusions(),
+    misreads: t.misreads,
+  };
+}

@@ -1,0 +1,119 @@
+// Plate detector: a frame (any size up to 4K) -> plate boxes with scores. Wraps
+// models/plate-detector.onnx, a CenterNet-style single-class model: the frame is resized so its
+// longest side is `inputSize` (padded to a multiple of 32), and boxes come from heatmap peaks
+// plus regressed size and offset at stride 4. Holds only its own session (worker-safe).
+import * as ort from 'onnxruntime-node';
+import { toPlanar } from './preprocess';
+
+export const DETECTOR_STRIDE = 4;
+
+export interface PlateBox {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+}
+
+export interface DetectorOptions {
+  threads?: number;
+  /** Longest side of the network input in pixels (default 640). */
+  inputSize?: number;
+  /** Minimum heatmap peak to report (default 0.3). */
+  threshold?: number;
+}
+
+/** Network input geometry for a frame of the given size. */
+export function inputGeometry(width: number, height: number, inputSize: number) {
+  const scale = inputSize / Math.max(width, height);
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(height * scale));
+  return { scale, w, h, pw: Math.ceil(w / 32) * 32, ph: Math.ceil(h / 32) * 32 };
+}
+
+export function iou(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }): number {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const inter = ix * iy;
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+export class PlateDetector {
+  readonly inputSize: number;
+  readonly threshold: number;
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    opts: DetectorOptions,
+  ) {
+    this.inputSize = opts.inputSize ?? 640;
+    this.threshold = opts.threshold ?? 0.3;
+  }
+
+  static async load(modelPath: string, opts: DetectorOptions = {}): Promise<PlateDetector> {
+    const session = await ort.InferenceSession.create(modelPath, {
+      intraOpNumThreads: opts.threads ?? 2,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    return new PlateDetector(session, opts);
+  }
+
+  /**
+   * Detect on RGB bytes already resized to `inputGeometry(...)` w x h; boxes are returned in
+   * the coordinates of the original frame (divided by `scale`).
+   */
+  async detectResized(rgb: Uint8Array, w: number, h: number, scale: number, frameW: number, frameH: number): Promise<PlateBox[]> {
+    const pw = Math.ceil(w / 32) * 32;
+    const ph = Math.ceil(h / 32) * 32;
+    const input = new ort.Tensor('float32', toPlanar(rgb, w, h, pw, ph), [1, 3, ph, pw]);
+    const out = await this.session.run({ image: input });
+    const heat = out.heatmap;
+    const box = out.box;
+    if (!heat || !box) throw new Error('plate-detector model lacks "heatmap"/"box" outputs');
+    const [, , gh, gw] = heat.dims as [number, number, number, number];
+    return this.decode(heat.data as Float32Array, box.data as Float32Array, gw, gh, scale, frameW, frameH);
+  }
+
+  private decode(hm: Float32Array, bx: Float32Array, gw: number, gh: number, scale: number, frameW: number, frameH: number): PlateBox[] {
+    const plane = gw * gh;
+    const found: PlateBox[] = [];
+    for (let y = 0; y < gh; y++) {
+      for (let x = 0; x < gw; x++) {
+        const i = y * gw + x;
+        const v = hm[i]!;
+        if (v < this.threshold) continue;
+        let peak = true;
+        for (let dy = -1; dy <= 1 && peak; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const yy = y + dy;
+            const xx = x + dx;
+            if ((dx || dy) && yy >= 0 && yy < gh && xx >= 0 && xx < gw && hm[yy * gw + xx]! > v) {
+              peak = false;
+              break;
+            }
+          }
+        }
+        if (!peak) continue;
+        const cx = (x + bx[i]!) * DETECTOR_STRIDE;
+        const cy = (y + bx[plane + i]!) * DETECTOR_STRIDE;
+        const bw = Math.exp(bx[2 * plane + i]!) * DETECTOR_STRIDE;
+        const bh = Math.exp(bx[3 * plane + i]!) * DETECTOR_STRIDE;
+        const x0 = Math.max(0, (cx - bw / 2) / scale);
+        const y0 = Math.max(0, (cy - bh / 2) / scale);
+        const x1 = Math.min(frameW, (cx + bw / 2) / scale);
+        const y1 = Math.min(frameH, (cy + bh / 2) / scale);
+        if (x1 > x0 && y1 > y0) found.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0, score: v });
+      }
+    }
+    found.sort((a, b) => b.score - a.score);
+    const kept: PlateBox[] = [];
+    for (const b of found) if (kept.every((k) => iou(k, b) < 0.4)) kept.push(b);
+    return kept;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

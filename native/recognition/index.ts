@@ -1,0 +1,156 @@
+// RecognitionEngine: the app's one entry to plate recognition (detect, read, recognize).
+// Loads models/plate-detector.onnx and models/plate-reader.onnx by path and exposes their
+// versions and hashes for provenance. No globals and no Electron: each worker thread creates
+// its own engine.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PlateDetector, inputGeometry, type DetectorOptions, type PlateBox } from './detector';
+import { decodeRgb, isRgbImage, loadBytes, probeSize, resizeRgb, type ImageInput, type Rect, type RgbImage } from './preprocess';
+import { PlateReader, type PlateReading, type ReaderOptions } from './reader';
+
+export type { PlateBox } from './detector';
+export type { PlateReading } from './reader';
+export type { RgbImage, ImageInput, Rect } from './preprocess';
+export { ImageDecodeError } from './preprocess';
+
+export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
+
+export interface ModelInfo {
+  name: string;
+  file: string;
+  version: string;
+  sha256: string;
+}
+
+export interface RecognizedPlate extends PlateReading {
+  box: PlateBox;
+  /** The reader confirmed a plate here (enough characters, confident enough). */
+  verified: boolean;
+}
+
+export interface EngineOptions {
+  modelsDir?: string;
+  /** ONNX intra-op threads per model (default 2). */
+  threads?: number;
+  detector?: DetectorOptions;
+  reader?: ReaderOptions;
+  /** Extra margin around a detected box before reading, as a fraction of its size. */
+  cropMargin?: number;
+  /**
+   * A detection counts as a plate only if the reader gives at least `minTextLength`
+   * characters with confidence >= `minReadConfidence` (defaults 2 and 0.1, fixed a priori):
+   * most detector false positives are signs and grilles that read as one or two unsure
+   * characters.
+   */
+  minReadConfidence?: number;
+  minTextLength?: number;
+}
+
+export interface RecognizeOptions {
+  /** Also return detections the reader did not verify (verified: false). */
+  keepUnverified?: boolean;
+}
+
+function modelInfo(dir: string, name: string): ModelInfo {
+  const file = join(dir, `${name}.onnx`);
+  if (!existsSync(file)) throw new Error(`model file not found: ${file}`);
+  const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
+  let version = 'unversioned';
+  const card = join(dir, `${name}.json`);
+  if (existsSync(card)) {
+    const parsed = JSON.parse(readFileSync(card, 'utf8')) as { version?: string; sha256?: string };
+    version = parsed.version ?? version;
+    // a card describing another file must not lend it its version
+    if (parsed.sha256 && parsed.sha256 !== sha256) version = `${version}+modified`;
+  }
+  return { name, file, version, sha256 };
+}
+
+export class RecognitionEngine {
+  readonly models: { detector: ModelInfo; reader: ModelInfo };
+
+  private constructor(
+    private readonly detector: PlateDetector,
+    private readonly reader: PlateReader,
+    models: { detector: ModelInfo; reader: ModelInfo },
+    private readonly cropMargin: number,
+    private readonly minReadConfidence: number,
+    private readonly minTextLength: number,
+  ) {
+    this.models = models;
+  }
+
+  static async create(opts: EngineOptions = {}): Promise<RecognitionEngine> {
+    const dir = opts.modelsDir ?? DEFAULT_MODELS_DIR;
+    const models = { detector: modelInfo(dir, 'plate-detector'), reader: modelInfo(dir, 'plate-reader') };
+    const threads = opts.threads ?? 2;
+    const [detector, reader] = await Promise.all([
+      PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
+      PlateReader.load(models.reader.file, { threads, ...opts.reader }),
+    ]);
+    return new RecognitionEngine(detector, reader, models, opts.cropMargin ?? 0.04, opts.minReadConfidence ?? 0.1, opts.minTextLength ?? 2);
+  }
+
+  /** "plate-detector@version+sha8, plate-reader@version+sha8" for provenance records. */
+  get version(): string {
+    const v = (m: ModelInfo) => `${m.name}@${m.version}+${m.sha256.slice(0, 8)}`;
+    return `${v(this.models.detector)}, ${v(this.models.reader)}`;
+  }
+
+  /** Plate boxes in frame pixels, best first. */
+  async detect(image: ImageInput): Promise<PlateBox[]> {
+    return (await this.detectWithFrame(image, false)).boxes;
+  }
+
+  /** Read a plate crop (path, encoded bytes or pixels). */
+  async read(crop: ImageInput): Promise<PlateReading> {
+    const img = await decodeRgb(crop);
+    const [reading] = await this.reader.readRegions(img);
+    return reading!;
+  }
+
+  /** Read several regions of one decoded frame in a single batch. */
+  async readRegions(img: RgbImage, rects: Rect[]): Promise<PlateReading[]> {
+    return this.reader.readRegions(img, rects);
+  }
+
+  /** Detect every plate in a frame and read each one; best detector score first. */
+  async recognize(image: ImageInput, opts: RecognizeOptions = {}): Promise<RecognizedPlate[]> {
+    const { boxes, frame } = await this.detectWithFrame(image, true);
+    if (!frame || boxes.length === 0) return [];
+    const m = this.cropMargin;
+    const rects = boxes.map((b) => ({ x: b.x - b.w * m, y: b.y - b.h * m, w: b.w * (1 + 2 * m), h: b.h * (1 + 2 * m) }));
+    const readings = await this.reader.readRegions(frame, rects);
+    const plates = boxes.map((box, i) => {
+      const r = readings[i]!;
+      const verified = r.text.length >= this.minTextLength && r.confidence >= this.minReadConfidence;
+      return { box, ...r, verified };
+    });
+    return opts.keepUnverified ? plates : plates.filter((p) => p.verified);
+  }
+
+  private async detectWithFrame(image: ImageInput, needFrame: boolean): Promise<{ boxes: PlateBox[]; frame?: RgbImage }> {
+    const size = this.detector.inputSize;
+    if (isRgbImage(image)) {
+      const g = inputGeometry(image.width, image.height, size);
+      const small = await resizeRgb(image, g.w, g.h, '<pixels>');
+      return { boxes: await this.detector.detectResized(small, g.w, g.h, g.scale, image.width, image.height), frame: image };
+    }
+    const { bytes, name } = await loadBytes(image);
+    const dims = await probeSize(bytes, name);
+    const g = inputGeometry(dims.width, dims.height, size);
+    // the full decode (for reading) and the shrink-on-load resize (for detecting) run together
+    const [small, frame] = await Promise.all([
+      resizeRgb(bytes, g.w, g.h, name),
+      needFrame ? decodeRgb(bytes, name) : Promise.resolve(undefined),
+    ]);
+    const boxes = await this.detector.detectResized(small, g.w, g.h, g.scale, dims.width, dims.height);
+    return frame ? { boxes, frame } : { boxes };
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.detector.release(), this.reader.release()]);
+  }
+}

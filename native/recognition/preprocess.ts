@@ -1,0 +1,170 @@
+// Image decoding and tensor preparation for the recognition models. Owns the one place where
+// bytes become pixels (sharp), so errors name the offending file, and the resampling rules the
+// models were trained with (PIL-style antialiased bilinear, ITU-R 601 grey).
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+
+/** Interleaved 8-bit RGB pixels. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** An image given by path, encoded bytes, or already-decoded pixels. */
+export type ImageInput = string | Buffer | RgbImage;
+
+export class ImageDecodeError extends Error {
+  constructor(
+    readonly source: string,
+    cause: unknown,
+  ) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`cannot decode image ${source}: ${why}`);
+    this.name = 'ImageDecodeError';
+  }
+}
+
+export function isRgbImage(x: unknown): x is RgbImage {
+  return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && !Buffer.isBuffer(x);
+}
+
+/** Encoded bytes of an input, reading the file if given a path. */
+export async function loadBytes(input: string | Buffer): Promise<{ bytes: Buffer; name: string }> {
+  if (typeof input !== 'string') return { bytes: input, name: '<buffer>' };
+  try {
+    return { bytes: await readFile(input), name: input };
+  } catch (err) {
+    throw new ImageDecodeError(input, err);
+  }
+}
+
+/** Full-resolution RGB decode (EXIF orientation is not applied: labels use stored pixels). */
+export async function decodeRgb(input: ImageInput, label?: string): Promise<RgbImage> {
+  if (isRgbImage(input)) return input;
+  const loaded = await loadBytes(input);
+  const bytes = loaded.bytes;
+  const name = label ?? loaded.name;
+  try {
+    const { data, info } = await sharp(bytes).removeAlpha().toColourspace('srgb').raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
+    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  } catch (err) {
+    throw new ImageDecodeError(name, err);
+  }
+}
+
+/** Resize with sharp straight from encoded bytes or pixels (JPEG shrink-on-load makes 4K cheap). */
+export async function resizeRgb(input: Buffer | RgbImage, width: number, height: number, name: string): Promise<Uint8Array> {
+  try {
+    const s = Buffer.isBuffer(input)
+      ? sharp(input)
+      : sharp(Buffer.from(input.data.buffer, input.data.byteOffset, input.data.length), {
+          raw: { width: input.width, height: input.height, channels: 3 },
+        });
+    const out = await s.removeAlpha().toColourspace('srgb').resize(width, height, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+    return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  } catch (err) {
+    throw new ImageDecodeError(name, err);
+  }
+}
+
+/** Width and height of encoded bytes without decoding pixels. */
+export async function probeSize(bytes: Buffer, name: string): Promise<{ width: number; height: number }> {
+  try {
+    const m = await sharp(bytes).metadata();
+    if (!m.width || !m.height) throw new Error('no dimensions');
+    return { width: m.width, height: m.height };
+  } catch (err) {
+    throw new ImageDecodeError(name, err);
+  }
+}
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Triangle-filter weights for one axis, PIL style: support widens with the shrink factor. */
+function axisWeights(srcStart: number, srcLen: number, dstLen: number, srcLimit: number) {
+  const scale = srcLen / dstLen;
+  const support = Math.max(scale, 1);
+  const idx: number[][] = [];
+  const wts: number[][] = [];
+  for (let o = 0; o < dstLen; o++) {
+    const centre = srcStart + (o + 0.5) * scale;
+    const lo = Math.max(0, Math.floor(centre - support));
+    const hi = Math.min(srcLimit - 1, Math.ceil(centre + support));
+    const is: number[] = [];
+    const ws: number[] = [];
+    let sum = 0;
+    for (let i = lo; i <= hi; i++) {
+      const w = Math.max(0, 1 - Math.abs(i + 0.5 - centre) / support);
+      if (w > 0) {
+        is.push(i);
+        ws.push(w);
+        sum += w;
+      }
+    }
+    if (sum === 0) {
+      // rect entirely outside the image: clamp to the nearest edge pixel
+      is.push(Math.min(srcLimit - 1, Math.max(0, Math.round(centre))));
+      ws.push(1);
+      sum = 1;
+    }
+    idx.push(is);
+    wts.push(ws.map((w) => w / sum));
+  }
+  return { idx, wts };
+}
+
+/**
+ * Grey crop of `rect` (may extend past the borders; edges are clamped) resized to dw x dh,
+ * as floats 0..1 written into `out` at `offset` (row-major). Matches PIL convert('L') +
+ * resize(BILINEAR), which the reader was trained with.
+ */
+export function greyCrop(img: RgbImage, rect: Rect, dw: number, dh: number, out: Float32Array, offset = 0): void {
+  const xs = axisWeights(rect.x, rect.w, dw, img.width);
+  const ys = axisWeights(rect.y, rect.h, dh, img.height);
+  const d = img.data;
+  const rowBuf = new Float32Array(dw);
+  for (let oy = 0; oy < dh; oy++) {
+    rowBuf.fill(0);
+    const yi = ys.idx[oy]!;
+    const yw = ys.wts[oy]!;
+    for (let k = 0; k < yi.length; k++) {
+      const rowStart = yi[k]! * img.width * 3;
+      const wy = yw[k]!;
+      for (let ox = 0; ox < dw; ox++) {
+        const xi = xs.idx[ox]!;
+        const xw = xs.wts[ox]!;
+        let acc = 0;
+        for (let j = 0; j < xi.length; j++) {
+          const p = rowStart + xi[j]! * 3;
+          acc += xw[j]! * (0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!);
+        }
+        rowBuf[ox] = rowBuf[ox]! + wy * acc;
+      }
+    }
+    for (let ox = 0; ox < dw; ox++) out[offset + oy * dw + ox] = Math.round(rowBuf[ox]!) / 255;
+  }
+}
+
+/** Interleaved RGB bytes (w x h) into a zero-padded planar float tensor (pw x ph), 0..1. */
+export function toPlanar(rgb: Uint8Array, w: number, h: number, pw: number, ph: number): Float32Array {
+  const out = new Float32Array(3 * pw * ph);
+  const plane = pw * ph;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + x) * 3;
+      const t = y * pw + x;
+      out[t] = rgb[s]! / 255;
+      out[plane + t] = rgb[s + 1]! / 255;
+      out[2 * plane + t] = rgb[s + 2]! / 255;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+// Plate reader: a plate crop -> text, per-character confidences and top-k alternatives.
+// Wraps models/plate-reader.onnx (grey 48x160 in, [T x 37] CTC probabilities out). Holds only
+// its own ONNX session, so each worker thread can own one reader.
+import * as ort from 'onnxruntime-node';
+import { beamSearch, charConfidences, type Reading } from './ctc';
+import { greyCrop, type Rect, type RgbImage } from './preprocess';
+
+export const READER_CHARSET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+export const READER_H = 48;
+export const READER_W = 160;
+
+export interface PlateReading {
+  text: string;
+  /** Probability of the top reading (CTC, summed over alignments). */
+  confidence: number;
+  /** One value per character of `text`, 0..1. */
+  charConfidences: number[];
+  /** Top-k readings, best first; the first equals `text`. */
+  alternatives: Reading[];
+}
+
+export interface ReaderOptions {
+  threads?: number;
+  beamWidth?: number;
+  topK?: number;
+}
+
+export class PlateReader {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly beamWidth: number,
+    private readonly topK: number,
+  ) {}
+
+  static async load(modelPath: string, opts: ReaderOptions = {}): Promise<PlateReader> {
+    const session = await ort.InferenceSession.create(modelPath, {
+      intraOpNumThreads: opts.threads ?? 2,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    return new PlateReader(session, opts.beamWidth ?? 10, opts.topK ?? 5);
+  }
+
+  /** Read plates at `rects` of an image (whole image when no rect is given), in one batch. */
+  async readRegions(img: RgbImage, rects?: Rect[]): Promise<PlateReading[]> {
+    const regions = rects ?? [{ x: 0, y: 0, w: img.width, h: img.height }];
+    if (regions.length === 0) return [];
+    const n = regions.length;
+    const plane = READER_H * READER_W;
+    const input = new Float32Array(n * plane);
+    regions.forEach((r, i) => greyCrop(img, r, READER_W, READER_H, input, i * plane));
+    const feeds = { image: new ort.Tensor('float32', input, [n, 1, READER_H, READER_W]) };
+    const out = await this.session.run(feeds);
+    const probs = out.probs;
+    if (!probs) throw new Error('plate-reader model has no "probs" output');
+    const [, T, C] = probs.dims as [number, number, number];
+    const all = probs.data as Float32Array;
+    const readings: PlateReading[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = all.subarray(i * T * C, (i + 1) * T * C);
+      const alternatives = beamSearch(p, T, C, READER_CHARSET, this.beamWidth, this.topK);
+      const best = alternatives[0] ?? { text: '', confidence: 0 };
+      readings.push({
+        text: best.text,
+        confidence: best.confidence,
+        charConfidences: charConfidences(p, T, C, READER_CHARSET, best.text),
+        alternatives,
+      });
+    }
+    return readings;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

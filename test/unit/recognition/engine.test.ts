@@ -1,0 +1,90 @@
+// RecognitionEngine over the real ONNX models and real images from ../shared/data (issue 3):
+// the reader on held-out US crops, the detector on labelled scenes, and clear errors.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCrops, loadScenes } from '../../../native/eval/datasets';
+import { iou } from '../../../native/recognition/detector';
+import { RecognitionEngine } from '../../../native/recognition/index';
+
+const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'data');
+const US = join(DATA, 'us-plate-crops');
+
+describe('RecognitionEngine (real models, real images)', () => {
+  let engine: RecognitionEngine;
+  beforeAll(async () => {
+    engine = await RecognitionEngine.create({ threads: 1 });
+  });
+  afterAll(async () => {
+    await engine?.release();
+  });
+
+  it('exposes model versions and hashes for provenance', () => {
+    expect(engine.models.reader.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(engine.models.detector.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(engine.version).toContain('plate-reader@');
+    expect(engine.version).toContain(engine.models.detector.sha256.slice(0, 8));
+  });
+
+  it('reads most of 20 held-out US crops exactly, with per-character confidences', async () => {
+    const crops = loadCrops(US, join(US, 'labels.csv'), 'held-out').slice(0, 20);
+    expect(crops).toHaveLength(20);
+    let right = 0;
+    for (const c of crops) {
+      const r = await engine.read(c.file);
+      if (r.text === c.text) right++;
+      expect(r.charConfidences).toHaveLength(r.text.length);
+      expect(r.alternatives[0]?.text).toBe(r.text);
+      for (let i = 1; i < r.alternatives.length; i++) {
+        expect(r.alternatives[i]!.confidence).toBeLessThanOrEqual(r.alternatives[i - 1]!.confidence);
+      }
+      expect(r.confidence).toBeGreaterThan(0);
+      expect(r.confidence).toBeLessThanOrEqual(1.0001);
+    }
+    expect(right).toBeGreaterThanOrEqual(16);
+  });
+
+  it('finds the labelled plate in scene photos and reads it', async () => {
+    const { samples } = loadScenes(join(DATA, 'scenes-eu'));
+    const some = samples.slice(0, 6);
+    let found = 0;
+    for (const s of some) {
+      const plates = await engine.recognize(s.file);
+      const gt = s.plates[0]!;
+      const hit = plates.find((p) => iou(p.box, gt) >= 0.5);
+      if (hit) {
+        found++;
+        expect(hit.box.score).toBeGreaterThan(0);
+        expect(hit.text.length).toBeGreaterThan(0);
+      }
+    }
+    expect(found).toBeGreaterThanOrEqual(4);
+  });
+
+  it('detects on a night dash-cam frame and in decoded pixels', async () => {
+    const { samples } = loadScenes(join(DATA, 'dashcam-ro'));
+    const night = samples.filter((s) => s.file.includes('night') && s.plates.length > 0).slice(0, 5);
+    let found = 0;
+    for (const s of night) {
+      const boxes = await engine.detect(s.file);
+      if (s.plates.some((g) => boxes.some((b) => iou(b, g) >= 0.3))) found++;
+    }
+    expect(night.length).toBeGreaterThan(0);
+    expect(found).toBeGreaterThanOrEqual(1);
+  });
+
+  it('rejects a file that is not an image with an error naming the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canvass-rec-'));
+    const bad = join(dir, 'not-an-image.jpg');
+    writeFileSync(bad, 'plain text, not a JPEG');
+    await expect(engine.read(bad)).rejects.toThrow(/not-an-image\.jpg/);
+    await expect(engine.recognize(bad)).rejects.toThrow(/cannot decode image .*not-an-image\.jpg/);
+    await expect(engine.detect(join(dir, 'missing.jpg'))).rejects.toThrow(/missing\.jpg/);
+  });
+
+  it('says which model file is missing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'canvass-models-'));
+    await expect(RecognitionEngine.create({ modelsDir: empty })).rejects.toThrow(/plate-detector\.onnx/);
+  });
+});

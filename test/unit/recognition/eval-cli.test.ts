@@ -1,0 +1,45 @@
+// `canvass eval` as a real child process: --json prints exactly one JSON object with the
+// agreed keys, for crops and for scenes.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const DATA = join(ROOT, '..', 'shared', 'data');
+const KEYS = ['images', 'detection_recall', 'detection_precision', 'exact_top1', 'exact_topk', 'char_accuracy', 'ms_per_image'];
+
+function canvass(args: string[]) {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'canvass.js'), ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('canvass eval', () => {
+  it('evaluates crops with --json', () => {
+    const us = join(DATA, 'us-plate-crops');
+    const r = canvass(['eval', '--crops', us, '--labels', join(us, 'labels.csv'), '--split', 'held-out', '--limit', '8', '--json', '--threads', '1']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const report = JSON.parse(lines[0]!);
+    for (const k of KEYS) expect(report).toHaveProperty(k);
+    expect(report.images).toBe(8);
+    expect(report.detection_recall).toBeNull();
+    expect(report.exact_top1).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('evaluates scenes with --json', () => {
+    const r = canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '4', '--json', '--threads', '1']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    for (const k of KEYS) expect(report).toHaveProperty(k);
+    expect(report.images).toBe(4);
+    expect(report.detection_recall).toBeGreaterThan(0);
+    expect(report.iou_threshold).toBe(0.5);
+  });
+
+  it('fails clearly without a data folder', () => {
+    const r = canvass(['eval', '--scenes', join(DATA, 'no-such-set'), '--json']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/scenes folder not found: .*no-such-set/);
+  });
+});
