@@ -6,6 +6,9 @@
 import type { CanvassBridge, CommandName, InputOf, ResultOf } from '../../electron/api/contract';
 import type { ApiErrorDto } from '../../electron/api/types';
 import { useSession } from './app/sessionStore';
+import { fieldErrorsOf } from './shared/fieldErrors';
+
+export { fieldErrorsOf };
 
 declare global {
   interface Window {
@@ -51,24 +54,6 @@ export class ApiError extends Error {
   fieldErrors(): Record<string, string> {
     return fieldErrorsOf(this.details, this.message);
   }
-}
-
-/** Pulls per-field messages out of an error's details (both shapes the core uses). */
-export function fieldErrorsOf(details: unknown, message: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!details || typeof details !== 'object') return out;
-  const d = details as { issues?: unknown; field?: unknown };
-  if (Array.isArray(d.issues)) {
-    for (const issue of d.issues) {
-      if (issue && typeof issue === 'object') {
-        const { path, message: m } = issue as { path?: unknown; message?: unknown };
-        const key = typeof path === 'string' ? path : Array.isArray(path) ? path.join('.') : '';
-        if (typeof m === 'string' && !(key in out)) out[key] = m;
-      }
-    }
-  }
-  if (typeof d.field === 'string' && !(d.field in out)) out[d.field] = message;
-  return out;
 }
 
 export function isApiError(e: unknown, code?: ApiErrorCode): e is ApiError {

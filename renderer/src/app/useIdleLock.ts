@@ -4,15 +4,11 @@
 // (a new policy version to acknowledge, expired training).
 import { useEffect, useRef } from 'react';
 import { lockSession, refreshMe } from '../auth/store';
+import { isIdle } from './idle';
 
 const ACTIVITY_EVENTS = ['pointerdown', 'pointermove', 'keydown', 'wheel', 'touchstart'] as const;
 const CHECK_EVERY_MS = 10_000;
 const HEARTBEAT_MS = 60_000;
-
-/** True when the member has been idle at least `minutes`. Pure, for tests. */
-export function isIdle(lastActivity: number, now: number, minutes: number): boolean {
-  return now - lastActivity >= minutes * 60_000;
-}
 
 export function useIdleLock(idleMinutes: number): void {
   const lastActivity = useRef(Date.now());

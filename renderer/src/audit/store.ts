@@ -4,20 +4,9 @@ import { create } from 'zustand';
 import type { AuditRecordDto, AuditVerifyDto } from '../../../electron/api/types';
 import { call, messageOf } from '../api';
 import { useSession } from '../app/sessionStore';
-import { localToIso } from '../reads/filters';
+import { toAuditQuery, type AuditFilterDraft } from './query';
 
-export type Outcome = 'ok' | 'denied' | 'invalid' | 'error';
-
-export interface AuditFilterDraft {
-  username: string;
-  command: string | null;
-  caseNumber: string;
-  outcome: Outcome | null;
-  from: string | null;
-  to: string | null;
-}
-
-export const AUDIT_PAGE_SIZE = 50;
+export { AUDIT_PAGE_SIZE, type AuditFilterDraft, type Outcome } from './query';
 
 const EMPTY: AuditFilterDraft = {
   username: '',
@@ -62,22 +51,6 @@ const INITIAL = {
   verifying: false,
   verifyError: null,
 };
-
-/** Draft → audit.list input: blanks left out, local times to UTC ISO. */
-export function toAuditQuery(d: AuditFilterDraft, page: number) {
-  const from = localToIso(d.from);
-  const to = localToIso(d.to);
-  return {
-    ...(d.username.trim() ? { username: d.username.trim() } : {}),
-    ...(d.command ? { command: d.command } : {}),
-    ...(d.caseNumber.trim() ? { caseNumber: d.caseNumber.trim() } : {}),
-    ...(d.outcome ? { outcome: d.outcome } : {}),
-    ...(from ? { from } : {}),
-    ...(to ? { to } : {}),
-    offset: (page - 1) * AUDIT_PAGE_SIZE,
-    limit: AUDIT_PAGE_SIZE,
-  };
-}
 
 export const useAuditStore = create<AuditState>()((set, get) => ({
   ...INITIAL,
