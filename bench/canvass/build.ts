@@ -5,13 +5,13 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../electron/core/clock';
 import { sourceId, type NewRead } from '../../electron/core/reads/store';
-import { gramsOf, reverse } from '../../electron/core/canvass/plate-index';
+import { gramsOf, isIndexable } from '../../electron/core/canvass/plate-index';
 import { openStore, type Store } from '../../electron/core/store/db';
 import { loadSeattleWeek, type WeekRow } from './seattle';
 import { DEFAULT_SYNTH, hashCounts, synthRead } from './synth';
 
 /** Bump when the recipe changes so an old cache is rebuilt. */
-export const RECIPE = 'canvass-bench-v1';
+export const RECIPE = 'canvass-bench-v2';
 
 export interface BuildInfo {
   reads: number;
@@ -112,22 +112,23 @@ export function openBenchStore(dir: string, weekPath: string, target: number, lo
   return { store, info: { reads: n, builtNow: true, buildSeconds, fileBytes: fileBytes(store) } };
 }
 
-/** Fills canvass_plates and canvass_grams from the reads in one pass, grams in key order. */
+/** Fills canvass_texts and canvass_grams from the reads in one pass, grams in key order. */
 function bulkPlateIndex(db: Store['db']): void {
-  const ins = db.prepare('INSERT INTO canvass_plates (id, text, rtext, reads, first_ts, last_ts) VALUES (?, ?, ?, ?, ?, ?)');
+  const ins = db.prepare('INSERT INTO canvass_texts (id, text) VALUES (?, ?)');
+  const texts = db.prepare('SELECT DISTINCT plate FROM reads').raw().all() as [string][];
   const grams: number[] = [];
   let id = 0;
-  const groups = db.prepare('SELECT plate, count(*) AS n, min(ts) AS f, max(ts) AS l FROM reads GROUP BY plate').raw().all();
   db.transaction(() => {
-    for (const r of groups) {
-      const [plate, count, first, last] = r as [string, number, number, number];
-      ins.run(++id, plate, reverse(plate), count, first, last);
+    for (const [plate] of texts) {
+      if (!isIndexable(plate)) continue;
+      ins.run(++id, plate);
       for (const k of gramsOf(plate)) grams.push(k * 2 ** 26 + id);
     }
   })();
+  texts.length = 0;
   const sorted = Float64Array.from(grams).sort();
   grams.length = 0;
-  const g = db.prepare('INSERT INTO canvass_grams (key, plate_id) VALUES (?, ?)');
+  const g = db.prepare('INSERT INTO canvass_grams (key, text_id) VALUES (?, ?)');
   db.transaction(() => {
     for (const x of sorted) g.run(Math.floor(x / 2 ** 26), x % 2 ** 26);
   })();

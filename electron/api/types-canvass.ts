@@ -63,7 +63,15 @@ export interface CanvassSearchDto {
   /** Plates that matched before the limit. */
   total: number;
   /** How the engine found candidates, for the curious and the benchmark. */
-  plan: { candidates: number; strategy: 'summary' | 'plate-first' | 'window-first'; scanned: boolean; ms: number };
+  plan: {
+    candidates: number;
+    strategy: 'summary' | 'plate-first' | 'window-first';
+    /** No index applied (`*`, `?A?`): the whole plate text list was checked. */
+    scanned: boolean;
+    /** More than 20,000 plates matched; only the first were counted and ranked. */
+    truncated: boolean;
+    ms: number;
+  };
 }
 
 export interface CommonLinkDto {

@@ -1,87 +1,89 @@
 // The plate index behind partial-plate canvasses (R11, DESIGN "a plate index that answers
 // wildcard and misread-tolerant patterns without scanning every read").
 //
-// canvass_plates: one row per distinct plate text with its read count and first/last time,
-// so a canvass ranks plates without touching their reads; it is indexed by the text (answers
-// `7AB*` as a range) and by the reversed text (answers `*123` as a range). canvass_grams: for
-// each distinct text, its adjacent character pairs keyed by position (`7ABC123` → 0:7A, 1:AB,
-// … 5:23), for the patterns whose known characters sit in the middle (`?ABC1??`, `*BC1*`).
-// A search counts what each way would return and takes the cheapest; only those plates are
-// checked against the full pattern. Grams are written only when a text is first seen, sorted
-// by key, so most reads cost one summary upsert. Layout chosen by measurement: docs/canvass.md.
+// canvass_texts: one row per distinct plate text (A-Z 0-9, 2-10 characters), written once,
+// when the text is first read. canvass_grams: the text's adjacent character pairs keyed by
+// position from the start and from the end (`7ABC123` → S0:7A S1:AB … and E0:23 E1:12 …).
+// A prefix (`7AB*`) is a range on the reads' own plate index; known pairs anywhere else
+// (`*123`, `?ABC1??`, `*BC1*`) become posting lists, the shortest intersected. A search
+// estimates each way with a capped count and takes the cheapest; only those texts are checked
+// against the full pattern, and only the matching ones get their counts and first/last seen
+// from the reads_plate index. Nothing is updated per read: ingest pays one probe of a page
+// insertReads just touched, and a few appends for a text never seen before. Layout chosen by
+// measurement: docs/canvass.md.
 import type { Database, Statement } from 'better-sqlite3';
 import { MAX_PLATE_CHARS, parsePattern, PLATE_ALPHABET, tokenChars, tokenText, type Pattern, type Token } from './pattern';
 import { widenToken } from './confusions';
 
 const CHAR_INDEX: ReadonlyMap<string, number> = new Map([...PLATE_ALPHABET].map((c, i) => [c, i]));
+/** Pair positions 0..8 from either end. */
+const POSITIONS = MAX_PLATE_CHARS - 1;
 
-/** Key of the pair (a, b) starting at 0-based position `pos`. */
-export function gramKey(pos: number, a: string, b: string): number {
-  return (pos * 36 + CHAR_INDEX.get(a)!) * 36 + CHAR_INDEX.get(b)!;
+/** Key of the pair (a, b) at 0-based `pos` from the start (anchor 0) or from the end (anchor 1). */
+export function gramKey(anchor: 0 | 1, pos: number, a: string, b: string): number {
+  return ((anchor * POSITIONS + pos) * 36 + CHAR_INDEX.get(a)!) * 36 + CHAR_INDEX.get(b)!;
 }
 
 const INDEXABLE = /^[A-Z0-9]{2,10}$/;
+export const isIndexable = (text: string) => INDEXABLE.test(text);
 
 /** The keys written for one plate text (none for hashed or odd texts: those are found by exact lookup). */
 export function gramsOf(text: string): number[] {
   if (!INDEXABLE.test(text)) return [];
   const keys: number[] = [];
-  for (let i = 0; i + 1 < text.length; i++) keys.push(gramKey(i, text[i]!, text[i + 1]!));
+  const n = text.length;
+  for (let i = 0; i + 1 < n; i++) {
+    keys.push(gramKey(0, i, text[i]!, text[i + 1]!));
+    keys.push(gramKey(1, n - 2 - i, text[i]!, text[i + 1]!)); // the last pair is E0
+  }
   return keys;
 }
 
+/** Kept for migration 2, which wrote reversed texts (its tables are replaced by migration 3). */
 export const reverse = (s: string) => [...s].reverse().join('');
 
 export interface PlateIndexWriter {
-  add(plate: string, ts: number): void;
+  /** A read with this plate was just inserted with this id. */
+  add(plate: string, readId: number): void;
   /** Writes what was added; call inside the same transaction as the reads. */
   flush(): void;
 }
 
+/** Plate ids are packed with their key for one numeric sort; 2^36 texts is far beyond a workstation. */
+const GRAM_ID_SPAN = 2 ** 36;
+
 /**
- * The hook insertReads calls: collects the batch's plates in memory (a batch repeats plates)
- * and writes one summary upsert per distinct plate, then the grams of the new texts in key
- * order (a sorted insert touches each B-tree page once instead of jumping about).
+ * The hook insertReads calls. A text is new when no read older than this batch carries it:
+ * the probe runs on the reads_plate index page the insert just touched, so it is nearly free.
+ * New texts get one appended row and their grams, written in key order.
  */
 export function plateIndexWriter(db: Database): PlateIndexWriter {
-  const pending = new Map<string, { n: number; first: number; last: number }>();
+  const firstId = new Map<string, number>();
   return {
-    add(plate, ts) {
-      const p = pending.get(plate);
-      if (!p) pending.set(plate, { n: 1, first: ts, last: ts });
-      else {
-        p.n++;
-        if (ts < p.first) p.first = ts;
-        if (ts > p.last) p.last = ts;
-      }
+    add(plate, readId) {
+      if (!firstId.has(plate) && INDEXABLE.test(plate)) firstId.set(plate, readId);
     },
     flush() {
-      if (pending.size === 0) return;
-      const upsert = db.prepare(
-        `INSERT INTO canvass_plates (text, rtext, reads, first_ts, last_ts) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (text) DO UPDATE SET reads = reads + excluded.reads,
-           first_ts = min(first_ts, excluded.first_ts), last_ts = max(last_ts, excluded.last_ts)
-         RETURNING id, reads`,
-      );
-      const grams: number[] = []; // key * 2^26 + plate id, sorted as one number list
-      for (const [text, p] of pending) {
-        const row = upsert.get(text, reverse(text), p.n, p.first, p.last) as { id: number; reads: number };
-        if (row.reads === p.n) for (const k of gramsOf(text)) grams.push(k * GRAM_ID_SPAN + row.id);
+      if (firstId.size === 0) return;
+      const older = db.prepare('SELECT 1 FROM reads WHERE plate = ? AND id < ? LIMIT 1');
+      const ins = db.prepare('INSERT INTO canvass_texts (text) VALUES (?)');
+      const grams: number[] = [];
+      for (const [text, id] of firstId) {
+        if (older.get(text, id)) continue;
+        const tid = Number(ins.run(text).lastInsertRowid);
+        for (const k of gramsOf(text)) grams.push(k * GRAM_ID_SPAN + tid);
       }
-      pending.clear();
+      firstId.clear();
       if (grams.length === 0) return;
       grams.sort((a, b) => a - b);
-      const ins = db.prepare('INSERT OR IGNORE INTO canvass_grams (key, plate_id) VALUES (?, ?)');
-      for (const g of grams) ins.run(Math.floor(g / GRAM_ID_SPAN), g % GRAM_ID_SPAN);
+      const g = db.prepare('INSERT OR IGNORE INTO canvass_grams (key, text_id) VALUES (?, ?)');
+      for (const x of grams) g.run(Math.floor(x / GRAM_ID_SPAN), x % GRAM_ID_SPAN);
     },
   };
 }
 
-/** Plate ids are packed with their key for sorting; 2^36 distinct texts is far beyond a workstation. */
-const GRAM_ID_SPAN = 2 ** 36;
-
+/** A plate text with its reads' count and first/last time (from reads_plate). */
 export interface PlateRow {
-  id: number;
   text: string;
   reads: number;
   first_ts: number;
@@ -127,14 +129,11 @@ function place(p: Pattern): Placed[] {
   return out;
 }
 
-/** One way to find candidates: text ranges, reversed-text ranges, or an AND of ORs of pair keys. */
-export type Source =
-  | { kind: 'prefix'; values: string[] }
-  | { kind: 'suffix'; values: string[] }
-  | { kind: 'pairs'; entries: number[][] };
+/** One way to find candidates: plate ranges on reads_plate, or an AND of ORs of pair keys. */
+export type Source = { kind: 'prefix'; values: string[] } | { kind: 'pairs'; entries: number[][] };
 
 const MAX_KEYS_PER_ENTRY = 400;
-/** One `?` (36 values) inside a prefix or suffix still beats a loose pair list. */
+/** One `?` (36 values) inside a prefix still beats a loose pair list. */
 const MAX_AFFIXES = 72;
 const range = (lo: number, hi: number) => Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
 
@@ -159,28 +158,24 @@ export function sourcesFor(p: Pattern): Source[] {
   const out: Source[] = [];
   const head: string[] = [];
   for (let i = 0; i < placed.length && placed[i]!.start !== null; i++) head.push(placed[i]!.chars || PLATE_ALPHABET);
-  const tail: string[] = [];
-  for (let i = placed.length - 1; i >= 0 && placed[i]!.end !== null; i--) tail.push(placed[i]!.chars || PLATE_ALPHABET);
   const pre = affixes(head);
   if (pre) out.push({ kind: 'prefix', values: pre });
-  const suf = affixes(tail);
-  if (suf) out.push({ kind: 'suffix', values: suf });
   const entries: number[][] = [];
+  const push = (anchor: 0 | 1, offs: number[], a: string, b: string) => {
+    const ok = offs.filter((o) => o >= 0 && o < POSITIONS);
+    if (ok.length === 0 || ok.length * a.length * b.length > MAX_KEYS_PER_ENTRY) return;
+    const keys: number[] = [];
+    for (const o of ok) for (const x of a) for (const y of b) keys.push(gramKey(anchor, o, x, y));
+    entries.push(keys);
+  };
   for (let ia = 0; ia + 1 < placed.length; ia++) {
     const a = placed[ia]!;
     const b = placed[ia + 1]!;
     if (!a.chars || !b.chars || p.tokens.indexOf(b.tok) !== p.tokens.indexOf(a.tok) + 1) continue;
-    const offs = (
-      a.start !== null
-        ? [a.start]
-        : a.end !== null
-          ? range(p.minLength, p.maxLength).map((L) => L - 1 - a.end!)
-          : range(a.minStart, a.maxStart)
-    ).filter((o) => o >= 0 && o <= MAX_PLATE_CHARS - 2);
-    if (offs.length === 0 || offs.length * a.chars.length * b.chars.length > MAX_KEYS_PER_ENTRY) continue;
-    const keys: number[] = [];
-    for (const o of offs) for (const x of a.chars) for (const y of b.chars) keys.push(gramKey(o, x, y));
-    entries.push(keys);
+    // Both anchors when both are known: the planner keeps whichever list is shorter.
+    if (a.start !== null) push(0, [a.start], a.chars, b.chars);
+    if (b.end !== null) push(1, [b.end], a.chars, b.chars);
+    if (a.start === null && b.end === null) push(0, range(a.minStart, a.maxStart), a.chars, b.chars);
   }
   if (entries.length) out.push({ kind: 'pairs', entries });
   return out;
@@ -214,28 +209,27 @@ export function variants(p: Pattern, tolerant: boolean): Pattern[] {
   return [...out.values()];
 }
 
-const SELECT_PLATE = 'SELECT id, text, reads, first_ts, last_ts FROM canvass_plates';
-const POSTING = 'SELECT plate_id FROM canvass_grams WHERE key IN (SELECT value FROM json_each(?))';
+const POSTING = 'SELECT text_id FROM canvass_grams WHERE key IN (SELECT value FROM json_each(?))';
+const HIGH = '\uffff';
+/** Counts stop here: past it a source is "big" and its exact size does not matter. */
+const COUNT_CAP = 20_000;
+/** A plate range this small is taken without counting the pair lists (which can be long). */
+const GOOD_ENOUGH = 1_000;
 
 /** Statements of one search, prepared once. */
 function statements(db: Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    // Counts stop at COUNT_CAP: past that a source is "big" and the exact size does not matter.
-    countPrefix: p(`SELECT count(*) AS n FROM (SELECT 1 FROM canvass_plates WHERE text >= ? AND text < ? LIMIT ${COUNT_CAP})`),
-    countSuffix: p(`SELECT count(*) AS n FROM (SELECT 1 FROM canvass_plates WHERE rtext >= ? AND rtext < ? LIMIT ${COUNT_CAP})`),
-    countKeys: p(`SELECT count(*) AS n FROM (SELECT 1 FROM canvass_grams WHERE key IN (SELECT value FROM json_each(?)) LIMIT ${COUNT_CAP})`),
-    prefix: p(`${SELECT_PLATE} WHERE text >= ? AND text < ?`),
-    suffix: p(`${SELECT_PLATE} WHERE rtext >= ? AND rtext < ?`),
-    pairs: [1, 2, 3].map((k) => p(`${SELECT_PLATE} WHERE id IN (${Array.from({ length: k }, () => POSTING).join(' INTERSECT ')})`)),
+    countPrefix: p(`SELECT count(*) AS n FROM (SELECT 1 FROM reads WHERE plate >= ? AND plate < ? LIMIT ${COUNT_CAP})`),
+    countKeys: p(`SELECT count(*) AS n FROM (${POSTING} LIMIT ${COUNT_CAP})`),
+    prefix: p('SELECT DISTINCT plate AS text FROM reads WHERE plate >= ? AND plate < ?'),
+    pairs: [1, 2, 3].map((k) =>
+      p(`SELECT text FROM canvass_texts WHERE id IN (${Array.from({ length: k }, () => POSTING).join(' INTERSECT ')})`),
+    ),
   };
 }
 type Stmts = ReturnType<typeof statements>;
 
-const HIGH = '\uffff';
-const COUNT_CAP = 20_000;
-/** A text range this small is taken without counting the pair lists (which can be long). */
-const GOOD_ENOUGH = 1_000;
 const num = (s: Statement, ...a: unknown[]) => (s.get(...a) as { n: number }).n;
 
 /** Counts what a source would return (for pairs: its shortest posting list), memoized. */
@@ -243,10 +237,10 @@ function estimate(s: Stmts, src: Source, memo: Map<string, number>): number {
   const key = JSON.stringify(src);
   const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  let n: number;
-  if (src.kind === 'prefix') n = src.values.reduce((t, v) => t + num(s.countPrefix, v, v + HIGH), 0);
-  else if (src.kind === 'suffix') n = src.values.reduce((t, v) => t + num(s.countSuffix, v, v + HIGH), 0);
-  else n = Math.min(...src.entries.map((e) => entryCount(s, e, memo)));
+  const n =
+    src.kind === 'prefix'
+      ? src.values.reduce((t, v) => t + num(s.countPrefix, v, v + HIGH), 0)
+      : Math.min(...src.entries.map((e) => entryCount(s, e, memo)));
   memo.set(key, n);
   return n;
 }
@@ -258,51 +252,51 @@ function entryCount(s: Stmts, keys: number[], memo: Map<string, number>): number
   return n;
 }
 
-function fetch(s: Stmts, src: Source, memo: Map<string, number>): PlateRow[] {
-  if (src.kind === 'prefix') return src.values.flatMap((v) => s.prefix.all(v, v + HIGH) as PlateRow[]);
-  if (src.kind === 'suffix') return src.values.flatMap((v) => s.suffix.all(v, v + HIGH) as PlateRow[]);
+function fetch(s: Stmts, src: Source, memo: Map<string, number>): string[] {
+  if (src.kind === 'prefix') return src.values.flatMap((v) => (s.prefix.all(v, v + HIGH) as { text: string }[]).map((r) => r.text));
   const sized = src.entries.map((e) => ({ j: JSON.stringify(e), n: entryCount(s, e, memo) })).sort((a, b) => a.n - b.n);
   // Each list intersected costs a scan of it: take the second and third only when they are short enough to pay off.
   let take = 1;
   if (sized[0]!.n > 1500 && sized[1]) take = sized[2] && sized[2].n <= 8 * sized[1].n ? 3 : 2;
-  return s.pairs[take - 1]!.all(...sized.slice(0, take).map((x) => x.j)) as PlateRow[];
+  return (s.pairs[take - 1]!.all(...sized.slice(0, take).map((x) => x.j)) as { text: string }[]).map((r) => r.text);
 }
 
 /**
  * Distinct plate texts that may match: a superset the caller checks against the pattern.
- * A pattern with nothing to go on (`*`, `?A?`, a lone character) scans the plate summary.
+ * A pattern with nothing to go on (`*`, `?A?`, a lone character) scans the text list.
  */
-export function candidatePlates(db: Database, p: Pattern, tolerant: boolean): { rows: PlateRow[]; scanned: boolean } {
-  if (!tolerant && !p.hasWildcard) {
-    const row = db.prepare(`${SELECT_PLATE} WHERE text = ?`).get(p.canonical) as PlateRow | undefined;
-    return { rows: row ? [row] : [], scanned: false };
-  }
+export function candidatePlates(db: Database, p: Pattern, tolerant: boolean): { texts: string[]; scanned: boolean } {
+  if (!tolerant && !p.hasWildcard) return { texts: [p.canonical], scanned: false };
   const s = statements(db);
   const memo = new Map<string, number>();
   const all = variants(p, tolerant).map(sourcesFor);
-  // A variant with nothing to go on (`*`, `?A?`, one character) means scanning the summary.
-  if (all.some((x) => x.length === 0)) return { rows: db.prepare(SELECT_PLATE).all() as PlateRow[], scanned: true };
-  const seen = new Map<number, PlateRow>();
+  if (all.some((x) => x.length === 0)) {
+    const texts = (db.prepare('SELECT text FROM canvass_texts').raw().all() as [string][]).map((r) => r[0]);
+    return { texts, scanned: true };
+  }
+  const seen = new Set<string>();
   for (const sources of all) {
-    // affixes first: their counts are cheap range scans; pair lists are counted only when needed
-    const ordered = [...sources].sort((a, b) => (a.kind === 'pairs' ? 1 : 0) - (b.kind === 'pairs' ? 1 : 0));
-    let best = ordered[0]!;
+    // the prefix first: its count is a cheap range scan; pair lists are counted only when needed
+    let best = sources[0]!;
     let bestN = estimate(s, best, memo);
-    for (const src of ordered.slice(1)) {
+    for (const src of sources.slice(1)) {
       if (bestN <= GOOD_ENOUGH) break;
       const n = estimate(s, src, memo);
       if (n < bestN) [best, bestN] = [src, n];
     }
     if (bestN === 0) continue;
-    for (const r of fetch(s, best, memo)) seen.set(r.id, r);
+    for (const t of fetch(s, best, memo)) seen.add(t);
   }
-  return { rows: [...seen.values()], scanned: false };
+  return { texts: [...seen], scanned: false };
 }
 
-/** Summary rows for exact texts (used by locate, convoy and alternatives). */
+/** Counts and first/last seen of the given texts, from the reads_plate index (texts without reads are left out). */
 export function plateRows(db: Database, texts: string[]): PlateRow[] {
   if (texts.length === 0) return [];
   return db
-    .prepare('SELECT id, text, reads, first_ts, last_ts FROM canvass_plates WHERE text IN (SELECT value FROM json_each(?))')
+    .prepare(
+      `SELECT plate AS text, count(*) AS reads, min(ts) AS first_ts, max(ts) AS last_ts FROM reads
+       WHERE plate IN (SELECT value FROM json_each(?)) GROUP BY plate`,
+    )
     .all(JSON.stringify(texts)) as PlateRow[];
 }

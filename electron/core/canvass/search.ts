@@ -8,7 +8,7 @@ import type { AreaDto, CanvassResultDto, CanvassSearchDto, PlaceDto, SceneDto } 
 import { CanvassError } from '../errors';
 import { closeness, contains, placeKey } from './geo';
 import { compileMatcher, type Matcher, type ReadMatch } from './match';
-import { candidatePlates, type PlateRow } from './plate-index';
+import { candidatePlates, plateRows, type PlateRow } from './plate-index';
 import { iso, NO_END, NO_START, readsInScene, readsOfPlate, readsOfPlates, sourceNames, toReadDto, type ReadRow, type Window } from './reads';
 
 export interface CanvassQuery {
@@ -37,6 +37,12 @@ export function toScenes(scenes: SceneDto[] | undefined): Scene[] {
     return { label: s.label ?? `scene ${i + 1}`, area: s.area, w: { from, to } };
   });
 }
+
+/**
+ * A pattern that matches more plates than this (`7*`, `*1*`) is cut here before counting: it
+ * is no canvass any more, and the result says `truncated`.
+ */
+const MAX_MATCHED = 20_000;
 
 /** Past this many reads behind the candidate plates, scanning the scenes is cheaper. */
 const PLATE_FIRST_MAX_READS = 60_000;
@@ -74,9 +80,11 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
   const scenes = toScenes(q.scenes);
   const limit = q.limit ?? 50;
   const perPlate = q.readsPerPlate ?? 20;
-  const { rows: cands, scanned } = candidatePlates(db, matcher.pattern, tolerant);
-  // Text-level check first: cheap, and it drops most candidates of a loose plan.
-  let plates = cands.filter((p) => matcher.text(p.text) !== null);
+  const { texts: cands, scanned } = candidatePlates(db, matcher.pattern, tolerant);
+  // Text-level check first: cheap, and it drops most candidates of a loose plan. Only the
+  // texts that pass get their counts and first/last seen (an index range each).
+  const matched = cands.filter((t) => matcher.text(t) !== null);
+  let plates = plateRows(db, matched.length > MAX_MATCHED ? matched.slice(0, MAX_MATCHED) : matched);
   if (scenes.length) plates = plates.filter((p) => scenes.some((s) => p.last_ts >= s.w.from && p.first_ts < s.w.to));
   const needReads = scenes.length > 0 || !!(q.sourceIds?.length || q.state || q.color || q.minConfidence !== undefined);
   const names = sourceNames(db);
@@ -136,7 +144,13 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
     tolerant,
     results,
     total: ranked.length,
-    plan: { candidates: cands.length, strategy, scanned, ms: Math.round((performance.now() - t0) * 10) / 10 },
+    plan: {
+      candidates: cands.length,
+      strategy,
+      scanned,
+      truncated: matched.length > MAX_MATCHED,
+      ms: Math.round((performance.now() - t0) * 10) / 10,
+    },
   };
 }
 

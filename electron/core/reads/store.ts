@@ -77,7 +77,7 @@ export function insertReads(db: Database, clock: Clock, reads: NewRead[], import
       ).lastInsertRowid,
     );
     if (r.lat != null && r.lon != null) geo.run(id, r.lat, r.lat, r.lon, r.lon);
-    plates.add(r.plate, r.ts);
+    plates.add(r.plate, id);
     ids.push(id);
   }
   plates.flush();

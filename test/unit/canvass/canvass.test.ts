@@ -6,6 +6,7 @@ import { checkWatches } from '../../../electron/core/canvass/watches';
 import { candidatePlates } from '../../../electron/core/canvass/plate-index';
 import { parsePattern } from '../../../electron/core/canvass/pattern';
 import { insertReads, type NewRead } from '../../../electron/core/reads/store';
+import { migrations } from '../../../electron/core/store/migrations';
 import { ACCESS, harness, T0, type Harness } from '../../support/core';
 
 const H = 3_600_000;
@@ -105,13 +106,29 @@ describe('canvass.search', () => {
 describe('plate index', () => {
   it('is kept in step by insertReads and finds prefix, suffix and middle patterns', () => {
     const db = h.core.store.db;
-    const n = (db.prepare('SELECT reads FROM canvass_plates WHERE text = ?').get('7ABC123') as { reads: number }).reads;
-    expect(n).toBe(2);
-    const texts = (p: string) => candidatePlates(db, parsePattern(p), false).rows.map((r) => r.text).sort();
+    const n = (db.prepare('SELECT count(*) AS n FROM canvass_texts WHERE text = ?').get('7ABC123') as { n: number }).n;
+    expect(n).toBe(1); // once, though read twice
+    const grams = (db.prepare('SELECT count(*) AS n FROM canvass_grams').get() as { n: number }).n;
+    expect(grams).toBe(5 * 2 * 6); // five distinct texts of seven characters: six pairs from each end
+    const texts = (p: string) => candidatePlates(db, parsePattern(p), false).texts.sort();
     expect(texts('7AB*')).toEqual(['7ABC123', '7ABD999']);
     expect(texts('*123')).toEqual(['7A8C123', '7ABC123']);
     expect(texts('?BC1??4')).toContain('ABC1234');
     expect(texts('*C12*')).toEqual(expect.arrayContaining(['7ABC123', '7A8C123']));
+    // a text first seen in a later batch is added then; an old text is not added again
+    add([read('7ABC123', 9 * H, SCENE), read('NEW4567', 9 * H, SCENE)]);
+    expect((db.prepare('SELECT count(*) AS n FROM canvass_texts').get() as { n: number }).n).toBe(6);
+    expect(texts('*4567')).toEqual(['NEW4567']);
+  });
+
+  it('migration 3 builds the index from reads already in the store', () => {
+    const db = h.core.store.db;
+    db.exec('DELETE FROM canvass_grams; DELETE FROM canvass_texts;');
+    const m3 = migrations.find((m) => m.version === 3)!;
+    db.exec('DROP TABLE canvass_grams; DROP TABLE canvass_texts; CREATE TABLE canvass_grams (x); CREATE TABLE canvass_plates (x);');
+    db.transaction(() => m3.up(db))();
+    expect((db.prepare('SELECT count(*) AS n FROM canvass_texts').get() as { n: number }).n).toBe(5);
+    expect(candidatePlates(db, parsePattern('*C12*'), false).texts.sort()).toEqual(['7A8C123', '7ABC123', 'ABC1234']);
   });
 });
 
