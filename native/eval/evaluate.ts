@@ -25,6 +25,8 @@ export interface EvalReport {
   detector_only: { detections: number; recall: number | null; precision: number | null } | null;
   exact_top1: number | null;
   exact_topk: number | null;
+  /** Top-1 exact when O and 0 count as one character (the benchmark labels mix them). */
+  exact_top1_o_is_0: number | null;
   topk: number;
   char_accuracy: number | null;
   ms_per_image: number;
@@ -43,6 +45,7 @@ class Tally {
   plates = 0;
   readable = 0;
   top1 = 0;
+  top1Oz = 0;
   topk = 0;
   charsRight = 0;
   chars = 0;
@@ -54,6 +57,7 @@ class Tally {
     this.readable++;
     this.chars += truth.length;
     this.charsRight += charsRight(read, truth);
+    if (read.replaceAll('O', '0') === truth.replaceAll('O', '0')) this.top1Oz++;
     if (read === truth) this.top1++;
     else {
       if (this.misreads.length < 50) this.misreads.push({ file: basename(file), truth, read });
@@ -124,6 +128,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     detector_only: { detections: rawDetections, recall: ratio(rawMatched, gtBoxes), precision: ratio(rawMatched, rawDetections) },
     exact_top1: hasText ? ratio(t.top1, t.readable) : null,
     exact_topk: hasText ? ratio(t.topk, t.readable) : null,
+    exact_top1_o_is_0: hasText ? ratio(t.top1Oz, t.readable) : null,
     topk,
     char_accuracy: hasText ? ratio(t.charsRight, t.chars) : null,
     ms_per_image: round(ms / Math.max(1, samples.length), 2),
@@ -168,6 +173,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     detector_only: null,
     exact_top1: ratio(t.top1, t.readable),
     exact_topk: ratio(t.topk, t.readable),
+    exact_top1_o_is_0: ratio(t.top1Oz, t.readable),
     topk,
     char_accuracy: ratio(t.charsRight, t.chars),
     ms_per_image: round(msImage / n, 2),

@@ -88,68 +88,85 @@ export interface Rect {
   h: number;
 }
 
-/** Triangle-filter weights for one axis, PIL style: support widens with the shrink factor. */
-function axisWeights(srcStart: number, srcLen: number, dstLen: number, srcLimit: number) {
-  const scale = srcLen / dstLen;
+/**
+ * Triangle-filter taps for one axis, PIL style (the support widens with the shrink factor, so
+ * downscaling averages instead of aliasing). Flattened: `first[o]`, `count[o]` index into
+ * `idx` / `wts`, source positions clamped to [0, limit).
+ */
+function axisTaps(start: number, len: number, dst: number, limit: number) {
+  const scale = len / dst;
   const support = Math.max(scale, 1);
-  const idx: number[][] = [];
-  const wts: number[][] = [];
-  for (let o = 0; o < dstLen; o++) {
-    const centre = srcStart + (o + 0.5) * scale;
-    const lo = Math.max(0, Math.floor(centre - support));
-    const hi = Math.min(srcLimit - 1, Math.ceil(centre + support));
-    const is: number[] = [];
-    const ws: number[] = [];
+  const idx: number[] = [];
+  const wts: number[] = [];
+  const first = new Int32Array(dst);
+  const count = new Int32Array(dst);
+  for (let o = 0; o < dst; o++) {
+    const centre = start + (o + 0.5) * scale;
+    first[o] = idx.length;
     let sum = 0;
-    for (let i = lo; i <= hi; i++) {
+    for (let i = Math.floor(centre - support); i <= Math.ceil(centre + support); i++) {
       const w = Math.max(0, 1 - Math.abs(i + 0.5 - centre) / support);
-      if (w > 0) {
-        is.push(i);
-        ws.push(w);
-        sum += w;
-      }
+      if (w <= 0) continue;
+      idx.push(Math.min(limit - 1, Math.max(0, i))); // outside the frame: edge pixels
+      wts.push(w);
+      sum += w;
     }
     if (sum === 0) {
-      // rect entirely outside the image: clamp to the nearest edge pixel
-      is.push(Math.min(srcLimit - 1, Math.max(0, Math.round(centre))));
-      ws.push(1);
+      idx.push(Math.min(limit - 1, Math.max(0, Math.round(centre))));
+      wts.push(1);
       sum = 1;
     }
-    idx.push(is);
-    wts.push(ws.map((w) => w / sum));
+    count[o] = idx.length - first[o]!;
+    for (let k = first[o]!; k < idx.length; k++) wts[k] = wts[k]! / sum;
   }
-  return { idx, wts };
+  return { idx: Int32Array.from(idx), wts: Float32Array.from(wts), first, count };
 }
 
 /**
  * Grey crop of `rect` (may extend past the borders; edges are clamped) resized to dw x dh,
  * as floats 0..1 written into `out` at `offset` (row-major). Matches PIL convert('L') +
- * resize(BILINEAR), which the reader was trained with.
+ * resize(BILINEAR), which the reader was trained with. Separable: rows first, then columns,
+ * touching only the source rows the crop needs.
  */
 export function greyCrop(img: RgbImage, rect: Rect, dw: number, dh: number, out: Float32Array, offset = 0): void {
-  const xs = axisWeights(rect.x, rect.w, dw, img.width);
-  const ys = axisWeights(rect.y, rect.h, dh, img.height);
+  const xs = axisTaps(rect.x, rect.w, dw, img.width);
+  const ys = axisTaps(rect.y, rect.h, dh, img.height);
+  let y0 = img.height;
+  let y1 = 0;
+  for (const y of ys.idx) {
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
   const d = img.data;
-  const rowBuf = new Float32Array(dw);
-  for (let oy = 0; oy < dh; oy++) {
-    rowBuf.fill(0);
-    const yi = ys.idx[oy]!;
-    const yw = ys.wts[oy]!;
-    for (let k = 0; k < yi.length; k++) {
-      const rowStart = yi[k]! * img.width * 3;
-      const wy = yw[k]!;
-      for (let ox = 0; ox < dw; ox++) {
-        const xi = xs.idx[ox]!;
-        const xw = xs.wts[ox]!;
-        let acc = 0;
-        for (let j = 0; j < xi.length; j++) {
-          const p = rowStart + xi[j]! * 3;
-          acc += xw[j]! * (0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!);
-        }
-        rowBuf[ox] = rowBuf[ox]! + wy * acc;
+  const W = img.width;
+  const rowsN = y1 - y0 + 1;
+  // horizontal pass on grey values of the needed source rows
+  const tmp = new Float32Array(rowsN * dw);
+  for (let r = 0; r < rowsN; r++) {
+    const base = (y0 + r) * W * 3;
+    for (let ox = 0; ox < dw; ox++) {
+      const f = xs.first[ox]!;
+      const n = xs.count[ox]!;
+      let acc = 0;
+      for (let k = f; k < f + n; k++) {
+        const p = base + xs.idx[k]! * 3;
+        acc += xs.wts[k]! * (0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!);
       }
+      tmp[r * dw + ox] = acc;
     }
-    for (let ox = 0; ox < dw; ox++) out[offset + oy * dw + ox] = Math.round(rowBuf[ox]!) / 255;
+  }
+  // vertical pass
+  for (let oy = 0; oy < dh; oy++) {
+    const f = ys.first[oy]!;
+    const n = ys.count[oy]!;
+    const o = offset + oy * dw;
+    for (let ox = 0; ox < dw; ox++) out[o + ox] = 0;
+    for (let k = f; k < f + n; k++) {
+      const w = ys.wts[k]!;
+      const src = (ys.idx[k]! - y0) * dw;
+      for (let ox = 0; ox < dw; ox++) out[o + ox] = out[o + ox]! + w * tmp[src + ox]!;
+    }
+    for (let ox = 0; ox < dw; ox++) out[o + ox] = Math.round(out[o + ox]!) / 255;
   }
 }
 

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { evaluateCrops, evaluateScenes, type EvalReport } from '../../../native/eval/evaluate';
 import type { CropSplit } from '../../../native/eval/datasets';
+import { measureSpeed } from '../../../native/eval/speed';
 import { RecognitionEngine } from '../../../native/recognition/index';
 
 interface EvalFlags {
@@ -16,6 +17,8 @@ interface EvalFlags {
   limit?: string;
   threads: string;
   json?: boolean;
+  speed?: string;
+  crop?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -33,7 +36,8 @@ function printTable(r: EvalReport): void {
   }
   if (r.exact_top1 !== null) {
     lines.push(`exact top-1         ${pct(r.exact_top1)}`);
-    lines.push(`exact top-${r.topk}          ${pct(r.exact_topk)}`);
+    lines.push(`exact top-${r.topk}         ${pct(r.exact_topk)}`);
+    lines.push(`exact top-1, O = 0  ${pct(r.exact_top1_o_is_0)}`);
     lines.push(`char accuracy       ${pct(r.char_accuracy)}`);
   }
   lines.push(`ms per image        ${r.ms_per_image.toFixed(1)}${r.ms_per_crop !== null ? `   ms per crop (reader) ${r.ms_per_crop.toFixed(2)}` : ''}`);
@@ -54,7 +58,20 @@ export function registerEval(program: Command): void {
     .option('--limit <n>', 'evaluate only the first n images')
     .option('--threads <n>', 'ONNX threads per model', '2')
     .option('--json', 'print one JSON object on stdout')
+    .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
+    .option('--crop <file>', 'plate crop for --speed')
     .action(async (flags: EvalFlags) => {
+      if (flags.speed) {
+        if (!flags.crop) throw new Error('--speed needs --crop FILE');
+        const engine = await RecognitionEngine.create({ modelsDir: flags.models, threads: Number(flags.threads) });
+        try {
+          const r = await measureSpeed(engine, flags.speed, flags.crop);
+          process.stdout.write((flags.json ? JSON.stringify(r) : JSON.stringify(r, null, 2)) + '\n');
+        } finally {
+          await engine.release();
+        }
+        return;
+      }
       if (!flags.scenes === !flags.crops) throw new Error('give exactly one of --scenes DIR or --crops DIR --labels CSV');
       if (flags.crops && !flags.labels) throw new Error('--crops needs --labels CSV');
       if (!['all', 'tune', 'held-out'].includes(flags.split)) throw new Error(`unknown --split ${flags.split}`);

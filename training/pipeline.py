@@ -1,0 +1,184 @@
+"""One command for the whole model build: `/usr/bin/python3 training/pipeline.py all`
+(or `bash training/run.sh`). Stages, each resumable and seeded:
+
+  prepare         data -> training/work/pack (fonts, real reader crops, detector scenes)
+  train-reader    synthetic bank + real crops -> checkpoints/reader.pt    (resumes)
+  train-detector  synthetic plates composited into scenes -> checkpoints/detector.pt (resumes)
+  export          checkpoints -> models/*.onnx (parity-checked)
+  eval            `canvass eval --json` on every validation set -> work/eval/*.json
+  card            models/<name>.json + .md model cards (version, SHA-256, io, data, metrics)
+
+On a CPU the training stages take hours; `--minutes` caps each and later runs resume from the
+checkpoint. On a GPU box, training/gpu_run.sh runs both trainings in one time-boxed go.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CKPT, DATA, MODELS, PACK, ROOT, TRAINING, WORK, sha256  # noqa: E402
+
+PY = sys.executable
+STAGES = ["prepare", "train-reader", "train-detector", "export", "eval", "card"]
+
+# Validation sets: name -> canvass eval arguments. Never used for training or model choice.
+EVAL_SETS = {
+    "us-plate-crops-held-out": ["--crops", str(DATA / "us-plate-crops"), "--labels",
+                                str(DATA / "us-plate-crops" / "labels.csv"), "--split", "held-out"],
+    "openimages-valid": ["--scenes", str(DATA / "openimages-plates" / "valid")],
+    "dashcam-ro": ["--scenes", str(DATA / "dashcam-ro")],
+    "scenes-eu": ["--scenes", str(DATA / "scenes-eu")],
+    "scenes-br": ["--scenes", str(DATA / "scenes-br")],
+}
+
+
+def run(cmd, **kw):
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=TRAINING, **kw)
+
+
+def stage_prepare(a):
+    if (PACK / "manifest.json").exists() and not a.force:
+        print("pack exists (use --force to rebuild)")
+        return
+    run([PY, "prepare.py"])
+
+
+def stage_train_reader(a):
+    run([PY, "train_reader.py", "--minutes", str(a.minutes), "--steps", str(a.reader_steps),
+         "--batch", str(a.reader_batch), "--synth", str(a.synth), "--arch", a.reader_arch,
+         "--threads", str(a.threads), "--seed", "7", "--mix", "0.65,0.2,0.15"])
+
+
+def stage_train_detector(a):
+    run([PY, "train_detector.py", "--minutes", str(a.minutes), "--steps", str(a.detector_steps),
+         "--batch", str(a.detector_batch), "--threads", str(a.threads), "--seed", "11",
+         "--workers", str(max(1, (os.cpu_count() or 2) - 1))])
+
+
+def stage_export(a):
+    run([PY, "export.py", "--reader", a.reader_ckpt])
+
+
+def stage_eval(a):
+    out = WORK / "eval"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, args in EVAL_SETS.items():
+        cmd = ["node", str(ROOT / "bin" / "canvass.js"), "eval", *args, "--json", "--threads", "1"]
+        print("+", " ".join(cmd), flush=True)
+        res = subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, text=True)
+        report = json.loads(res.stdout.strip().splitlines()[-1])
+        json.dump(report, open(out / f"{name}.json", "w"), indent=2)
+        print(name, {k: report[k] for k in ("images", "detection_recall", "detection_precision",
+                                            "exact_top1", "exact_topk", "char_accuracy", "ms_per_image")})
+
+
+def _metrics(keys, need):
+    """Metrics per evaluated set, for sets where the `need` metric applies."""
+    res = {}
+    for name in EVAL_SETS:
+        p = WORK / "eval" / f"{name}.json"
+        if p.exists():
+            r = json.load(open(p))
+            if r.get(need) is None:
+                continue
+            res[name] = {k: r.get(k) for k in keys if r.get(k) is not None}
+            res[name]["images"] = r["images"]
+    return res
+
+
+def stage_card(a):
+    manifest = json.load(open(PACK / "manifest.json"))
+    meta = json.load(open(MODELS / "export-meta.json")) if (MODELS / "export-meta.json").exists() else {}
+    date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    cards = {
+        "plate-reader": {
+            "task": "plate crop -> text (CTC over 40 columns, US charset 0-9 A-Z, blank = class 0)",
+            "inputs": {"image": "float32 [N,1,48,160], grey (ITU-R 601) 0..1, crop resized with an antialiased bilinear filter"},
+            "outputs": {"probs": "float32 [N,40,37], softmax per column; class 0 = CTC blank, class k = charset[k-1]"},
+            "charset": manifest["charset"],
+            "training_data": {
+                "synthetic_us_plates": "project generator (training/synth_plates.py), seeded banks",
+                "us-plate-crops": "tuning half only: " + manifest["reader_real"]["us_split_rule"]
+                                  + f" ({manifest['reader_real']['us_tune']} crops)",
+                "br-plate-crops": f"{manifest['reader_real']['br']} crops, 15% of each batch",
+            },
+            "metrics": _metrics(["exact_top1", "exact_topk", "topk", "exact_top1_o_is_0", "char_accuracy", "ms_per_crop",
+                                 "ms_per_image", "confusions"], "exact_top1"),
+        },
+        "plate-detector": {
+            "task": "frame -> plate boxes (CenterNet-style, single class, stride 4)",
+            "inputs": {"image": "float32 [1,3,H,W] RGB 0..1; longest side 640, H and W padded to multiples of 32"},
+            "outputs": {"heatmap": "float32 [1,1,H/4,W/4] plate-centre probability",
+                        "box": "float32 [1,4,H/4,W/4]: centre offset x, y (cells); log(w/4), log(h/4) (input pixels)"},
+            "training_data": {
+                "openimages-plates/train": f"{manifest['det_train']['images']} images, {manifest['det_train']['boxes']} boxes",
+                "synthetic_us_plates": "composited into those scenes at 12-220 px width, aspect 0.22-0.65",
+            },
+            "metrics": _metrics(["detection_recall", "detection_precision", "detector_only",
+                                 "iou_threshold", "ms_per_image"], "detection_recall"),
+        },
+    }
+    for name, card in cards.items():
+        onnx = MODELS / f"{name}.onnx"
+        if not onnx.exists():
+            continue
+        card = {"name": name, "version": a.version, "date": date, "file": onnx.name,
+                "sha256": sha256(onnx), "bytes": onnx.stat().st_size,
+                "training": {**meta.get(name, {}), "run": a.run_note}, **card,
+                "evaluation": "canvass eval (TypeScript, onnxruntime-node); IoU >= 0.5 for boxes; "
+                              "validation sets never used for training or model choice"}
+        json.dump(card, open(MODELS / f"{name}.json", "w"), indent=2)
+        write_markdown(card)
+        print("card:", MODELS / f"{name}.json")
+
+
+def write_markdown(card):
+    lines = [f"# {card['name']} {card['version']}", "",
+             f"- file: `{card['file']}` ({card['bytes']} bytes), SHA-256 `{card['sha256']}`",
+             f"- date: {card['date']}", f"- task: {card['task']}", "", "## Inputs and outputs", ""]
+    lines += [f"- input `{k}`: {v}" for k, v in card["inputs"].items()]
+    lines += [f"- output `{k}`: {v}" for k, v in card["outputs"].items()]
+    lines += ["", "## Training data", ""] + [f"- {k}: {v}" for k, v in card["training_data"].items()]
+    lines += ["", "## Training run", "", "```json", json.dumps(card["training"], indent=2), "```",
+              "", "## Metrics (held-out / validation sets only)", "", card["evaluation"], ""]
+    for s, m in card["metrics"].items():
+        flat = {k: v for k, v in m.items() if not isinstance(v, dict)}
+        lines.append(f"- **{s}**: " + ", ".join(f"{k} {v}" for k, v in flat.items()))
+        for k, v in m.items():
+            if isinstance(v, dict) and v:
+                lines.append(f"  - {k}: " + ", ".join(f"{kk} {vv}" for kk, vv in v.items()))
+    open(MODELS / f"{card['name']}.md", "w").write("\n".join(lines) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("stages", nargs="*", default=["all"], help="all or any of: " + ", ".join(STAGES))
+    ap.add_argument("--minutes", type=float, default=240, help="time cap per training stage")
+    ap.add_argument("--reader-steps", type=int, default=20000)
+    ap.add_argument("--reader-batch", type=int, default=128)
+    ap.add_argument("--reader-arch", default="wide")
+    ap.add_argument("--reader-ckpt", default="reader", help="checkpoint name exported as plate-reader")
+    ap.add_argument("--detector-steps", type=int, default=6000)
+    ap.add_argument("--detector-batch", type=int, default=32)
+    ap.add_argument("--synth", type=int, default=80000)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--version", default=datetime.now(timezone.utc).strftime("%Y.%m.%d"))
+    ap.add_argument("--run-note", default="")
+    ap.add_argument("--force", action="store_true")
+    a = ap.parse_args()
+    stages = STAGES if "all" in a.stages else a.stages
+    for s in stages:
+        if s not in STAGES:
+            sys.exit(f"unknown stage {s}; stages: {', '.join(STAGES)}")
+    print(f"work: {WORK}  checkpoints: {CKPT}  data: {DATA}")
+    for s in stages:
+        globals()["stage_" + s.replace("-", "_")](a)
+
+
+if __name__ == "__main__":
+    main()
