@@ -7,10 +7,9 @@ import { ManualClock } from '../../electron/core/clock';
 import { importReadsCsv } from '../../electron/core/reads/import';
 import { SEATTLE_MAPPING } from '../../electron/core/reads/mappings';
 import { openStore } from '../../electron/core/store/db';
+import { SEATTLE_WEEK } from '../../test/support/shared-data';
 
-export const SEATTLE_FILE = '/work/shared/data/seattle-alpr-week/spd-alpr-pub.csv.gz';
-
-export function benchImport(runs = 3, file = process.env.CANVASS_SEATTLE ?? SEATTLE_FILE) {
+export function benchImport(runs = 3, file = SEATTLE_WEEK()) {
   const bytes = readFileSync(file);
   const times: number[] = [];
   let rows = 0;

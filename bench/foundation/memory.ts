@@ -9,7 +9,7 @@ import { importReadsCsv } from '../../electron/core/reads/import';
 import { insertReads, type NewRead } from '../../electron/core/reads/store';
 import { SEATTLE_MAPPING } from '../../electron/core/reads/mappings';
 import { openStore } from '../../electron/core/store/db';
-import { SEATTLE_FILE } from './import';
+import { SEATTLE_WEEK } from '../../test/support/shared-data';
 
 const CACHE = join(import.meta.dirname, '..', '.cache', 'store-1m');
 const WEEK = 7 * 24 * 3600_000;
@@ -20,7 +20,7 @@ export function build1M(target = 1_000_000): { dir: string; built: boolean; seco
   const t = performance.now();
   const store = openStore(CACHE);
   const clock = new ManualClock(Date.now());
-  importReadsCsv(store.db, clock, readFileSync(SEATTLE_FILE), { fileName: 'spd.csv.gz', mapping: SEATTLE_MAPPING, format: 'seattle', userId: null });
+  importReadsCsv(store.db, clock, readFileSync(SEATTLE_WEEK()), { fileName: 'spd.csv.gz', mapping: SEATTLE_MAPPING, format: 'seattle', userId: null });
   const base = store.db
     .prepare('SELECT r.plate, r.ts, r.lat, r.lon, s.name AS source FROM reads r LEFT JOIN sources s ON s.id = r.source_id')
     .all() as { plate: string; ts: number; lat: number | null; lon: number | null; source: string | null }[];

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ACCESS, harness } from '../../support/core';
+import { SEATTLE_WEEK } from '../../support/shared-data';
 
-const SEATTLE = '/work/shared/data/seattle-alpr-week/spd-alpr-pub.csv.gz';
+const SEATTLE = SEATTLE_WEEK();
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 const count = (h: Awaited<ReturnType<typeof harness>>) =>
   (h.core.store.db.prepare('SELECT count(*) AS n FROM reads').get() as { n: number }).n;
