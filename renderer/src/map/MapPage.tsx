@@ -4,7 +4,6 @@ import { Alert, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import { useSession } from '../app/sessionStore';
 import { AlprGate } from '../reads/AlprGate';
-import { describeFilter } from '../reads/filters';
 import { ReadDetailDrawer } from '../reads/ReadDetailDrawer';
 import { ReadsFilters } from '../reads/ReadsFilters';
 import { useReadsStore } from '../reads/store';
@@ -33,11 +32,9 @@ function MapContent() {
             : points
               ? `${points.length.toLocaleString()} of ${total.toLocaleString()} reads with a position`
               : ''}
-          {' · '}
-          {describeFilter(filter)}
         </Text>
       </Group>
-      <ReadsFilters />
+      <ReadsFilters defaultOpen={false} />
       {truncated && (
         <Alert color="yellow" py="xs">
           Only the first {points?.length.toLocaleString()} points are shown; narrow the filter to see all.

@@ -1,5 +1,6 @@
 // Clustering of map points with supercluster: the index is built once per result (fast for
-// 100k points) and asked for the clusters in view on every move or zoom.
+// 100k points) and asked for the clusters in view on every move or zoom. Extent 256 matches
+// Leaflet's 256-px tiles, so the radius is in screen pixels and markers do not overlap.
 import Supercluster, { type AnyProps } from 'supercluster';
 
 export type PointTriple = [number, number, number];
@@ -11,7 +12,12 @@ export interface PointProps {
 export type ClusterIndex = Supercluster<PointProps, AnyProps>;
 
 export function buildIndex(points: readonly PointTriple[]): ClusterIndex {
-  const index = new Supercluster<PointProps, AnyProps>({ radius: 60, maxZoom: 17, minPoints: 2 });
+  const index = new Supercluster<PointProps, AnyProps>({
+    radius: 60,
+    extent: 256,
+    maxZoom: 17,
+    minPoints: 2,
+  });
   index.load(
     points.map(([id, lat, lon]) => ({
       type: 'Feature' as const,
@@ -43,5 +49,5 @@ export function boundsOf(points: readonly PointTriple[]): [[number, number], [nu
 
 /** Marker diameter for a cluster of `count` points: grows with the log so big ones stay readable. */
 export function clusterSize(count: number): number {
-  return Math.round(28 + Math.min(28, Math.log10(Math.max(1, count)) * 9));
+  return Math.round(26 + Math.min(22, Math.log10(Math.max(1, count)) * 6));
 }

@@ -2,7 +2,6 @@
 // bar, the match count and the virtualized table; a row opens the detail drawer.
 import { Alert, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { AlprGate } from './AlprGate';
-import { describeFilter } from './filters';
 import { ReadDetailDrawer } from './ReadDetailDrawer';
 import { ReadsFilters } from './ReadsFilters';
 import { ReadsTable } from './ReadsTable';
@@ -10,7 +9,6 @@ import { useReadsStore } from './store';
 
 function Summary() {
   const total = useReadsStore((s) => s.total);
-  const filter = useReadsStore((s) => s.filter);
   const error = useReadsStore((s) => s.error);
   const apply = useReadsStore((s) => s.applyDraft);
   return (
@@ -18,7 +16,7 @@ function Summary() {
       <Group justify="space-between">
         <Title order={3}>Reads</Title>
         <Text size="sm" c="dimmed" data-testid="reads-total">
-          {total === null ? 'Searching…' : `${total.toLocaleString()} reads`} · {describeFilter(filter)}
+          {total === null ? 'Searching…' : `${total.toLocaleString()} ${total === 1 ? 'read' : 'reads'}`}
         </Text>
       </Group>
       {error && (

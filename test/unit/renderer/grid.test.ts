@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decimalsFor, formatDegrees, GRID_STEPS, gridLines, gridStep } from '../../../renderer/src/map/grid';
+import { labelPositions, thin } from '../../../renderer/src/map/gridLabels';
 
 describe('coordinate grid', () => {
   it('gets finer as the map zooms in, with at least two lines per tile', () => {
@@ -56,5 +57,15 @@ describe('coordinate grid', () => {
     expect(formatDegrees(-122.35, 'lon', 0.05)).toBe('122.35°W');
     expect(formatDegrees(0, 'lon', 1)).toBe('0°');
     expect(formatDegrees(-33.9, 'lat', 0.1)).toBe('33.9°S');
+  });
+});
+
+describe('grid labels', () => {
+  it('keeps labels inside the view and apart', () => {
+    const lines = [-10, 20, 50, 60, 130, 190, 400].map((px, i) => ({ value: i, px }));
+    expect(thin(lines, 300, 40).map((l) => l.px)).toEqual([20, 60, 130, 190]);
+    const spots = labelPositions(lines, lines, { width: 300, height: 100, minGapPx: 80 });
+    expect(spots.lon.map((l) => l.px)).toEqual([20, 130]);
+    expect(spots.lat.map((l) => l.px)).toEqual([20, 60]);
   });
 });
