@@ -2,7 +2,6 @@
 // verified audit trail: first-run setup → policy acknowledgment (R15) → own training (R2) →
 // import of the real Seattle week → purpose and case before any data (R1) → table and map →
 // the search shows up in the audit log with its case number (R3) → the chain verifies (R4).
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,8 +16,8 @@ import {
 } from './support/app';
 import { bridgeCall, launchBrowser, screenshot } from './support/browser';
 import { startHost, type RunningHost } from './support/host';
+import { SEATTLE_WEEK } from '../support/shared-data';
 
-const SEATTLE = '/work/shared/data/seattle-alpr-week/spd-alpr-pub.csv.gz';
 const PURPOSE = 'Crime Analysis';
 const CASE = '26-004711';
 
@@ -48,98 +47,95 @@ describe('analyst journey in the browser host', () => {
     }
   }
 
-  it.skipIf(!existsSync(SEATTLE))(
-    'sets up, imports the Seattle week, searches with purpose and case, and audits it',
-    async () => {
-      await step('setup', async () => {
-        await page.goto(host.url);
-        await firstRunSetup(page);
-        await acknowledgePolicy(page);
-      });
+  it('sets up, imports the Seattle week, searches with purpose and case, and audits it', async () => {
+    await step('setup', async () => {
+      await page.goto(host.url);
+      await firstRunSetup(page);
+      await acknowledgePolicy(page);
+    });
 
-      await step('training-gate', async () => {
-        // Without training the reads page explains R2 instead of showing data.
-        await go(page, 'reads');
-        await page.waitForSelector('[data-testid=training-required]');
-        await addOwnTraining(page);
-      });
+    await step('training-gate', async () => {
+      // Without training the reads page explains R2 instead of showing data.
+      await go(page, 'reads');
+      await page.waitForSelector('[data-testid=training-required]');
+      await addOwnTraining(page);
+    });
 
-      const imported = await step('import', () => importFile(page, SEATTLE, 'Seattle PD export'));
-      expect(imported).toBeGreaterThan(90_000);
+    const imported = await step('import', () => importFile(page, SEATTLE_WEEK(), 'Seattle PD export'));
+    expect(imported).toBeGreaterThan(90_000);
 
-      const total = await step('reads', async () => {
-        await go(page, 'reads');
-        // R1: nothing but the prompt until purpose and case are given.
-        await page.waitForSelector('[data-testid=access-prompt]');
-        expect(await page.locator('[data-testid=read-row]').count()).toBe(0);
-        await giveAccess(page, PURPOSE, CASE);
-        const n = await readsTotal(page);
-        await page.waitForSelector('[data-testid=read-row]');
-        await expect.poll(() => page.locator('[data-testid=access-chip]').innerText()).toContain(CASE);
-        return n;
-      });
-      expect(total).toBe(imported);
+    const total = await step('reads', async () => {
+      await go(page, 'reads');
+      // R1: nothing but the prompt until purpose and case are given.
+      await page.waitForSelector('[data-testid=access-prompt]');
+      expect(await page.locator('[data-testid=read-row]').count()).toBe(0);
+      await giveAccess(page, PURPOSE, CASE);
+      const n = await readsTotal(page);
+      await page.waitForSelector('[data-testid=read-row]');
+      await expect.poll(() => page.locator('[data-testid=access-chip]').innerText()).toContain(CASE);
+      return n;
+    });
+    expect(total).toBe(imported);
 
-      await step('detail', async () => {
-        await page.locator('[data-testid=read-row]').first().click();
-        const detail = await page.waitForSelector('[data-testid=read-detail]');
-        expect(await detail.innerText()).toMatch(/hashed/i);
-        await page.keyboard.press('Escape');
-        await page.waitForSelector('[data-testid=read-detail]', { state: 'detached' });
-      });
+    await step('detail', async () => {
+      await page.locator('[data-testid=read-row]').first().click();
+      const detail = await page.waitForSelector('[data-testid=read-detail]');
+      expect(await detail.innerText()).toMatch(/hashed/i);
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('[data-testid=read-detail]', { state: 'detached' });
+    });
 
-      await step('scroll', async () => {
-        // Deep into the result: the page there is fetched on demand and rows render.
-        await page
-          .locator('[data-testid=reads-table]')
-          .evaluate((el: { scrollHeight: number; scrollTo(o: { top: number }): void }) =>
-            el.scrollTo({ top: el.scrollHeight / 2 }),
-          );
-        // (Polled from here: the page's CSP forbids the eval that a string waitForFunction needs.)
-        await expect
-          .poll(
-            () =>
-              page
-                .locator('[data-testid=read-row]')
-                .evaluateAll((rows: { getAttribute(n: string): string | null }[]) =>
-                  Math.max(0, ...rows.map((r) => Number(r.getAttribute('data-index')))),
-                ),
-            { timeout: 30_000 },
-          )
-          .toBeGreaterThan(40_000);
-      });
-
-      await step('sort', async () => {
-        await page.click('[data-testid=sort-plate]');
-        expect(await readsTotal(page)).toBe(total);
-        await page.waitForSelector('[data-testid=read-row]');
-      });
-
-      await step('map', async () => {
-        await go(page, 'map');
-        const map = await page.waitForSelector('[data-testid=map][data-points]', { timeout: 60_000 });
-        expect(Number(await map.getAttribute('data-points'))).toBeGreaterThan(0);
-        await page.waitForSelector('[data-testid=map] .canvass-cluster');
-      });
-
-      await step('audit', async () => {
-        await go(page, 'audit');
-        await page.fill('[data-testid=audit-filter-case]', CASE);
-        await page.click('[data-testid=audit-filter-apply]');
-        const row = await page.waitForSelector(
-          `[data-testid=audit-row][data-command="reads.search"][data-case="${CASE}"]`,
+    await step('scroll', async () => {
+      // Deep into the result: the page there is fetched on demand and rows render.
+      await page
+        .locator('[data-testid=reads-table]')
+        .evaluate((el: { scrollHeight: number; scrollTo(o: { top: number }): void }) =>
+          el.scrollTo({ top: el.scrollHeight / 2 }),
         );
-        expect(await row.innerText()).toContain(PURPOSE);
-        await page.click('[data-testid=audit-verify]');
-        const result = await page.waitForSelector('[data-testid=audit-verify-result]');
-        expect(await result.getAttribute('data-ok')).toBe('true');
-      });
+      // (Polled from here: the page's CSP forbids the eval that a string waitForFunction needs.)
+      await expect
+        .poll(
+          () =>
+            page
+              .locator('[data-testid=read-row]')
+              .evaluateAll((rows: { getAttribute(n: string): string | null }[]) =>
+                Math.max(0, ...rows.map((r) => Number(r.getAttribute('data-index')))),
+              ),
+          { timeout: 30_000 },
+        )
+        .toBeGreaterThan(40_000);
+    });
 
-      await step('sign-out', async () => {
-        await signOut(page);
-        const refused = await bridgeCall(page, 'reads.sources', {});
-        expect(refused).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
-      });
-    },
-  );
+    await step('sort', async () => {
+      await page.click('[data-testid=sort-plate]');
+      expect(await readsTotal(page)).toBe(total);
+      await page.waitForSelector('[data-testid=read-row]');
+    });
+
+    await step('map', async () => {
+      await go(page, 'map');
+      const map = await page.waitForSelector('[data-testid=map][data-points]', { timeout: 60_000 });
+      expect(Number(await map.getAttribute('data-points'))).toBeGreaterThan(0);
+      await page.waitForSelector('[data-testid=map] .canvass-cluster');
+    });
+
+    await step('audit', async () => {
+      await go(page, 'audit');
+      await page.fill('[data-testid=audit-filter-case]', CASE);
+      await page.click('[data-testid=audit-filter-apply]');
+      const row = await page.waitForSelector(
+        `[data-testid=audit-row][data-command="reads.search"][data-case="${CASE}"]`,
+      );
+      expect(await row.innerText()).toContain(PURPOSE);
+      await page.click('[data-testid=audit-verify]');
+      const result = await page.waitForSelector('[data-testid=audit-verify-result]');
+      expect(await result.getAttribute('data-ok')).toBe('true');
+    });
+
+    await step('sign-out', async () => {
+      await signOut(page);
+      const refused = await bridgeCall(page, 'reads.sources', {});
+      expect(refused).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    });
+  });
 });
