@@ -1,4 +1,5 @@
 // Handlers for reads: browse, map, detail, sources, and import of other systems' exports.
+import { checkWatches } from '../../core/canvass/watches';
 import { importReadsCsv } from '../../core/reads/import';
 import { BUILTIN_MAPPINGS, listMappings, loadMapping, saveMapping } from '../../core/reads/mappings';
 import { getRead, listSources, mapPoints, searchReads } from '../../core/reads/query';
@@ -35,7 +36,12 @@ export const readsHandlers: HandlerMap<
     ctx.auditDetail = result.duplicateOf
       ? `${input.fileName} (sha256 ${result.sha256}) was already imported as import #${result.duplicateOf}; nothing added`
       : `${input.fileName} sha256 ${result.sha256}: ${result.rowsImported} imported, ${result.rowsRejected} rejected`;
-    if (result.importId) ctx.core.events.emit('event', { type: 'reads.imported', payload: { importId: result.importId } });
+    if (result.importId) {
+      // After commit (STYLE 9): match the new reads against saved partial-plate watches (R11).
+      const ids = (db.prepare('SELECT id FROM reads WHERE import_id = ?').pluck().all(result.importId) as number[]);
+      const alerts = checkWatches(db, ids, ctx.core.clock);
+      ctx.core.events.emit('event', { type: 'reads.imported', payload: { importId: result.importId, watchAlerts: alerts } });
+    }
     return result;
   },
 };

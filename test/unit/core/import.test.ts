@@ -122,4 +122,13 @@ describe('read import', () => {
     const bySource = await h.call(t, 'reads.search', { access: ACCESS, filter: { sourceIds: [one.id] } });
     expect(bySource.total).toBe(one.reads);
   });
+
+  it('raises watch alerts for imported reads that match a saved partial plate (R11)', async () => {
+    const h = await harness();
+    const t = await h.member('analyst');
+    await h.call(t, 'watches.create', { access: ACCESS, pattern: '7AB*', description: 'silver sedan, burglary' });
+    await h.call(t, 'reads.import', { format: 'canvass', fileName: 'scene.csv', contentBase64: b64(CANVASS_CSV) });
+    const alerts = await h.call(t, 'watches.alerts', { access: ACCESS });
+    expect(alerts.total).toBe(2); // 7ABC123 and 7ABC124; 8XYZ997 does not match
+  });
 });
