@@ -31,6 +31,46 @@ export function inputGeometry(width: number, height: number, inputSize: number) 
   return { scale, w, h, pw: Math.ceil(w / 32) * 32, ph: Math.ceil(h / 32) * 32 };
 }
 
+/** Where a network input sits in the frame: frame = offset + input / scale. */
+export interface InputMapping {
+  scale: number;
+  ox: number;
+  oy: number;
+  frameW: number;
+  frameH: number;
+}
+
+/**
+ * Overlapping tiles for frames too large for one pass: each tile is at most twice the
+ * network input, so a plate keeps at least half its pixels (a 20 px plate in 4K stays 10 px
+ * instead of 3). Empty below `2 * 2 * inputSize` on the longest side (1080p is one pass).
+ */
+export function tileRects(width: number, height: number, inputSize: number): { x: number; y: number; w: number; h: number }[] {
+  const span = 2 * inputSize;
+  if (Math.max(width, height) <= 2 * span) return [];
+  const cols = Math.ceil(width / span);
+  const rows = Math.ceil(height / span);
+  const tw = Math.min(width, Math.ceil((width / cols) * 1.15));
+  const th = Math.min(height, Math.ceil((height / rows) * 1.15));
+  const out = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const x = cols === 1 ? 0 : Math.round((c * (width - tw)) / (cols - 1));
+      const y = rows === 1 ? 0 : Math.round((r * (height - th)) / (rows - 1));
+      out.push({ x, y, w: tw, h: th });
+    }
+  }
+  return out;
+}
+
+/** Keep the best-scoring box of each overlapping group (IoU >= `thr`). */
+export function nms<T extends { x: number; y: number; w: number; h: number; score: number }>(boxes: T[], thr = 0.4): T[] {
+  const sorted = [...boxes].sort((a, b) => b.score - a.score);
+  const kept: T[] = [];
+  for (const b of sorted) if (kept.every((k) => iou(k, b) < thr)) kept.push(b);
+  return kept;
+}
+
 export function iou(a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }): number {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
   const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
@@ -62,9 +102,9 @@ export class PlateDetector {
 
   /**
    * Detect on RGB bytes already resized to `inputGeometry(...)` w x h; boxes are returned in
-   * the coordinates of the original frame (divided by `scale`).
+   * frame coordinates through `map`.
    */
-  async detectResized(rgb: Uint8Array, w: number, h: number, scale: number, frameW: number, frameH: number): Promise<PlateBox[]> {
+  async detectResized(rgb: Uint8Array, w: number, h: number, map: InputMapping): Promise<PlateBox[]> {
     const pw = Math.ceil(w / 32) * 32;
     const ph = Math.ceil(h / 32) * 32;
     const input = new ort.Tensor('float32', toPlanar(rgb, w, h, pw, ph), [1, 3, ph, pw]);
@@ -73,10 +113,11 @@ export class PlateDetector {
     const box = out.box;
     if (!heat || !box) throw new Error('plate-detector model lacks "heatmap"/"box" outputs');
     const [, , gh, gw] = heat.dims as [number, number, number, number];
-    return this.decode(heat.data as Float32Array, box.data as Float32Array, gw, gh, scale, frameW, frameH);
+    return this.decode(heat.data as Float32Array, box.data as Float32Array, gw, gh, map);
   }
 
-  private decode(hm: Float32Array, bx: Float32Array, gw: number, gh: number, scale: number, frameW: number, frameH: number): PlateBox[] {
+  private decode(hm: Float32Array, bx: Float32Array, gw: number, gh: number, map: InputMapping): PlateBox[] {
+    const { scale, ox, oy, frameW, frameH } = map;
     const plane = gw * gh;
     const found: PlateBox[] = [];
     for (let y = 0; y < gh; y++) {
@@ -100,17 +141,14 @@ export class PlateDetector {
         const cy = (y + bx[plane + i]!) * DETECTOR_STRIDE;
         const bw = Math.exp(bx[2 * plane + i]!) * DETECTOR_STRIDE;
         const bh = Math.exp(bx[3 * plane + i]!) * DETECTOR_STRIDE;
-        const x0 = Math.max(0, (cx - bw / 2) / scale);
-        const y0 = Math.max(0, (cy - bh / 2) / scale);
-        const x1 = Math.min(frameW, (cx + bw / 2) / scale);
-        const y1 = Math.min(frameH, (cy + bh / 2) / scale);
+        const x0 = Math.max(0, ox + (cx - bw / 2) / scale);
+        const y0 = Math.max(0, oy + (cy - bh / 2) / scale);
+        const x1 = Math.min(frameW, ox + (cx + bw / 2) / scale);
+        const y1 = Math.min(frameH, oy + (cy + bh / 2) / scale);
         if (x1 > x0 && y1 > y0) found.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0, score: v });
       }
     }
-    found.sort((a, b) => b.score - a.score);
-    const kept: PlateBox[] = [];
-    for (const b of found) if (kept.every((k) => iou(k, b) < 0.4)) kept.push(b);
-    return kept;
+    return nms(found);
   }
 
   async release(): Promise<void> {

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlateDetector, inputGeometry, type DetectorOptions, type PlateBox } from './detector';
-import { decodeRgb, isRgbImage, loadBytes, probeSize, resizeRgb, type ImageInput, type Rect, type RgbImage } from './preprocess';
+import { PlateDetector, inputGeometry, nms, tileRects, type DetectorOptions, type PlateBox } from './detector';
+import { cropRgb, decodeRgb, isRgbImage, loadBytes, probeSize, resizeRgb, type ImageInput, type Rect, type RgbImage } from './preprocess';
 import { PlateReader, type PlateReading, type ReaderOptions } from './reader';
 
 export type { PlateBox } from './detector';
@@ -46,6 +46,11 @@ export interface EngineOptions {
    */
   minReadConfidence?: number;
   minTextLength?: number;
+  /**
+   * Frames above 2560 px (4K) are also searched in overlapping tiles so that small plates
+   * keep enough pixels (default true; 1080p and smaller always take one pass).
+   */
+  tiles?: boolean;
 }
 
 export interface RecognizeOptions {
@@ -78,6 +83,7 @@ export class RecognitionEngine {
     private readonly cropMargin: number,
     private readonly minReadConfidence: number,
     private readonly minTextLength: number,
+    private readonly tiles: boolean,
   ) {
     this.models = models;
   }
@@ -90,7 +96,7 @@ export class RecognitionEngine {
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
       PlateReader.load(models.reader.file, { threads, ...opts.reader }),
     ]);
-    return new RecognitionEngine(detector, reader, models, opts.cropMargin ?? 0.04, opts.minReadConfidence ?? 0.1, opts.minTextLength ?? 2);
+    return new RecognitionEngine(detector, reader, models, opts.cropMargin ?? 0.04, opts.minReadConfidence ?? 0.1, opts.minTextLength ?? 2, opts.tiles ?? true);
   }
 
   /** "plate-detector@version+sha8, plate-reader@version+sha8" for provenance records. */
@@ -133,20 +139,43 @@ export class RecognitionEngine {
 
   private async detectWithFrame(image: ImageInput, needFrame: boolean): Promise<{ boxes: PlateBox[]; frame?: RgbImage }> {
     const size = this.detector.inputSize;
+    let source: Buffer | RgbImage;
+    let name = '<pixels>';
+    let dims: { width: number; height: number };
     if (isRgbImage(image)) {
-      const g = inputGeometry(image.width, image.height, size);
-      const small = await resizeRgb(image, g.w, g.h, '<pixels>');
-      return { boxes: await this.detector.detectResized(small, g.w, g.h, g.scale, image.width, image.height), frame: image };
+      source = image;
+      dims = image;
+    } else {
+      const loaded = await loadBytes(image);
+      source = loaded.bytes;
+      name = loaded.name;
+      dims = await probeSize(loaded.bytes, name);
     }
-    const { bytes, name } = await loadBytes(image);
-    const dims = await probeSize(bytes, name);
     const g = inputGeometry(dims.width, dims.height, size);
-    // the full decode (for reading) and the shrink-on-load resize (for detecting) run together
-    const [small, frame] = await Promise.all([
-      resizeRgb(bytes, g.w, g.h, name),
-      needFrame ? decodeRgb(bytes, name) : Promise.resolve(undefined),
+    const tiles = this.tiles ? tileRects(dims.width, dims.height, size) : [];
+    // tiles share one scale, so one extra resize of the whole frame serves them all
+    const ts = tiles.length ? size / Math.max(tiles[0]!.w, tiles[0]!.h) : 0;
+    const tw = Math.round(dims.width * ts);
+    const th = Math.round(dims.height * ts);
+    const [small, mid, frame] = await Promise.all([
+      resizeRgb(source, g.w, g.h, name),
+      tiles.length ? resizeRgb(source, tw, th, name) : Promise.resolve(undefined),
+      needFrame ? decodeRgb(source, name) : Promise.resolve(undefined),
     ]);
-    const boxes = await this.detector.detectResized(small, g.w, g.h, g.scale, dims.width, dims.height);
+    const base = { ox: 0, oy: 0, frameW: dims.width, frameH: dims.height };
+    let boxes = await this.detector.detectResized(small, g.w, g.h, { ...base, scale: g.scale });
+    if (mid) {
+      const midImg = { width: tw, height: th, data: mid };
+      for (const t of tiles) {
+        const x = Math.min(tw - 1, Math.round(t.x * ts));
+        const y = Math.min(th - 1, Math.round(t.y * ts));
+        const w = Math.min(tw - x, Math.round(t.w * ts));
+        const h = Math.min(th - y, Math.round(t.h * ts));
+        const pixels = cropRgb(midImg, x, y, w, h);
+        boxes = boxes.concat(await this.detector.detectResized(pixels, w, h, { ...base, scale: ts, ox: x / ts, oy: y / ts }));
+      }
+      boxes = nms(boxes);
+    }
     return frame ? { boxes, frame } : { boxes };
   }
 

@@ -70,6 +70,16 @@ export async function resizeRgb(input: Buffer | RgbImage, width: number, height:
   }
 }
 
+/** Copy of a rectangle of interleaved RGB pixels (must lie inside the image). */
+export function cropRgb(img: RgbImage, x: number, y: number, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h * 3);
+  for (let r = 0; r < h; r++) {
+    const start = ((y + r) * img.width + x) * 3;
+    out.set(img.data.subarray(start, start + w * 3), r * w * 3);
+  }
+  return out;
+}
+
 /** Width and height of encoded bytes without decoding pixels. */
 export async function probeSize(bytes: Buffer, name: string): Promise<{ width: number; height: number }> {
   try {

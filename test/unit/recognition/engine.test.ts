@@ -3,8 +3,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCrops, loadScenes } from '../../../native/eval/datasets';
+import { matchBoxes } from '../../../native/eval/metrics';
 import { iou } from '../../../native/recognition/detector';
 import { RecognitionEngine } from '../../../native/recognition/index';
 
@@ -86,5 +88,35 @@ describe('RecognitionEngine (real models, real images)', () => {
   it('says which model file is missing', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'canvass-models-'));
     await expect(RecognitionEngine.create({ modelsDir: empty })).rejects.toThrow(/plate-detector\.onnx/);
+  });
+});
+
+describe('RecognitionEngine on a 4K frame', () => {
+  it('finds small plates through tiles that one downscaled pass misses', async () => {
+    const { samples } = loadScenes(join(DATA, 'dashcam-ro'));
+    // a 3x3 mosaic of 1280x720 dash-cam frames is a 3840x2160 frame with real 45-95 px plates
+    const pick = samples.slice(0, 9);
+    const gt: { x: number; y: number; w: number; h: number }[] = [];
+    const parts = pick.map((s, i) => {
+      const left = (i % 3) * 1280;
+      const top = Math.floor(i / 3) * 720;
+      for (const p of s.plates) gt.push({ x: p.x + left, y: p.y + top, w: p.w, h: p.h });
+      return { input: s.file, left, top };
+    });
+    const frame = await sharp({ create: { width: 3840, height: 2160, channels: 3, background: '#000' } })
+      .composite(parts)
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const tiled = await RecognitionEngine.create({ threads: 1 });
+    const single = await RecognitionEngine.create({ threads: 1, tiles: false });
+    try {
+      const hits = async (e: RecognitionEngine) => matchBoxes(gt, await e.detect(frame), 0.5).filter((d) => d >= 0).length;
+      const withTiles = await hits(tiled);
+      const without = await hits(single);
+      expect(withTiles).toBeGreaterThanOrEqual(Math.ceil(gt.length * 0.6));
+      expect(withTiles).toBeGreaterThan(without);
+    } finally {
+      await Promise.all([tiled.release(), single.release()]);
+    }
   });
 });
