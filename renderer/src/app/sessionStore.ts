@@ -41,17 +41,9 @@ export const useSession = create<SessionState>()((set, get) => ({
   booted: (setup, me) => set({ boot: 'ready', setup, me, isLocked: false }),
   bootFailed: (message) => set({ boot: 'failed', bootError: message }),
   setSetup: (setup) => set({ setup }),
-  signedIn: (me) =>
-    set({
-      me,
-      isLocked: false,
-      signInNotice: null,
-      setup: {
-        ...(get().setup ?? { agencyName: me.agency.name, banner: me.agency.banner }),
-        needsSetup: false,
-      },
-    }),
-  setMe: (me) => set({ me }),
+  // The agency name and banner shown on the sign-in screen follow the latest profile.
+  signedIn: (me) => set({ me, isLocked: false, signInNotice: null, setup: setupFrom(me) }),
+  setMe: (me) => set({ me, setup: setupFrom(me) }),
   signedOut: (notice = null) => {
     // Only a session that existed can end; a refused call before sign-in changes nothing.
     if (get().me) set({ me: null, isLocked: false, signInNotice: notice });
@@ -65,6 +57,10 @@ export const useSession = create<SessionState>()((set, get) => ({
     if (me && !me.needsPolicyAck) set({ me: { ...me, needsPolicyAck: true } });
   },
 }));
+
+function setupFrom(me: MeDto): SetupStatus {
+  return { needsSetup: false, agencyName: me.agency.name, banner: me.agency.banner };
+}
 
 /** The screen for a session state: setup → sign-in → lock → policy (R15) → password → app. */
 export function derivePhase(s: Pick<SessionState, 'boot' | 'setup' | 'me' | 'isLocked'>): Phase {

@@ -21,11 +21,12 @@ export async function firstRunSetup(page: Page): Promise<void> {
   await page.click('[data-testid=setup-submit]');
 }
 
-export async function acknowledgePolicy(page: Page): Promise<void> {
+/** Acknowledges the policy (R15); `next` is the screen that should follow. */
+export async function acknowledgePolicy(page: Page, next: 'app' | 'password' = 'app'): Promise<void> {
   await waitForPhase(page, 'policy');
   await page.waitForSelector('[data-testid=policy-text]');
   await page.click('[data-testid=policy-ack]');
-  await waitForPhase(page, 'app');
+  await waitForPhase(page, next);
 }
 
 export async function go(page: Page, nav: 'reads' | 'map' | 'import' | 'audit' | 'admin'): Promise<void> {
@@ -72,4 +73,35 @@ export async function signOut(page: Page): Promise<void> {
   await page.click('[data-testid=account-menu]');
   await page.click('[data-testid=menu-sign-out]');
   await waitForPhase(page, 'signin');
+}
+
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await waitForPhase(page, 'signin');
+  await page.fill('[data-testid=signin-username]', username);
+  await page.fill('[data-testid=signin-password]', password);
+  await page.click('[data-testid=signin-submit]');
+}
+
+export async function unlock(page: Page, password: string): Promise<void> {
+  await waitForPhase(page, 'locked');
+  await page.fill('[data-testid=unlock-password]', password);
+  await page.click('[data-testid=unlock-submit]');
+  await waitForPhase(page, 'app');
+}
+
+/** Creates a member from Admin → Users with a temporary password. */
+export async function createMember(
+  page: Page,
+  m: { username: string; displayName: string; role: string; password: string },
+) {
+  await go(page, 'admin');
+  await page.click('[data-testid=admin-tab-users]');
+  await page.click('[data-testid=new-user]');
+  await page.fill('[data-testid=new-user-username]', m.username);
+  await page.fill('[data-testid=new-user-display-name]', m.displayName);
+  await page.click('[data-testid=new-user-role]');
+  await page.getByRole('option', { name: m.role, exact: true }).click();
+  await page.fill('[data-testid=new-user-password]', m.password);
+  await page.click('[data-testid=new-user-submit]');
+  await page.waitForSelector(`[data-testid=user-row][data-username="${m.username}"]`);
 }
