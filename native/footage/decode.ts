@@ -53,6 +53,10 @@ export async function* decodeFrames(
   summary: DecodeSummary = { framesDelivered: 0, lastPtsMs: null, problems: [] },
 ): AsyncGenerator<DecodedFrame, DecodeSummary> {
   const args = ['-hide_banner', '-nostats', '-nostdin', '-loglevel', 'info'];
+  // Frames no other frame refers to (most B-frames) need not be decoded when we sample well
+  // below the frame rate: a quarter less decoding on typical H.264, and nothing else changes
+  // but which frame of a 1/fps bucket is picked. Only for codecs with such frames.
+  if ((info.codec === 'h264' || info.codec === 'hevc') && opts.fps * 2 <= info.fps) args.push('-skip_frame', 'noref');
   if (opts.fromMs && opts.fromMs > 0) args.push('-ss', (opts.fromMs / 1000).toFixed(3));
   // -copyts keeps the file's own timestamps after a seek, so a resumed job sees the same times.
   args.push('-copyts', '-i', file, '-map', '0:v:0', '-an', '-sn', '-dn');

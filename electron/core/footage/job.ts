@@ -96,7 +96,7 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
   const poolOf = async () => {
     if (!pool) {
       pool = new FramePool(
-        { recognizer: recognizerSpec(), minDetectorScore: opts.minDetectorScore ?? 0.3, contextMaxWidth: 1920 },
+        { recognizer: recognizerSpec(opts.minDetectorScore ?? 0.45), minDetectorScore: opts.minDetectorScore ?? 0.45, contextMaxWidth: 1920 },
         { size: opts.workers ?? (process.env.CANVASS_FOOTAGE_WORKERS ? Number(process.env.CANVASS_FOOTAGE_WORKERS) : undefined) },
       );
       await pool.start();
@@ -227,7 +227,7 @@ async function importFile(
     track: track ? { file: basename(track.file), format: track.format, fixes: track.fixes } : null,
     exifGps: photo?.gps ?? null,
     models: pool.versions,
-    thresholds: { minDetectorScore: opts.minDetectorScore ?? 0.3, minReadConfidence: tracker.minReadConfidence, maxGapMs: tracker.maxGapMs, minColourShare: tracker.minColourShare },
+    thresholds: { minDetectorScore: opts.minDetectorScore ?? 0.45, minReadConfidence: tracker.minReadConfidence, maxGapMs: tracker.maxGapMs, minColourShare: tracker.minColourShare },
     sampling: info ? { fps: params.fps, keyframes: params.keyframes } : null,
   };
   const commit = (seg: Segment) => {
