@@ -1,11 +1,12 @@
 // The session gates a member passes through (R2, R3, R15), driven through the UI: the idle
 // lock (by the clock and from the menu, and when any call answers session_locked), a new
 // member's first sign-in with a temporary password (policy, then their own password), a
-// wrong password, and the training gate that hides ALPR data but not the rest of the app.
+// wrong password, a policy change that everyone must acknowledge again, and the training gate that hides ALPR data but not the rest of the app.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
+  POLICY,
   acknowledgePolicy,
   createMember,
   firstRunSetup,
@@ -81,6 +82,16 @@ describe('session gates in the browser host', () => {
       expect(await bridgeCall(page, 'auth.lock', {})).toMatchObject({ ok: true });
       await go(page, 'audit');
       await unlock(page, ADMIN.password);
+    });
+
+    await step('policy-change', async () => {
+      // R15: a changed policy is a new version that everyone, the administrator included, acknowledges.
+      await go(page, 'admin');
+      await page.click('[data-testid=admin-tab-agency]');
+      await page.fill('[data-testid=agency-policy]', `${POLICY} Version two adds a retention clause.`);
+      await page.waitForSelector('[data-testid=policy-change-warning]');
+      await page.click('[data-testid=agency-save]');
+      await acknowledgePolicy(page);
     });
 
     await step('create-member', async () => {

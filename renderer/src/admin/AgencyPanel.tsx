@@ -110,6 +110,7 @@ function AgencyForm({ agency }: { agency: AgencyDto }) {
           value={policyText}
           onChange={(e) => setPolicyText(e.currentTarget.value)}
           error={errors.policyText}
+          data-testid="agency-policy"
         />
         {policyChanged && (
           <Alert color="orange" data-testid="policy-change-warning">

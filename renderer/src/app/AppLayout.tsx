@@ -13,6 +13,7 @@ import { AccountMenu } from './AccountMenu';
 import { useNav, type PageId } from './navStore';
 import { hasPermission, useSession } from './sessionStore';
 import { ThemeToggle } from './ThemeToggle';
+import { useBridgeEvents } from './useBridgeEvents';
 import { useIdleLock } from './useIdleLock';
 
 interface NavItem {
@@ -28,6 +29,7 @@ export function AppLayout() {
   const go = useNav((s) => s.go);
   const [opened, { toggle }] = useDisclosure();
   useIdleLock(me.idleLockMinutes);
+  useBridgeEvents();
 
   const items: NavItem[] = [
     { id: 'reads', label: 'Reads', hint: 'Browse plate reads', visible: hasPermission(me, 'reads.view') },

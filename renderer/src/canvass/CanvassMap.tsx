@@ -55,7 +55,12 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
     if (!layer) return;
     layer.clearLayers();
     if (circle) {
-      L.circle([circle.lat, circle.lon], { radius: circle.radiusM, color: '#e8590c', weight: 2, fillOpacity: 0.06 }).addTo(layer);
+      L.circle([circle.lat, circle.lon], {
+        radius: circle.radiusM,
+        color: '#e8590c',
+        weight: 2,
+        fillOpacity: 0.06,
+      }).addTo(layer);
       L.circleMarker([circle.lat, circle.lon], { radius: 4, color: '#e8590c', fillOpacity: 1 }).addTo(layer);
     }
   }, [circle, tiles.kind, tiles.url, scheme]);
@@ -93,7 +98,11 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
   useEffect(() => {
     const map = mapRef.current;
     if (!map) return;
-    const pts = results.flatMap((r) => r.reads.filter((x) => x.lat !== null && x.lon !== null).map((x) => [x.lat!, x.lon!] as [number, number]));
+    const pts = results.flatMap((r) =>
+      r.reads
+        .filter((x) => x.lat !== null && x.lon !== null)
+        .map((x) => [x.lat!, x.lon!] as [number, number]),
+    );
     if (circle) pts.push([circle.lat, circle.lon]);
     if (pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [24, 24], maxZoom: 16, animate: false });
   }, [results]);
@@ -102,7 +111,12 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
     <div
       ref={el}
       data-testid="canvass-map"
-      style={{ flex: 1, minHeight: 360, borderRadius: 'var(--mantine-radius-sm)', background: 'var(--mantine-color-body)' }}
+      style={{
+        flex: 1,
+        minHeight: 360,
+        borderRadius: 'var(--mantine-radius-sm)',
+        background: 'var(--mantine-color-body)',
+      }}
     />
   );
 }

@@ -2,7 +2,18 @@
 // map to put the scene, set the window, and get the plates ranked with their reasons; list and
 // map in step; open a read; add a plate's reads to a case. Behind the same ALPR gate as the
 // reads (training, purpose and case), and every search is audited by the core (R1, R3).
-import { Alert, Button, Group, Loader, NumberInput, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  Loader,
+  NumberInput,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useEffect } from 'react';
 import { useSession } from '../app/sessionStore';
 import { AlprGate } from '../reads/AlprGate';
@@ -13,7 +24,15 @@ import { CanvassMap } from './CanvassMap';
 import { ResultList } from './ResultList';
 import { useCanvassStore } from './store';
 
-function PatternError({ message, position, pattern }: { message: string; position: number | null; pattern: string }) {
+function PatternError({
+  message,
+  position,
+  pattern,
+}: {
+  message: string;
+  position: number | null;
+  pattern: string;
+}) {
   if (position === null) return <>{message}</>;
   return (
     <span>
@@ -87,10 +106,31 @@ function CanvassContent() {
             onChange={(v) => d.circle && s.edit({ circle: { ...d.circle, radiusM: Number(v) || 1000 } })}
             w={120}
           />
-          <TextInput label="From" type="datetime-local" value={d.from} onChange={(e) => s.edit({ from: e.currentTarget.value })} />
-          <TextInput label="To" type="datetime-local" value={d.to} onChange={(e) => s.edit({ to: e.currentTarget.value })} />
-          <TextInput label="Colour" value={d.color} onChange={(e) => s.edit({ color: e.currentTarget.value })} w={100} />
-          <TextInput label="State" value={d.state} maxLength={2} onChange={(e) => s.edit({ state: e.currentTarget.value })} w={70} />
+          <TextInput
+            label="From"
+            type="datetime-local"
+            value={d.from}
+            onChange={(e) => s.edit({ from: e.currentTarget.value })}
+          />
+          <TextInput
+            label="To"
+            type="datetime-local"
+            value={d.to}
+            onChange={(e) => s.edit({ to: e.currentTarget.value })}
+          />
+          <TextInput
+            label="Colour"
+            value={d.color}
+            onChange={(e) => s.edit({ color: e.currentTarget.value })}
+            w={100}
+          />
+          <TextInput
+            label="State"
+            value={d.state}
+            maxLength={2}
+            onChange={(e) => s.edit({ state: e.currentTarget.value })}
+            w={70}
+          />
           <Button type="submit" loading={s.loading} data-testid="canvass-search">
             Search
           </Button>
@@ -102,15 +142,23 @@ function CanvassContent() {
         </Group>
       </form>
       <Text size="xs" c="dimmed">
-        Click the map to put the scene circle. ? is one unknown character, * any run, [8B] one of those; spaces and dashes are ignored.
+        Click the map to put the scene circle. ? is one unknown character, * any run, [8B] one of those;
+        spaces and dashes are ignored.
       </Text>
       {s.error && <Alert color="red">{s.error}</Alert>}
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <Stack w={460} gap="xs" style={{ minHeight: 0 }}>
           {s.loading && <Loader size="sm" />}
           {s.result && results.length === 0 && <Text c="dimmed">No plate matches.</Text>}
-          <ResultList results={results} selected={s.selected} onSelect={s.select} onOpenRead={(id) => void openDetail(id)} />
-          {selected && <AddToCase access={access} plate={selected.plate} readIds={selected.reads.map((r) => r.id)} />}
+          <ResultList
+            results={results}
+            selected={s.selected}
+            onSelect={s.select}
+            onOpenRead={(id) => void openDetail(id)}
+          />
+          {selected && (
+            <AddToCase access={access} plate={selected.plate} readIds={selected.reads.map((r) => r.id)} />
+          )}
         </Stack>
         <CanvassMap
           tiles={me.tiles}

@@ -47,8 +47,8 @@ export function ResultList({ results, selected, onSelect, onOpenRead }: Props) {
                 </Badge>
               </Group>
               <Text size="xs" c="dimmed">
-                {r.hits} read{r.hits === 1 ? '' : 's'} · {r.places.length} place{r.places.length === 1 ? '' : 's'} · {when(r.firstSeen)} →{' '}
-                {when(r.lastSeen)}
+                {r.hits} read{r.hits === 1 ? '' : 's'} · {r.places.length} place
+                {r.places.length === 1 ? '' : 's'} · {when(r.firstSeen)} → {when(r.lastSeen)}
               </Text>
               <Stack gap={0} mt={4}>
                 {r.reasons.map((why) => (

@@ -24,7 +24,15 @@ export interface CanvassDraft {
   state: string;
 }
 
-export const EMPTY_DRAFT: CanvassDraft = { pattern: '', tolerant: false, circle: null, from: '', to: '', color: '', state: '' };
+export const EMPTY_DRAFT: CanvassDraft = {
+  pattern: '',
+  tolerant: false,
+  circle: null,
+  from: '',
+  to: '',
+  color: '',
+  state: '',
+};
 
 interface CanvassState {
   draft: CanvassDraft;
@@ -59,12 +67,21 @@ export const useCanvassStore = create<CanvassState>()((set, get) => ({
   selected: null,
   cases: [],
 
-  edit: (patch) => set({ draft: { ...get().draft, ...patch }, ...(patch.pattern !== undefined ? { patternError: null } : {}) }),
+  edit: (patch) =>
+    set({
+      draft: { ...get().draft, ...patch },
+      ...(patch.pattern !== undefined ? { patternError: null } : {}),
+    }),
 
   search: async (access) => {
     const d = get().draft;
     if (!d.pattern.trim()) {
-      set({ patternError: { message: 'Type the characters you know: ? for one unknown, * for any run.', position: null } });
+      set({
+        patternError: {
+          message: 'Type the characters you know: ? for one unknown, * for any run.',
+          position: null,
+        },
+      });
       return;
     }
     set({ loading: true, error: null, patternError: null });
@@ -84,7 +101,9 @@ export const useCanvassStore = create<CanvassState>()((set, get) => ({
       });
       set({ result, loading: false, selected: result.results[0]?.plate ?? null });
     } catch (e) {
-      const details = isApiError(e) ? (e.details as { field?: string; position?: number } | undefined) : undefined;
+      const details = isApiError(e)
+        ? (e.details as { field?: string; position?: number } | undefined)
+        : undefined;
       if (details?.field === 'pattern') {
         set({ loading: false, patternError: { message: messageOf(e), position: details.position ?? null } });
       } else set({ loading: false, error: messageOf(e) });

@@ -39,6 +39,7 @@ export function MappingFields() {
         data={custom.map((m) => m.name)}
         value={savedMapping}
         onChange={setSavedMapping}
+        data-testid="import-saved-mapping"
       />
       {!savedMapping && (
         <>
@@ -67,6 +68,7 @@ export function MappingFields() {
             value={saveAs}
             onChange={(e) => setSaveAs(e.currentTarget.value)}
             error={fieldErrors.saveMappingAs}
+            data-testid="mapping-save-as"
           />
         </>
       )}

@@ -103,6 +103,11 @@ export const useImportStore = create<ImportState>()((set, get) => ({
               };
       const result = await call('reads.import', { format, fileName: file.name, contentBase64, ...extra });
       set({ busy: false, result });
+      // A mapping saved with this import is offered by name from now on.
+      if ('saveMappingAs' in extra) {
+        set({ saveAs: '' });
+        await get().loadMappings();
+      }
     } catch (e) {
       const rejections =
         e instanceof ApiError &&

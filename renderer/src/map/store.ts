@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type { Access, ReadFilter } from '../../../electron/api/contract';
 import { call, messageOf } from '../api';
 import { useSession } from '../app/sessionStore';
+import { handleAlprRefusal } from '../reads/store';
 import type { PointTriple } from './clusters';
 
 interface MapState {
@@ -32,6 +33,7 @@ export const useMapStore = create<MapState>()((set, get) => ({
         set({ points: res.points, total: res.total, truncated: res.truncated, loading: false });
     } catch (e) {
       if (get().key === key) set({ loading: false, error: messageOf(e), key: null });
+      handleAlprRefusal(e);
     }
   },
   reset: () => set(INITIAL),

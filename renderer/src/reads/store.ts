@@ -5,7 +5,8 @@
 import { create } from 'zustand';
 import type { Access, ReadFilter } from '../../../electron/api/contract';
 import type { ReadDetailDto, ReadRowDto, SourceDto } from '../../../electron/api/types';
-import { call, messageOf } from '../api';
+import { call, isApiError, messageOf } from '../api';
+import { refreshMe } from '../auth/store';
 import { useSession } from '../app/sessionStore';
 import { EMPTY_FILTER, toReadFilter, type FilterDraft } from './filters';
 import { PageCache } from './pageCache';
@@ -109,6 +110,7 @@ export const useReadsStore = create<ReadsState>()((set, get) => ({
           if (get().generation !== generation) return;
           cache.fail(page);
           set({ error: messageOf(e), total: get().total ?? 0 });
+          handleAlprRefusal(e);
         });
     }
   },
@@ -130,11 +132,23 @@ export const useReadsStore = create<ReadsState>()((set, get) => ({
       if (get().detailId === id) set({ detail });
     } catch (e) {
       if (get().detailId === id) set({ detailError: messageOf(e) });
+      handleAlprRefusal(e);
     }
   },
 
   reset: () => set({ ...INITIAL, ...freshQuery(get().generation) }),
 }));
+
+/**
+ * A refused ALPR call changes what the page must show: a purpose the agency no longer lists
+ * brings the prompt back (R1); missing training or two-factor enrolment is re-read from the
+ * core so the gate explains it (R2, R3).
+ */
+export function handleAlprRefusal(e: unknown): void {
+  if (isApiError(e, 'purpose_required')) useReadsStore.setState({ access: null });
+  else if (isApiError(e, 'training_required') || isApiError(e, 'totp_required'))
+    refreshMe().catch(() => undefined);
+}
 
 // Signing out (or a session ending) forgets the purpose, the case and every loaded read.
 useSession.subscribe((s, prev) => {
