@@ -1,7 +1,8 @@
 // The session gates a member passes through (R2, R3, R15), driven through the UI: the idle
 // lock (by the clock and from the menu, and when any call answers session_locked), a new
 // member's first sign-in with a temporary password (policy, then their own password), a
-// wrong password, a policy change that everyone must acknowledge again, and the training gate that hides ALPR data but not the rest of the app.
+// wrong password, two-factor enrolment and sign-in with a code, a policy change that everyone must acknowledge again, and the training gate that hides ALPR data but not the rest of the app.
+import * as OTPAuth from 'otpauth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -134,6 +135,26 @@ describe('session gates in the browser host', () => {
     await step('own-password-works', async () => {
       await signOut(page);
       await signIn(page, MEMBER.username, MEMBER_OWN);
+      await waitForPhase(page, 'app');
+    });
+
+    await step('totp', async () => {
+      // R3: enrol an authenticator from the account menu; sign-in then asks for its code.
+      await page.click('[data-testid=account-menu]');
+      await page.click('[data-testid=menu-totp]');
+      await page.click('[data-testid=totp-begin]');
+      const secret = (await page.innerText('[data-testid=totp-secret]')).trim();
+      const code = () =>
+        new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 }).generate();
+      await page.fill('[data-testid=totp-code]', code());
+      await page.click('[data-testid=totp-confirm]');
+      await page.waitForSelector('text=Two-factor sign-in is on');
+      await page.keyboard.press('Escape');
+      await signOut(page);
+      await signIn(page, MEMBER.username, MEMBER_OWN);
+      await page.waitForSelector('[data-testid=signin-totp]');
+      await page.fill('[data-testid=signin-totp]', code());
+      await page.click('[data-testid=signin-submit]');
       await waitForPhase(page, 'app');
     });
   });
