@@ -7,6 +7,7 @@ import { candidatePlates } from '../../../electron/core/canvass/plate-index';
 import { parsePattern } from '../../../electron/core/canvass/pattern';
 import { insertReads, type NewRead } from '../../../electron/core/reads/store';
 import { migrations } from '../../../electron/core/store/migrations';
+import { bulkPlateIndex } from '../../../bench/canvass/build';
 import { ACCESS, harness, T0, type Harness } from '../../support/core';
 
 const H = 3_600_000;
@@ -180,5 +181,21 @@ describe('watches and cases', () => {
     expect(r).toEqual({ added: 2, total: 2 });
     const detail = await h.call(token, 'cases.get', { access: ACCESS, id: c.id });
     expect(detail.results.map((x) => x.plate)).toEqual(['7ABC123', '7ABC123']);
+  });
+});
+
+describe('benchmark store builder', () => {
+  it('bench builder writes the same index as insertReads', () => {
+    const db = h.core.store.db;
+    const dump = () => ({
+      texts: (db.prepare('SELECT text FROM canvass_texts ORDER BY text').raw().all() as [string][]).map((r) => r[0]),
+      grams: db.prepare('SELECT g.key, t.text FROM canvass_grams g JOIN canvass_texts t ON t.id = g.text_id ORDER BY 1, 2').raw().all(),
+    });
+    add([read('AB', 0, SCENE), read('Z9Y8X7W6V5', 0, SCENE), read('deadbeefdeadbeefdeadbeef', 0, SCENE)]);
+    const viaHook = dump();
+    db.exec('DELETE FROM canvass_grams; DELETE FROM canvass_texts;');
+    bulkPlateIndex(db);
+    expect(dump()).toEqual(viaHook);
+    expect(viaHook.texts).not.toContain('deadbeefdeadbeefdeadbeef');
   });
 });
