@@ -5,6 +5,8 @@ import { useDisclosure } from '@mantine/hooks';
 import { useEffect, type ReactNode } from 'react';
 import { AdminPage } from '../admin/AdminPage';
 import { AuditPage } from '../audit/AuditPage';
+import { CanvassPage } from '../canvass/CanvassPage';
+import { FootagePage } from '../footage/FootagePage';
 import { ImportPage } from '../import/ImportPage';
 import { MapPage } from '../map/MapPage';
 import { AccessChip } from '../reads/AccessChip';
@@ -32,12 +34,24 @@ export function AppLayout() {
   useBridgeEvents();
 
   const items: NavItem[] = [
+    {
+      id: 'canvass',
+      label: 'Canvass',
+      hint: 'Partial plates near a scene',
+      visible: hasPermission(me, 'reads.view'),
+    },
     { id: 'reads', label: 'Reads', hint: 'Browse plate reads', visible: hasPermission(me, 'reads.view') },
     { id: 'map', label: 'Map', hint: 'Reads on the map', visible: hasPermission(me, 'reads.view') },
     {
       id: 'import',
       label: 'Import',
       hint: 'Bring in read exports',
+      visible: hasPermission(me, 'reads.import'),
+    },
+    {
+      id: 'footage',
+      label: 'Footage',
+      hint: 'Read plates from video',
       visible: hasPermission(me, 'reads.import'),
     },
     { id: 'audit', label: 'Audit', hint: 'Who looked, and why', visible: hasPermission(me, 'audit.view') },
@@ -60,6 +74,12 @@ export function AppLayout() {
 
   let content: ReactNode;
   switch (current) {
+    case 'canvass':
+      content = <CanvassPage />;
+      break;
+    case 'footage':
+      content = <FootagePage />;
+      break;
     case 'reads':
       content = <ReadsPage />;
       break;

@@ -2,7 +2,7 @@
 // and no deep links to share (links to ALPR data would bypass the purpose prompt, R1).
 import { create } from 'zustand';
 
-export type PageId = 'reads' | 'map' | 'import' | 'audit' | 'admin';
+export type PageId = 'canvass' | 'reads' | 'map' | 'import' | 'footage' | 'audit' | 'admin';
 
 interface NavState {
   page: PageId;
