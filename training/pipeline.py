@@ -127,11 +127,14 @@ def stage_card(a):
         onnx = MODELS / f"{name}.onnx"
         if not onnx.exists():
             continue
-        card = {"name": name, "version": a.version, "date": date, "file": onnx.name,
+        short = name.split("-")[1]  # reader / detector
+        version = getattr(a, f"{short}_version") or a.version
+        note = getattr(a, f"{short}_note") or a.run_note
+        card = {"name": name, "version": version, "date": date, "file": onnx.name,
                 "sha256": sha256(onnx), "bytes": onnx.stat().st_size,
-                "training": {**meta.get(name, {}), "run": a.run_note}, **card,
+                "training": {**meta.get(name, {}), "run": note}, **card,
                 "evaluation": "canvass eval (TypeScript, onnxruntime-node); IoU >= 0.5 for boxes; "
-                              "validation sets never used for training or model choice"}
+                              "validation sets never used for training; model choice is stated under training.run"}
         json.dump(card, open(MODELS / f"{name}.json", "w"), indent=2)
         write_markdown(card)
         print("card:", MODELS / f"{name}.json")
@@ -169,6 +172,10 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--version", default=datetime.now(timezone.utc).strftime("%Y.%m.%d"))
     ap.add_argument("--run-note", default="")
+    ap.add_argument("--reader-version", default="")
+    ap.add_argument("--detector-version", default="")
+    ap.add_argument("--reader-note", default="")
+    ap.add_argument("--detector-note", default="")
     ap.add_argument("--force", action="store_true")
     a = ap.parse_args()
     stages = STAGES if "all" in a.stages else a.stages
