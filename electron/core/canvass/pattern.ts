@@ -130,6 +130,16 @@ function tokenRegex(t: Token): string {
   }
 }
 
+/**
+ * Plates released as hashes (public-records exports) can only be searched whole: a hex text of
+ * 16-128 characters becomes an exact pattern for that hash, never a partial one.
+ */
+export function hashedPattern(source: string): Pattern | null {
+  const h = source.trim().toLowerCase();
+  if (!/^[0-9a-f]{16,128}$/.test(h)) return null;
+  return { source, canonical: h, tokens: [], minLength: h.length, maxLength: h.length, hasWildcard: false, regex: new RegExp(`^${h}$`) };
+}
+
 /** Whether a stored plate text matches the pattern exactly (no misread tolerance). */
 export function matches(p: Pattern, plate: string): boolean {
   return p.regex.test(plate);

@@ -8,6 +8,7 @@ import type { AreaDto, CanvassResultDto, CanvassSearchDto, PlaceDto, SceneDto } 
 import { CanvassError } from '../errors';
 import { closeness, contains, placeKey } from './geo';
 import { compileMatcher, type Matcher, type ReadMatch } from './match';
+import { hashedPattern } from './pattern';
 import { candidatePlates, plateRows, type PlateRow } from './plate-index';
 import { iso, NO_END, NO_START, readsInScene, readsOfPlate, readsOfPlates, sourceNames, toReadDto, type ReadRow, type Window } from './reads';
 
@@ -75,8 +76,9 @@ function passesFilters(r: ReadRow, q: CanvassQuery): boolean {
 
 export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
   const t0 = performance.now();
-  const tolerant = q.tolerant ?? false;
-  const matcher = compileMatcher(q.pattern, tolerant);
+  const hashed = hashedPattern(q.pattern);
+  const tolerant = hashed ? false : (q.tolerant ?? false); // a hash has no look-alikes
+  const matcher = compileMatcher(hashed ?? q.pattern, tolerant);
   const scenes = toScenes(q.scenes);
   const limit = q.limit ?? 50;
   const perPlate = q.readsPerPlate ?? 20;
@@ -122,7 +124,7 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
         }
       }
     }
-    groups = group(hits, scenes);
+    groups = group(hits);
   }
   const ranked = groups.map((g) => rank(g, scenes, matcher)).sort((a, b) => b.score - a.score || b.hits - a.hits || (a.plate < b.plate ? -1 : 1));
   const results: CanvassResultDto[] = ranked.slice(0, limit).map((g) => ({
@@ -175,7 +177,7 @@ export interface Group {
   sceneSet: Set<number>;
 }
 
-export function group(hits: Hit[], _scenes: Scene[]): Group[] {
+export function group(hits: Hit[]): Group[] {
   const by = new Map<string, Hit[]>();
   for (const h of hits) {
     const list = by.get(h.row.plate);

@@ -66,6 +66,14 @@ describe('canvass.search', () => {
     expect(tol.results[0]!.plate).toBe('7ABC123');
   });
 
+  it('finds a hashed plate (public-records data) by its whole hash only', async () => {
+    const hash = '1ea44336207b9a32fbd46ced905e9bdc3dc7045e';
+    add([read(hash, 0, SCENE, { plateHashed: true })]);
+    const r = await h.call(token, 'canvass.search', { access: ACCESS, pattern: hash.toUpperCase(), tolerant: true });
+    expect(r.results.map((x) => x.plate)).toEqual([hash]);
+    expect(r.tolerant).toBe(false);
+  });
+
   it('filters by colour and several scenes at once', async () => {
     const r = await h.call(token, 'canvass.search', {
       access: ACCESS,
