@@ -53,7 +53,7 @@ export function benchCanvass(opts: { dataDir?: string; reads?: number; runs?: nu
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
   const target = opts.reads ?? 10_000_000;
   const dir = opts.dataDir ?? join('bench', '.cache', target === 10_000_000 ? 'canvass-10m' : `canvass-${target}`);
-  const { store, info } = openBenchStore(dir, SEATTLE_WEEK, target, log);
+  const { store, info } = openBenchStore(dir, SEATTLE_WEEK(), target, log);
   const { db } = store;
   // Measured with the store exactly as openStore configures it (the app's settings).
   const runs = opts.runs ?? 40;
@@ -114,7 +114,7 @@ export function benchCanvass(opts: { dataDir?: string; reads?: number; runs?: nu
     );
   }
   // Ingest with every index, through the importers' own insertReads; rolled back so the cache stays as built.
-  const rows = loadSeattleWeek(SEATTLE_WEEK);
+  const rows = loadSeattleWeek(SEATTLE_WEEK());
   const weekAfter = Math.ceil(target / rows.length) + 1;
   const ingestOnce = (week: number) => {
     const batch = weeks(rows, 100_000, 100_000, week).next().value!;

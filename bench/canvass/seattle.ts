@@ -12,7 +12,7 @@ export interface WeekRow {
   hash: string;
 }
 
-export const SEATTLE_WEEK = '../shared/data/seattle-alpr-week/spd-alpr-pub.csv.gz';
+export { SEATTLE_WEEK } from '../../test/support/shared-data';
 
 /** Parses the `|`-separated export; times are Pacific local, resolved once per hour. */
 export function loadSeattleWeek(path: string): WeekRow[] {

@@ -16,10 +16,11 @@ import { createCore } from '../../core/app';
 import { enqueueFootage } from '../../core/footage/enqueue';
 import { footageRunner } from '../../core/footage/job';
 import { kick } from '../../core/jobs/runner';
+import { sharedData } from '../../../test/support/shared-data';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CACHE = join(ROOT, 'bench', '.cache', 'footage');
-const DASHCAM = join(ROOT, '..', 'shared', 'data', 'dashcam-ro');
+const dashcamDir = () => sharedData('dashcam-ro');
 
 /** Labelled passes in dayride_type1_001: frame numbers and the plate they show. */
 const PASSES = [
@@ -47,9 +48,9 @@ const X264_DASHCAM = ['-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '8M', '-
 function dashcamClip(seconds: number): string {
   const out = join(CACHE, `dashcam-1080p-${seconds}s.mp4`);
   if (existsSync(out)) return out;
-  const frames = readdirSync(DASHCAM).filter((f) => f.endsWith('.jpg')).sort();
+  const frames = readdirSync(dashcamDir()).filter((f) => f.endsWith('.jpg')).sort();
   const hold = seconds / frames.length;
-  const list = concatList(frames.map((f) => join(DASHCAM, f)), hold);
+  const list = concatList(frames.map((f) => join(dashcamDir(), f)), hold);
   ffmpeg(['-f', 'concat', '-safe', '0', '-i', list, '-vf', 'fps=30,scale=1920:1080,noise=alls=6:allf=t', ...X264_DASHCAM, '-t', String(seconds), '-metadata', 'creation_time=2026-03-01T10:00:00Z', out], out);
   return out;
 }
@@ -60,7 +61,7 @@ function passesClip(): string {
   if (existsSync(out)) return out;
   const black = join(CACHE, 'black.jpg');
   ffmpeg(['-f', 'lavfi', '-i', 'color=c=black:s=1280x720', '-frames:v', '1', black], black);
-  const files = PASSES.flatMap((p) => [...p.frames.map((t) => join(DASHCAM, `dayride_type1_001_t${t}.jpg`)), black, black]);
+  const files = PASSES.flatMap((p) => [...p.frames.map((t) => join(dashcamDir(), `dayride_type1_001_t${t}.jpg`)), black, black]);
   ffmpeg(['-f', 'concat', '-safe', '0', '-i', concatList(files, 0.5), '-vf', 'fps=30,scale=1920:1080,noise=alls=6:allf=t', ...X264_DASHCAM, '-metadata', 'creation_time=2026-03-01T10:00:00Z', out], out);
   return out;
 }

@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { ffmpegPath } from '../../../native/footage/ffmpeg';
 import type { Core } from '../../../electron/core/app';
 import type { JobEventDto } from '../../../electron/api/types-footage';
+import { sharedData } from '../../support/shared-data';
 
-export const DASHCAM = fileURLToPath(new URL('../../../../shared/data/dashcam-ro', import.meta.url));
+export const DASHCAM = sharedData('dashcam-ro');
 
 /** Frames of dayride_type1_001: a car with plate B99BNX approaching, then one with B225RTK. */
 export const PASS_B99BNX = [84, 85, 86, 87];

@@ -9,8 +9,9 @@ import { loadCrops, loadScenes } from '../../../native/eval/datasets';
 import { matchBoxes } from '../../../native/eval/metrics';
 import { iou } from '../../../native/recognition/detector';
 import { RecognitionEngine } from '../../../native/recognition/index';
+import { sharedDataDir } from '../../support/shared-data';
 
-const DATA = join(__dirname, '..', '..', '..', '..', 'shared', 'data');
+const DATA = sharedDataDir();
 const US = join(DATA, 'us-plate-crops');
 
 describe('RecognitionEngine (real models, real images)', () => {

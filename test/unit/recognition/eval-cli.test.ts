@@ -3,9 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedDataDir } from '../../support/shared-data';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const DATA = join(ROOT, '..', 'shared', 'data');
+const DATA = sharedDataDir();
 const KEYS = ['images', 'detection_recall', 'detection_precision', 'exact_top1', 'exact_topk', 'char_accuracy', 'ms_per_image'];
 
 function canvass(args: string[]) {
