@@ -147,8 +147,9 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
     }
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    // A full disk (DiskFull) or a failing recognizer ends the job; its message says which.
-    return { status: 'failed', error: msg, progress: { ...p, etaSeconds: null } };
+    // A full disk stops the job where its last checkpoint left it, resumable once there is
+    // room; anything else (the recognizer failing to start) ends it.
+    return { status: e instanceof DiskFull ? 'interrupted' : 'failed', error: msg, progress: { ...p, etaSeconds: null } };
   } finally {
     if (pool) await (pool as FramePool).close();
   }

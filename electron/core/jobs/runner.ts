@@ -73,8 +73,13 @@ export async function kick(core: Core, kinds: Record<string, JobKindRunner>): Pr
     try {
       finishJob(db, core.clock, id, outcome.status, outcome.error, outcome.progress);
     } catch (e) {
-      // The store itself failed (disk full): leave the row as it is; it becomes interrupted.
+      // The store itself failed (disk full): the smallest write that frees the job for a resume.
       outcome = { ...outcome, status: 'interrupted', error: `${outcome.error ?? ''} (${e instanceof Error ? e.message : String(e)})` };
+      try {
+        db.prepare("UPDATE jobs SET status = 'interrupted', runner = NULL WHERE id = ?").run(id);
+      } catch {
+        // still no room: the row stays `running` and is recovered as interrupted after a restart
+      }
     }
     core.events.emit('event', { type: 'job.finished', payload: event(id, outcome.status, outcome.progress, outcome.error) });
   }

@@ -55,9 +55,15 @@ function DropZone() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    const paths = [...e.dataTransfer.files].map((f) => (f as File & { path?: string }).path).filter((p): p is string => !!p);
+    const paths = [...e.dataTransfer.files]
+      .map((f) => (f as File & { path?: string }).path)
+      .filter((p): p is string => !!p);
     if (paths.length) addPaths(paths);
-    setNote(paths.length ? null : 'This window cannot see where dropped files are; type or paste their paths below.');
+    setNote(
+      paths.length
+        ? null
+        : 'This window cannot see where dropped files are; type or paste their paths below.',
+    );
   };
   return (
     <Paper
@@ -71,7 +77,11 @@ function DropZone() {
       }}
       onDragLeave={() => setOver(false)}
       onDrop={onDrop}
-      style={{ borderStyle: 'dashed', borderWidth: 2, background: over ? 'var(--mantine-color-blue-light)' : undefined }}
+      style={{
+        borderStyle: 'dashed',
+        borderWidth: 2,
+        background: over ? 'var(--mantine-color-blue-light)' : undefined,
+      }}
     >
       <Stack align="center" gap={4}>
         <Text>Drop videos (mp4, mov, mkv, avi), photos (jpg, png) or folders here</Text>
@@ -103,9 +113,27 @@ function SourceForm() {
         data-testid="footage-paths"
       />
       <Group grow align="flex-start">
-        <TextInput label="Source name" placeholder="Imported footage" value={draft.sourceName} onChange={(e) => edit({ sourceName: e.currentTarget.value })} />
-        <Select label="Kind" data={KINDS} value={draft.kind} allowDeselect={false} onChange={(v) => v && edit({ kind: v as SourceKind })} />
-        <NumberInput label="Frames per second" min={0.1} max={60} step={1} value={draft.fps} onChange={(v) => edit({ fps: String(v) })} />
+        <TextInput
+          label="Source name"
+          placeholder="Imported footage"
+          value={draft.sourceName}
+          onChange={(e) => edit({ sourceName: e.currentTarget.value })}
+        />
+        <Select
+          label="Kind"
+          data={KINDS}
+          value={draft.kind}
+          allowDeselect={false}
+          onChange={(v) => v && edit({ kind: v as SourceKind })}
+        />
+        <NumberInput
+          label="Frames per second"
+          min={0.1}
+          max={60}
+          step={1}
+          value={draft.fps}
+          onChange={(v) => edit({ fps: String(v) })}
+        />
       </Group>
       <Group grow align="flex-start">
         <TextInput
@@ -156,7 +184,11 @@ function SourceForm() {
 function JobRow({ job }: { job: JobDto }) {
   const { cancel, resume } = useFootageStore();
   const p = job.progress;
-  const active = job.status === 'running' || job.status === 'queued' || job.status === 'stopping' || job.status === 'cancelling';
+  const active =
+    job.status === 'running' ||
+    job.status === 'queued' ||
+    job.status === 'stopping' ||
+    job.status === 'cancelling';
   return (
     <Table.Tr data-testid={`footage-job-${job.id}`}>
       <Table.Td>#{job.id}</Table.Td>
@@ -174,7 +206,8 @@ function JobRow({ job }: { job: JobDto }) {
       <Table.Td w={260}>
         <Progress value={p.percent} animated={job.status === 'running'} />
         <Text size="xs" c="dimmed">
-          {p.percent.toFixed(1)}% · {p.framesDone} frames · {p.readsFound} reads {job.status === 'running' ? `· ${eta(p.etaSeconds)}` : ''}
+          {p.percent.toFixed(1)}% · {p.framesDone} frames · {p.readsFound} reads{' '}
+          {job.status === 'running' ? `· ${eta(p.etaSeconds)}` : ''}
         </Text>
       </Table.Td>
       <Table.Td>

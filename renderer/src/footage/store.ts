@@ -36,7 +36,16 @@ interface FootageState {
   listen(): () => void;
 }
 
-const EMPTY: FootageDraft = { paths: '', sourceName: '', kind: 'dashcam', at: '', clockOffset: '', timeZone: '', trackPath: '', fps: '5' };
+const EMPTY: FootageDraft = {
+  paths: '',
+  sourceName: '',
+  kind: 'dashcam',
+  at: '',
+  clockOffset: '',
+  timeZone: '',
+  trackPath: '',
+  fps: '5',
+};
 
 function parseAt(s: string): { lat: number; lon: number } | undefined {
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(s);
@@ -52,7 +61,10 @@ export const useFootageStore = create<FootageState>((set, get) => ({
   edit: (patch) => set((s) => ({ draft: { ...s.draft, ...patch }, fieldErrors: {} })),
   addPaths: (paths) =>
     set((s) => {
-      const have = s.draft.paths.split('\n').map((p) => p.trim()).filter(Boolean);
+      const have = s.draft.paths
+        .split('\n')
+        .map((p) => p.trim())
+        .filter(Boolean);
       return { draft: { ...s.draft, paths: [...new Set([...have, ...paths])].join('\n') } };
     }),
   async load() {
@@ -64,13 +76,18 @@ export const useFootageStore = create<FootageState>((set, get) => ({
   },
   async start() {
     const d = get().draft;
-    const paths = d.paths.split('\n').map((p) => p.trim()).filter(Boolean);
+    const paths = d.paths
+      .split('\n')
+      .map((p) => p.trim())
+      .filter(Boolean);
     const fieldErrors: Record<string, string> = {};
     if (paths.length === 0) fieldErrors.paths = 'Add at least one video, photo or folder.';
     const at = d.at.trim() ? parseAt(d.at) : undefined;
-    if (d.at.trim() && !at) fieldErrors['source.at'] = 'Write the position as latitude, longitude (e.g. 37.7749, -122.4194).';
+    if (d.at.trim() && !at)
+      fieldErrors['source.at'] = 'Write the position as latitude, longitude (e.g. 37.7749, -122.4194).';
     const offset = d.clockOffset.trim() ? Number(d.clockOffset) : undefined;
-    if (offset !== undefined && !Number.isFinite(offset)) fieldErrors['source.clockOffsetSeconds'] = 'Seconds, e.g. 252 for a clock 4 min 12 s fast.';
+    if (offset !== undefined && !Number.isFinite(offset))
+      fieldErrors['source.clockOffsetSeconds'] = 'Seconds, e.g. 252 for a clock 4 min 12 s fast.';
     if (Object.keys(fieldErrors).length) return set({ fieldErrors });
     set({ busy: true, error: null });
     try {
@@ -86,7 +103,10 @@ export const useFootageStore = create<FootageState>((set, get) => ({
         ...(d.trackPath.trim() ? { trackPath: d.trackPath.trim() } : {}),
         fps: Number(d.fps) || 5,
       });
-      set((s) => ({ jobs: [job, ...s.jobs.filter((j) => j.id !== job.id)], draft: { ...s.draft, paths: '' } }));
+      set((s) => ({
+        jobs: [job, ...s.jobs.filter((j) => j.id !== job.id)],
+        draft: { ...s.draft, paths: '' },
+      }));
     } catch (e) {
       set({ error: messageOf(e), fieldErrors: e instanceof ApiError ? e.fieldErrors() : {} });
     } finally {
@@ -119,7 +139,10 @@ export const useFootageStore = create<FootageState>((set, get) => ({
       if (!known || e.type === 'job.finished') {
         // a job started elsewhere, or the end: fetch the whole job (files, errors)
         void call('jobs.get', { id: p.jobId }).then(
-          (job) => set((s) => ({ jobs: [job, ...s.jobs.filter((j) => j.id !== job.id)].sort((a, b) => b.id - a.id) })),
+          (job) =>
+            set((s) => ({
+              jobs: [job, ...s.jobs.filter((j) => j.id !== job.id)].sort((a, b) => b.id - a.id),
+            })),
           () => undefined,
         );
         return;
