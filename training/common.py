@@ -15,7 +15,7 @@ TRAINING = ROOT / "training"
 WORK = Path(os.environ.get("CANVASS_WORK", TRAINING / "work"))
 PACK = WORK / "pack"            # everything a training run needs, self-contained (GPU carry)
 CKPT = Path(os.environ.get("CANVASS_CKPT", WORK / "checkpoints"))
-MODELS = ROOT / "models"
+MODELS = Path(os.environ.get("CANVASS_MODELS", ROOT / "models"))
 DATA = Path(os.environ.get("CANVASS_DATA", ROOT.parent / "shared" / "data"))
 
 # Reader: blank is class 0, then the US charset. Export and the TypeScript decoder share it.

@@ -61,14 +61,15 @@ def stage_train_detector(a):
 
 
 def stage_export(a):
-    run([PY, "export.py", "--reader", a.reader_ckpt])
+    run([PY, "export.py", "--reader", a.reader_ckpt, "--out-dir", str(MODELS)])
 
 
 def stage_eval(a):
     out = WORK / "eval"
     out.mkdir(parents=True, exist_ok=True)
     for name, args in EVAL_SETS.items():
-        cmd = ["node", str(ROOT / "bin" / "canvass.js"), "eval", *args, "--json", "--threads", "1"]
+        cmd = ["node", str(ROOT / "bin" / "canvass.js"), "eval", *args, "--json", "--threads", "1",
+               "--models", str(MODELS)] + (["--limit", str(a.eval_limit)] if a.eval_limit else [])
         print("+", " ".join(cmd), flush=True)
         res = subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, text=True)
         report = json.loads(res.stdout.strip().splitlines()[-1])
@@ -177,6 +178,7 @@ def main():
     ap.add_argument("--reader-note", default="")
     ap.add_argument("--detector-note", default="")
     ap.add_argument("--force", action="store_true")
+    ap.add_argument("--eval-limit", type=int, default=0, help="evaluate only the first n images per set (smoke runs)")
     a = ap.parse_args()
     stages = STAGES if "all" in a.stages else a.stages
     for s in stages:
