@@ -42,6 +42,7 @@ export function selectExpression(fps: number, keyframes: boolean): string {
   return `select='${parts.join('+')}'`;
 }
 
+const INTRA_ONLY = new Set(['mjpeg']);
 const SHOWINFO = /Parsed_showinfo.*\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+).*?iskey:(\d)/;
 const PROBLEM = /error|invalid|corrupt|partial file|truncat|missing/i;
 
@@ -60,7 +61,9 @@ export async function* decodeFrames(
   if (opts.fromMs && opts.fromMs > 0) args.push('-ss', (opts.fromMs / 1000).toFixed(3));
   // -copyts keeps the file's own timestamps after a seek, so a resumed job sees the same times.
   args.push('-copyts', '-i', file, '-map', '0:v:0', '-an', '-sn', '-dn');
-  args.push('-vf', `${selectExpression(opts.fps, opts.keyframes)},showinfo`, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+  // In an intra-only codec every frame is a key frame: adding them would undo the sampling.
+  const keyframes = opts.keyframes && !INTRA_ONLY.has(info.codec);
+  args.push('-vf', `${selectExpression(opts.fps, keyframes)},showinfo`, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const frameBytes = info.width * info.height * 3;
   const times: { ms: number; key: boolean }[] = [];

@@ -9,6 +9,10 @@ import { loadRecognizer, type Box, type PlateRecognizer, type RgbImage } from '.
 import type { FrameJob, FrameResult, WorkerHit, WorkerInit, WorkerReply } from './protocol';
 
 const init = workerData as WorkerInit;
+// Every frame is new, so libvips' operation cache only grows; and this thread is already one
+// of a pool sized to the cores, so libvips gets no threads of its own.
+sharp.cache(false);
+sharp.concurrency(1);
 const port = parentPort!;
 
 function pad(img: RgbImage, b: Box, margin: number): { left: number; top: number; width: number; height: number } {

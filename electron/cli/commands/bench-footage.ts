@@ -178,6 +178,7 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
     peakMemoryMiB: peak(long.memory),
     peakMemoryFirstHalfMiB: peak(long.memory.slice(0, half)),
     peakMemorySecondHalfMiB: peak(long.memory.slice(half)),
+    memoryAtQuartersMiB: [0.25, 0.5, 0.75, 1].map((q) => r1(total(long.memory[Math.min(long.memory.length - 1, Math.floor(q * long.memory.length))] ?? { self: 0, children: 0 }))).join(' / '),
     peakFfmpegMiB: r1(Math.max(0, ...long.memory.map((m) => m.children))),
   };
 }
