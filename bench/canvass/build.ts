@@ -50,13 +50,28 @@ export function* weeks(rows: WeekRow[], target: number, batch: number, firstWeek
  * sorting, the R*Tree filled in position order, and the canvass plate index written in key
  * order. The same schema results; ingest speed through insertReads is measured separately.
  */
-export function openBenchStore(dir: string, weekPath: string, target: number, log: (s: string) => void): { store: Store; info: BuildInfo } {
+export function openBenchStore(
+  dir: string,
+  weekPath: string,
+  target: number,
+  log: (s: string) => void,
+): { store: Store; info: BuildInfo } {
   if (existsSync(join(dir, 'canvass.sqlite'))) {
     const store = openStore(dir);
-    const meta = (k: string) => (store.db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)?.value;
+    const meta = (k: string) =>
+      (store.db.prepare('SELECT value FROM meta WHERE key = ?').get(k) as { value: string } | undefined)
+        ?.value;
     if (meta('bench.recipe') === `${RECIPE}:${target}`) {
       const reads = (store.db.prepare('SELECT max(id) AS n FROM reads').get() as { n: number }).n;
-      return { store, info: { reads, builtNow: false, buildSeconds: Number(meta('bench.build_seconds')), fileBytes: fileBytes(store) } };
+      return {
+        store,
+        info: {
+          reads,
+          builtNow: false,
+          buildSeconds: Number(meta('bench.build_seconds')),
+          fileBytes: fileBytes(store),
+        },
+      };
     }
     store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -69,12 +84,14 @@ export function openBenchStore(dir: string, weekPath: string, target: number, lo
   db.pragma('threads = 2'); // sorter helper threads for CREATE INDEX and ORDER BY
   const t0 = performance.now();
   const lap = (what: string) => log(`  ${what}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  const indexSql = (
-    db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reads' AND sql IS NOT NULL").all() as {
-      name: string;
-      sql: string;
-    }[]
-  );
+  const indexSql = db
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reads' AND sql IS NOT NULL",
+    )
+    .all() as {
+    name: string;
+    sql: string;
+  }[];
   for (const ix of indexSql) db.exec(`DROP INDEX ${ix.name}`); // names from sqlite_master, not input
   const rows = loadSeattleWeek(weekPath);
   const sources = new Map<string, number>();
@@ -87,7 +104,18 @@ export function openBenchStore(dir: string, weekPath: string, target: number, lo
     for (const r of batch) {
       let sid = sources.get(r.source!);
       if (sid === undefined) sources.set(r.source!, (sid = sourceId(db, systemClock, r.source!, 'mobile')));
-      ins.run(r.plate, r.confidence, JSON.stringify(r.charConfidences), r.alternatives ? JSON.stringify(r.alternatives) : null, r.state, r.ts, r.lat, r.lon, sid, r.color);
+      ins.run(
+        r.plate,
+        r.confidence,
+        JSON.stringify(r.charConfidences),
+        r.alternatives ? JSON.stringify(r.alternatives) : null,
+        r.state,
+        r.ts,
+        r.lat,
+        r.lon,
+        sid,
+        r.color,
+      );
     }
   });
   for (const batch of weeks(rows, target, 100_000)) {
@@ -103,10 +131,14 @@ export function openBenchStore(dir: string, weekPath: string, target: number, lo
   lap('R*Tree filled');
   bulkPlateIndex(db);
   lap('canvass plate index built');
-  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench.recipe', ?)").run(`${RECIPE}:${target}`);
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench.recipe', ?)").run(
+    `${RECIPE}:${target}`,
+  );
   db.exec('ANALYZE');
   const buildSeconds = (performance.now() - t0) / 1000;
-  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench.build_seconds', ?)").run(String(buildSeconds));
+  db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench.build_seconds', ?)").run(
+    String(buildSeconds),
+  );
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

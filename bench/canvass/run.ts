@@ -49,10 +49,16 @@ function partialOf(plate: string, k: number): string {
   }
 }
 
-export function benchCanvass(opts: { dataDir?: string; reads?: number; runs?: number; log?: (s: string) => void }): CanvassBenchResult {
+export function benchCanvass(opts: {
+  dataDir?: string;
+  reads?: number;
+  runs?: number;
+  log?: (s: string) => void;
+}): CanvassBenchResult {
   const log = opts.log ?? ((s: string) => process.stderr.write(s + '\n'));
   const target = opts.reads ?? 10_000_000;
-  const dir = opts.dataDir ?? join('bench', '.cache', target === 10_000_000 ? 'canvass-10m' : `canvass-${target}`);
+  const dir =
+    opts.dataDir ?? join('bench', '.cache', target === 10_000_000 ? 'canvass-10m' : `canvass-${target}`);
   const { store, info } = openBenchStore(dir, SEATTLE_WEEK(), target, log);
   const { db } = store;
   // Measured with the store exactly as openStore configures it (the app's settings).
@@ -97,7 +103,9 @@ export function benchCanvass(opts: { dataDir?: string; reads?: number; runs?: nu
     const n = (countOf.get(s.plate) as { n: number }).n;
     if (n >= 40 && n <= 400) regulars.push({ text: s.plate });
   }
-  const ofPlate = db.prepare('SELECT ts, lat, lon FROM reads WHERE plate = ? AND lat IS NOT NULL ORDER BY ts');
+  const ofPlate = db.prepare(
+    'SELECT ts, lat, lon FROM reads WHERE plate = ? AND lat IS NOT NULL ORDER BY ts',
+  );
   for (let i = 0; i < Math.min(runs, regulars.length); i++) {
     const reads = ofPlate.all(regulars[i]!.text) as { ts: number; lat: number; lon: number }[];
     if (reads.length < 3) continue;
@@ -110,7 +118,11 @@ export function benchCanvass(opts: { dataDir?: string; reads?: number; runs?: nu
     run('common_link_3', () => commonLink(db, { scenes }));
     const last = picks[2]!.ts;
     run('convoy_30d', () =>
-      convoy(db, { plate: regulars[i]!.text, from: new Date(last - 30 * DAY).toISOString(), to: new Date(last + 1).toISOString() }),
+      convoy(db, {
+        plate: regulars[i]!.text,
+        from: new Date(last - 30 * DAY).toISOString(),
+        to: new Date(last + 1).toISOString(),
+      }),
     );
   }
   // Ingest with every index, through the importers' own insertReads; rolled back so the cache stays as built.
@@ -125,14 +137,27 @@ export function benchCanvass(opts: { dataDir?: string; reads?: number; runs?: nu
          source_id, import_id, crop_sha, frame_sha, color, model_version, provenance)
        VALUES (?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, ?, NULL, NULL)`,
     );
-    const geo = db.prepare('INSERT INTO reads_geo (id, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)');
+    const geo = db.prepare(
+      'INSERT INTO reads_geo (id, min_lat, max_lat, min_lon, max_lon) VALUES (?, ?, ?, ?, ?)',
+    );
     const sources = new Map<string, number>();
     const t1 = performance.now();
     for (const x of batch) {
       let sid = sources.get(x.source!);
       if (sid === undefined) sources.set(x.source!, (sid = sourceId(db, systemClock, x.source!, 'mobile')));
       const a = x.alternatives ? JSON.stringify(x.alternatives) : null;
-      const id = ins.run(x.plate, x.confidence, JSON.stringify(x.charConfidences), a, x.state, x.ts, x.lat, x.lon, sid, x.color).lastInsertRowid;
+      const id = ins.run(
+        x.plate,
+        x.confidence,
+        JSON.stringify(x.charConfidences),
+        a,
+        x.state,
+        x.ts,
+        x.lat,
+        x.lon,
+        sid,
+        x.color,
+      ).lastInsertRowid;
       if (x.lat != null) geo.run(id, x.lat, x.lat, x.lon, x.lon);
     }
     const baseMs = performance.now() - t1;
@@ -143,7 +168,11 @@ export function benchCanvass(opts: { dataDir?: string; reads?: number; runs?: nu
     insertReads(db, systemClock, batch, null);
     const allMs = performance.now() - t0;
     db.exec('ROLLBACK');
-    return { perS: batch.length / (allMs / 1000), basePerS: batch.length / (baseMs / 1000), hookUs: (Math.max(0, allMs - baseMs) * 1000) / batch.length };
+    return {
+      perS: batch.length / (allMs / 1000),
+      basePerS: batch.length / (baseMs / 1000),
+      hookUs: (Math.max(0, allMs - baseMs) * 1000) / batch.length,
+    };
   };
   const plain = ingestOnce(weekAfter);
   // The same with a 1 GB page cache and memory-mapped I/O (a setting proposed for openStore).
@@ -154,7 +183,9 @@ export function benchCanvass(opts: { dataDir?: string; reads?: number; runs?: nu
   const names = ['partial_area_7d', 'partial_all', 'tolerant_all', 'common_link_3', 'convoy_30d'] as const;
   const result: CanvassBenchResult = {
     reads: info.reads,
-    p95_ms: Object.fromEntries(names.map((n) => [n, q(lat[n] ?? [NaN], 0.95)])) as CanvassBenchResult['p95_ms'],
+    p95_ms: Object.fromEntries(
+      names.map((n) => [n, q(lat[n] ?? [NaN], 0.95)]),
+    ) as CanvassBenchResult['p95_ms'],
     ingest_reads_per_s: Math.round(plain.perS),
     bytes_per_read: Math.round(info.fileBytes / info.reads),
     ingest_without_canvass_hook_reads_per_s: Math.round(plain.basePerS),

@@ -24,7 +24,13 @@ export function loadSeattleWeek(path: string): WeekRow[] {
     if (i < 0) throw new Error(`${path}: no column ${name}`);
     return i;
   };
-  const [cDt, cDev, cHash, cLon, cLat] = [col('dt'), col('device'), col('plate_hash'), col('lon'), col('lat')];
+  const [cDt, cDev, cHash, cLon, cLat] = [
+    col('dt'),
+    col('device'),
+    col('plate_hash'),
+    col('lon'),
+    col('lat'),
+  ];
   const hours = new Map<string, number>();
   const rows: WeekRow[] = [];
   for (let i = 1; i < lines.length; i++) {
@@ -41,7 +47,13 @@ export function loadSeattleWeek(path: string): WeekRow[] {
     const lat = Number(f[cLat]);
     const lon = Number(f[cLon]);
     const hasPos = f[cLat] !== 'NA' && Number.isFinite(lat) && Number.isFinite(lon);
-    rows.push({ ts, lat: hasPos ? lat : null, lon: hasPos ? lon : null, device: f[cDev]!.trim(), hash: f[cHash]! });
+    rows.push({
+      ts,
+      lat: hasPos ? lat : null,
+      lon: hasPos ? lon : null,
+      device: f[cDev]!.trim(),
+      hash: f[cHash]!,
+    });
   }
   rows.sort((a, b) => a.ts - b.ts);
   return rows;

@@ -43,7 +43,22 @@ const STYLES: { state: string; weight: number; shape: string }[] = [
   { state: 'AK', weight: 3, shape: 'LLLDDD' },
 ];
 const STYLE_TOTAL = STYLES.reduce((s, x) => s + x.weight, 0);
-const COLORS = ['white', 'white', 'black', 'black', 'silver', 'silver', 'gray', 'gray', 'blue', 'red', 'green', 'brown', 'gold', 'yellow'];
+const COLORS = [
+  'white',
+  'white',
+  'black',
+  'black',
+  'silver',
+  'silver',
+  'gray',
+  'gray',
+  'blue',
+  'red',
+  'green',
+  'brown',
+  'gold',
+  'yellow',
+];
 
 export interface Vehicle {
   plate: string;
@@ -66,7 +81,9 @@ export function vehicleFor(seed: number): Vehicle {
   return { plate, state: style.state, color: COLORS[Math.floor(r() * COLORS.length)]! };
 }
 
-const LOOK: Map<string, string> = new Map(CONFUSION_GROUPS.flatMap((g) => [...g].map((c) => [c, g.replace(c, '')] as const)));
+const LOOK: Map<string, string> = new Map(
+  CONFUSION_GROUPS.flatMap((g) => [...g].map((c) => [c, g.replace(c, '')] as const)),
+);
 
 /** A look-alike of `c` a reader could print instead, or null if it has none. */
 function lookAlike(r: () => number, c: string): string | null {
@@ -95,7 +112,13 @@ export function hashCounts(rows: WeekRow[]): Map<string, number> {
 }
 
 /** The read for row `row` of week `week` (ts shifted by whole weeks). */
-export function synthRead(row: WeekRow, week: number, index: number, counts: Map<string, number>, o: SynthOptions): NewRead {
+export function synthRead(
+  row: WeekRow,
+  week: number,
+  index: number,
+  counts: Map<string, number>,
+  o: SynthOptions,
+): NewRead {
   const hseed = fnv32(row.hash);
   const regular = (counts.get(row.hash) ?? 1) > 1 || (hseed % 1000) / 1000 < o.regularShare;
   const v = vehicleFor(regular ? hseed : fnv32(row.hash, week + 1));
@@ -120,7 +143,9 @@ export function synthRead(row: WeekRow, week: number, index: number, counts: Map
     const alt = lookAlike(r, v.plate[i]!);
     if (alt) {
       conf[i] = round2(0.55 + r() * 0.3);
-      alternatives = [{ text: v.plate.slice(0, i) + alt + v.plate.slice(i + 1), confidence: round2(0.05 + r() * 0.25) }];
+      alternatives = [
+        { text: v.plate.slice(0, i) + alt + v.plate.slice(i + 1), confidence: round2(0.05 + r() * 0.25) },
+      ];
     }
   }
   const overall = round2(conf.reduce((a, b) => Math.min(a, b), 1));

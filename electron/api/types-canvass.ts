@@ -83,12 +83,27 @@ export interface CommonLinkDto {
 export interface ConvoyDto {
   target: string;
   targetReads: number;
-  results: { plate: string; score: number; reasons: string[]; places: number; together: number; reads: CanvassReadDto[] }[];
+  results: {
+    plate: string;
+    score: number;
+    reasons: string[];
+    places: number;
+    together: number;
+    reads: CanvassReadDto[];
+  }[];
   total: number;
 }
 
 export interface FrequentVisitorDto {
-  results: { plate: string; score: number; reasons: string[]; days: number; hits: number; firstSeen: string; lastSeen: string }[];
+  results: {
+    plate: string;
+    score: number;
+    reasons: string[];
+    days: number;
+    hits: number;
+    firstSeen: string;
+    lastSeen: string;
+  }[];
   total: number;
 }
 

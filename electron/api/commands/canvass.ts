@@ -11,11 +11,24 @@ const lon = z.number().min(-180).max(180);
 
 export const areaSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('circle'), lat, lon, radiusM: z.number().positive().max(100_000) }).strict(),
-  z.object({ kind: z.literal('polygon'), points: z.array(z.tuple([lat, lon])).min(3).max(500) }).strict(),
+  z
+    .object({
+      kind: z.literal('polygon'),
+      points: z
+        .array(z.tuple([lat, lon]))
+        .min(3)
+        .max(500),
+    })
+    .strict(),
 ]);
 
 export const sceneSchema = z
-  .object({ label: z.string().trim().min(1).max(80).optional(), area: areaSchema.optional(), from: isoDateTime.optional(), to: isoDateTime.optional() })
+  .object({
+    label: z.string().trim().min(1).max(80).optional(),
+    area: areaSchema.optional(),
+    from: isoDateTime.optional(),
+    to: isoDateTime.optional(),
+  })
   .strict();
 
 /** Plate pattern: letters, digits, ? (one), * (any run), [8B] (class); spaces and dashes ignored. */
@@ -95,7 +108,9 @@ export const canvassCommands = {
     alpr: true,
   }),
   'canvass.locate': cmd<C.LocateDto>()({
-    input: z.object({ access: accessSchema, plate, recent: z.number().int().min(1).max(500).default(20) }).strict(),
+    input: z
+      .object({ access: accessSchema, plate, recent: z.number().int().min(1).max(500).default(20) })
+      .strict(),
     gate: 'reads.view',
     audit: 'alpr',
     alpr: true,
@@ -104,7 +119,12 @@ export const canvassCommands = {
   // partial-plate watches (R11): the case and purpose of the access become the watch's own
   'watches.create': cmd<C.WatchDto>()({
     input: z
-      .object({ access: accessSchema, pattern, tolerant: z.boolean().default(false), description: z.string().trim().min(3).max(500) })
+      .object({
+        access: accessSchema,
+        pattern,
+        tolerant: z.boolean().default(false),
+        description: z.string().trim().min(3).max(500),
+      })
       .strict(),
     gate: 'reads.view',
     audit: 'alpr',
@@ -140,7 +160,12 @@ export const canvassCommands = {
   'cases.create': cmd<C.CaseDto>()({
     input: z
       .object({
-        number: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9 ._\-/#:]*$/, 'use letters, digits and - _ . / # :'),
+        number: z
+          .string()
+          .trim()
+          .min(1)
+          .max(64)
+          .regex(/^[A-Za-z0-9][A-Za-z0-9 ._\-/#:]*$/, 'use letters, digits and - _ . / # :'),
         title: z.string().trim().min(2).max(200),
       })
       .strict(),
@@ -148,7 +173,12 @@ export const canvassCommands = {
     audit: 'admin',
     alpr: false,
   }),
-  'cases.list': cmd<C.CaseDto[]>()({ input: z.object({}).strict(), gate: 'reads.view', audit: 'quiet', alpr: false }),
+  'cases.list': cmd<C.CaseDto[]>()({
+    input: z.object({}).strict(),
+    gate: 'reads.view',
+    audit: 'quiet',
+    alpr: false,
+  }),
   'cases.get': cmd<C.CaseDetailDto>()({
     input: z.object({ access: accessSchema, id }).strict(),
     gate: 'reads.view',
@@ -157,7 +187,12 @@ export const canvassCommands = {
   }),
   'cases.addReads': cmd<{ added: number; total: number }>()({
     input: z
-      .object({ access: accessSchema, caseId: id, readIds: z.array(id).min(1).max(10_000), note: z.string().trim().max(1000).optional() })
+      .object({
+        access: accessSchema,
+        caseId: id,
+        readIds: z.array(id).min(1).max(10_000),
+        note: z.string().trim().max(1000).optional(),
+      })
       .strict(),
     gate: 'reads.view',
     audit: 'alpr',

@@ -13,16 +13,22 @@ export const canvassHandlers: HandlerMap<keyof typeof canvassCommands> = {
   'canvass.search': (ctx, input) => {
     const { access: _a, area, from, to, scenes, ...rest } = input;
     if (scenes && (area || from || to)) {
-      throw new CanvassError('invalid_input', 'Give either one area/time window or a list of scenes, not both.', { field: 'scenes' });
+      throw new CanvassError(
+        'invalid_input',
+        'Give either one area/time window or a list of scenes, not both.',
+        { field: 'scenes' },
+      );
     }
-    const inline = area || from || to ? [{ ...(area ? { area } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) }] : [];
+    const inline =
+      area || from || to
+        ? [{ ...(area ? { area } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) }]
+        : [];
     const r = canvassSearch(ctx.core.store.db, { ...rest, scenes: scenes ?? inline });
     ctx.auditDetail = `${r.total} plate(s) matched ${r.pattern}${r.tolerant ? ' (misread-tolerant)' : ''}; ${r.results.length} shown`;
     return r;
   },
   'canvass.commonLink': ({ core }, input) => commonLink(core.store.db, input),
-  'canvass.convoy': ({ core }, input) =>
-    convoy(core.store.db, { ...input, windowS: input.windowSeconds }),
+  'canvass.convoy': ({ core }, input) => convoy(core.store.db, { ...input, windowS: input.windowSeconds }),
   'canvass.frequentVisitors': ({ core }, input) => frequentVisitors(core.store.db, input),
   'canvass.locate': ({ core }, input) => locate(core.store.db, input),
 
@@ -59,7 +65,14 @@ export const canvassHandlers: HandlerMap<keyof typeof canvassCommands> = {
   'cases.get': ({ core }, input) => getCase(core.store.db, input.id).detail(),
   'cases.addReads': (ctx, input) => {
     const { db } = ctx.core.store;
-    const added = addReadsToCase(db, ctx.core.clock, input.caseId, input.readIds, input.note ?? null, actorOf(ctx).user.id);
+    const added = addReadsToCase(
+      db,
+      ctx.core.clock,
+      input.caseId,
+      input.readIds,
+      input.note ?? null,
+      actorOf(ctx).user.id,
+    );
     const total = getCase(db, input.caseId).case.reads;
     ctx.auditDetail = `${added} read(s) added to case #${input.caseId}`;
     return { added, total };

@@ -26,7 +26,8 @@ function latLon(text: string, what: string): [number, number] {
 }
 
 function areaFrom(o: SearchOptions): AreaDto | undefined {
-  if (o.near && o.polygon) throw new CliError('Give --near/--radius or --polygon, not both.', 'invalid_input');
+  if (o.near && o.polygon)
+    throw new CliError('Give --near/--radius or --polygon, not both.', 'invalid_input');
   if (o.near) {
     const [lat, lon] = latLon(o.near, '--near');
     const radiusM = Number(o.radius ?? '1000');
@@ -34,15 +35,27 @@ function areaFrom(o: SearchOptions): AreaDto | undefined {
     return { kind: 'circle', lat, lon, radiusM };
   }
   if (o.radius) throw new CliError('--radius needs --near LAT,LON', 'invalid_input');
-  if (o.polygon) return { kind: 'polygon', points: o.polygon.split(';').filter((s) => s.trim()).map((p) => latLon(p, '--polygon')) };
+  if (o.polygon)
+    return {
+      kind: 'polygon',
+      points: o.polygon
+        .split(';')
+        .filter((s) => s.trim())
+        .map((p) => latLon(p, '--polygon')),
+    };
   return undefined;
 }
 
 function text(r: CanvassSearchDto): string {
-  if (r.results.length === 0) return `No plate matches ${r.pattern}${r.tolerant ? ' (misread-tolerant)' : ''}.`;
-  const lines = [`${r.total} plate(s) match ${r.pattern}${r.tolerant ? ' (misread-tolerant)' : ''}; best first:`];
+  if (r.results.length === 0)
+    return `No plate matches ${r.pattern}${r.tolerant ? ' (misread-tolerant)' : ''}.`;
+  const lines = [
+    `${r.total} plate(s) match ${r.pattern}${r.tolerant ? ' (misread-tolerant)' : ''}; best first:`,
+  ];
   for (const x of r.results) {
-    lines.push(`${x.plate.padEnd(10)} ${x.score.toFixed(1).padStart(5)}  ${x.hits} read(s), ${x.firstSeen.slice(0, 16)} → ${x.lastSeen.slice(0, 16)}`);
+    lines.push(
+      `${x.plate.padEnd(10)} ${x.score.toFixed(1).padStart(5)}  ${x.hits} read(s), ${x.firstSeen.slice(0, 16)} → ${x.lastSeen.slice(0, 16)}`,
+    );
     for (const why of x.reasons) lines.push(`             · ${why}`);
   }
   return lines.join('\n');
@@ -57,7 +70,10 @@ export function registerSearch(program: Command): void {
     .option('--polygon <points>', 'polygon as "lat,lon;lat,lon;lat,lon"')
     .option('--from <iso>', 'start of the time window (ISO 8601 with offset)')
     .option('--to <iso>', 'end of the time window (ISO 8601 with offset)')
-    .option('--tolerant', 'misread-tolerant: look-alike characters (0/O/D/Q, 8/B, …) and one missing or extra character')
+    .option(
+      '--tolerant',
+      'misread-tolerant: look-alike characters (0/O/D/Q, 8/B, …) and one missing or extra character',
+    )
     .option('--state <xx>', 'two-letter state')
     .option('--color <name>', 'vehicle colour')
     .option('--min-confidence <0..1>', 'lowest read confidence')

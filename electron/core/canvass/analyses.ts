@@ -2,11 +2,27 @@
 // target plate (convoy), the frequent visitors of a place, and where a plate is usually and
 // was last seen. Each reads only the windows it needs through the time, plate or R*Tree index.
 import type { Database } from 'better-sqlite3';
-import type { AreaDto, CommonLinkDto, ConvoyDto, FrequentVisitorDto, LocateDto, SceneDto } from '../../api/types-canvass';
+import type {
+  AreaDto,
+  CommonLinkDto,
+  ConvoyDto,
+  FrequentVisitorDto,
+  LocateDto,
+  SceneDto,
+} from '../../api/types-canvass';
 import { CanvassError } from '../errors';
 import { distanceM, placeKey } from './geo';
 import { compileMatcher } from './match';
-import { iso, NO_END, NO_START, readsInScene, readsOfPlate, sourceNames, toReadDto, type ReadRow } from './reads';
+import {
+  iso,
+  NO_END,
+  NO_START,
+  readsInScene,
+  readsOfPlate,
+  sourceNames,
+  toReadDto,
+  type ReadRow,
+} from './reads';
 import { toScenes } from './search';
 import { normalizePlate } from '../reads/plate';
 
@@ -21,14 +37,17 @@ export function commonLink(
   q: { scenes: SceneDto[]; minScenes?: number; pattern?: string; limit?: number },
 ): CommonLinkDto {
   const scenes = toScenes(q.scenes);
-  if (scenes.length < 2) throw new CanvassError('invalid_input', 'A common link needs at least two scenes.', { field: 'scenes' });
+  if (scenes.length < 2)
+    throw new CanvassError('invalid_input', 'A common link needs at least two scenes.', { field: 'scenes' });
   const minScenes = Math.max(2, q.minScenes ?? 2);
   const matcher = q.pattern ? compileMatcher(q.pattern, false) : null;
   const names = sourceNames(db);
   const by = new Map<string, { scenes: Set<number>; reads: { r: ReadRow; scene: number }[] }>();
   scenes.forEach((s, i) => {
     if (s.w.from === NO_START || s.w.to === NO_END) {
-      throw new CanvassError('invalid_input', `Scene ${i + 1} needs a time window (from and to).`, { field: `scenes.${i}` });
+      throw new CanvassError('invalid_input', `Scene ${i + 1} needs a time window (from and to).`, {
+        field: `scenes.${i}`,
+      });
     }
     for (const r of readsInScene(db, s.w, s.area)) {
       if (matcher && !matcher.text(r.plate)) continue;
@@ -50,10 +69,15 @@ export function commonLink(
           `${g.reads.length} reads in the scene windows`,
         ],
         scenes: list,
-        reads: g.reads.sort((a, b) => a.r.ts - b.r.ts).map(({ r, scene }) => toReadDto(r, names, 'exact', 1, [scene])),
+        reads: g.reads
+          .sort((a, b) => a.r.ts - b.r.ts)
+          .map(({ r, scene }) => toReadDto(r, names, 'exact', 1, [scene])),
       };
     })
-    .sort((a, b) => b.scenes.length - a.scenes.length || b.reads.length - a.reads.length || (a.plate < b.plate ? -1 : 1));
+    .sort(
+      (a, b) =>
+        b.scenes.length - a.scenes.length || b.reads.length - a.reads.length || (a.plate < b.plate ? -1 : 1),
+    );
   return { results: results.slice(0, q.limit ?? 100), scenes: scenes.length, total: results.length };
 }
 
@@ -63,7 +87,15 @@ export function commonLink(
  */
 export function convoy(
   db: Database,
-  q: { plate: string; from?: string; to?: string; windowS?: number; radiusM?: number; minPlaces?: number; limit?: number },
+  q: {
+    plate: string;
+    from?: string;
+    to?: string;
+    windowS?: number;
+    radiusM?: number;
+    minPlaces?: number;
+    limit?: number;
+  },
 ): ConvoyDto {
   const target = exactPlate(q.plate);
   const from = q.from ? Date.parse(q.from) : NO_START;
@@ -82,7 +114,14 @@ export function convoy(
   for (const t of mine) {
     const dLon = dLat / Math.max(0.01, Math.cos((t.lat! * Math.PI) / 180));
     const place = placeKey(t.lat!, t.lon!);
-    for (const r of near.all(t.ts - dt, t.ts + dt, t.lat! - dLat, t.lat! + dLat, t.lon! - dLon, t.lon! + dLon) as ReadRow[]) {
+    for (const r of near.all(
+      t.ts - dt,
+      t.ts + dt,
+      t.lat! - dLat,
+      t.lat! + dLat,
+      t.lon! - dLon,
+      t.lon! + dLon,
+    ) as ReadRow[]) {
       if (r.plate === target || distanceM(t.lat!, t.lon!, r.lat!, r.lon!) > radius) continue;
       let g = by.get(r.plate);
       if (!g) by.set(r.plate, (g = { places: new Set(), reads: [], gaps: [] }));
@@ -97,18 +136,28 @@ export function convoy(
       const median = [...g.gaps].sort((a, b) => a - b)[Math.floor(g.gaps.length / 2)]!;
       return {
         plate,
-        score: Math.round(Math.min(100, (100 * g.places.size) / Math.max(minPlaces, 1) / 2 + 50 * (1 - median / dt))),
+        score: Math.round(
+          Math.min(100, (100 * g.places.size) / Math.max(minPlaces, 1) / 2 + 50 * (1 - median / dt)),
+        ),
         reasons: [
           `read near ${target} at ${g.places.size} distinct places`,
           `${g.reads.length} reads within ${q.windowS ?? 120} s and ${radius} m of ${target}; median gap ${Math.round(median / 1000)} s`,
         ],
         places: g.places.size,
         together: g.reads.length,
-        reads: g.reads.sort((a, b) => a.ts - b.ts).slice(0, 50).map((r) => toReadDto(r, names, 'exact', 1, [])),
+        reads: g.reads
+          .sort((a, b) => a.ts - b.ts)
+          .slice(0, 50)
+          .map((r) => toReadDto(r, names, 'exact', 1, [])),
       };
     })
     .sort((a, b) => b.places - a.places || b.together - a.together || (a.plate < b.plate ? -1 : 1));
-  return { target, targetReads: mine.length, results: results.slice(0, q.limit ?? 100), total: results.length };
+  return {
+    target,
+    targetReads: mine.length,
+    results: results.slice(0, q.limit ?? 100),
+    total: results.length,
+  };
 }
 
 /** Plates read in the area on at least `minDays` distinct (UTC) days of the window. */
@@ -150,7 +199,10 @@ export function locate(db: Database, q: { plate: string; recent?: number }): Loc
   const plate = exactPlate(q.plate);
   const names = sourceNames(db);
   const rows = readsOfPlate(db)(plate, { from: NO_START, to: NO_END });
-  const cells = new Map<string, { lat: number; lon: number; reads: number; last: number; hours: Set<number> }>();
+  const cells = new Map<
+    string,
+    { lat: number; lon: number; reads: number; last: number; hours: Set<number> }
+  >();
   for (const r of rows) {
     if (r.lat === null || r.lon === null) continue;
     const k = placeKey(r.lat, r.lon);
@@ -169,7 +221,13 @@ export function locate(db: Database, q: { plate: string; recent?: number }): Loc
     places: [...cells.values()]
       .sort((a, b) => b.reads - a.reads)
       .slice(0, 10)
-      .map((c) => ({ lat: c.lat, lon: c.lon, reads: c.reads, lastSeen: iso(c.last), hours: [...c.hours].sort((a, b) => a - b) })),
+      .map((c) => ({
+        lat: c.lat,
+        lon: c.lon,
+        reads: c.reads,
+        lastSeen: iso(c.last),
+        hours: [...c.hours].sort((a, b) => a - b),
+      })),
     recent,
     results: recent,
   };

@@ -6,7 +6,14 @@ import type { Clock } from '../clock';
 import { CanvassError } from '../errors';
 import { sourceNames, toReadDto, type ReadRow } from './reads';
 
-type CaseRow = { id: number; number: string; title: string; created_by: number | null; created_at: number; reads: number };
+type CaseRow = {
+  id: number;
+  number: string;
+  title: string;
+  created_by: number | null;
+  created_at: number;
+  reads: number;
+};
 
 const toCase = (c: CaseRow): CaseDto => ({
   id: c.id,
@@ -19,12 +26,18 @@ const toCase = (c: CaseRow): CaseDto => ({
 
 const SELECT_CASE = `SELECT c.*, (SELECT count(*) FROM case_reads x WHERE x.case_id = c.id) AS reads FROM cases c`;
 
-export function createCase(db: Database, clock: Clock, c: { number: string; title: string; userId: number | null }): CaseDto {
-  const found = db.prepare('SELECT id FROM cases WHERE number = ?').get(c.number) as { id: number } | undefined;
+export function createCase(
+  db: Database,
+  clock: Clock,
+  c: { number: string; title: string; userId: number | null },
+): CaseDto {
+  const found = db.prepare('SELECT id FROM cases WHERE number = ?').get(c.number) as
+    { id: number } | undefined;
   if (found) throw new CanvassError('conflict', `Case ${c.number} already exists.`, { field: 'number' });
   const id = Number(
-    db.prepare('INSERT INTO cases (number, title, created_by, created_at) VALUES (?, ?, ?, ?)').run(c.number, c.title, c.userId, clock.now())
-      .lastInsertRowid,
+    db
+      .prepare('INSERT INTO cases (number, title, created_by, created_at) VALUES (?, ?, ?, ?)')
+      .run(c.number, c.title, c.userId, clock.now()).lastInsertRowid,
   );
   return getCase(db, id).case;
 }
@@ -49,11 +62,16 @@ export function addReadsToCase(
 ): number {
   getCase(db, caseId);
   const exists = db.prepare('SELECT 1 FROM reads WHERE id = ?');
-  const ins = db.prepare('INSERT OR IGNORE INTO case_reads (case_id, read_id, note, added_by, added_at) VALUES (?, ?, ?, ?, ?)');
+  const ins = db.prepare(
+    'INSERT OR IGNORE INTO case_reads (case_id, read_id, note, added_by, added_at) VALUES (?, ?, ?, ?, ?)',
+  );
   return db.transaction(() => {
     let n = 0;
     for (const id of readIds) {
-      if (!exists.get(id)) throw new CanvassError('not_found', `No read with id ${id}; nothing was added.`, { field: 'readIds' });
+      if (!exists.get(id))
+        throw new CanvassError('not_found', `No read with id ${id}; nothing was added.`, {
+          field: 'readIds',
+        });
       n += ins.run(caseId, id, note, userId, clock.now()).changes;
     }
     return n;
@@ -77,7 +95,12 @@ export function getCase(db: Database, id: number): { case: CaseDto; detail: () =
         .all(id) as (ReadRow & { note: string | null; added_at: number; added_by: number | null })[];
       return {
         ...c,
-        results: rows.map((r) => ({ ...toReadDto(r, names, 'exact', 1, []), note: r.note, addedAt: r.added_at, addedBy: r.added_by })),
+        results: rows.map((r) => ({
+          ...toReadDto(r, names, 'exact', 1, []),
+          note: r.note,
+          addedAt: r.added_at,
+          addedBy: r.added_by,
+        })),
       };
     },
   };

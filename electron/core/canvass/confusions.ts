@@ -6,9 +6,21 @@
 // Tolerant means: up to two look-alike substitutions, or one missing or extra character.
 import { tokenChars, type Pattern, type Token } from './pattern';
 
-export const CONFUSION_GROUPS: readonly string[] = ['0ODQ', '1IT7', '2Z', '5S', '6G', '8B', '4A', 'UVY', 'MNH'];
+export const CONFUSION_GROUPS: readonly string[] = [
+  '0ODQ',
+  '1IT7',
+  '2Z',
+  '5S',
+  '6G',
+  '8B',
+  '4A',
+  'UVY',
+  'MNH',
+];
 
-const GROUP_OF: ReadonlyMap<string, string> = new Map(CONFUSION_GROUPS.flatMap((g) => [...g].map((c) => [c, g] as const)));
+const GROUP_OF: ReadonlyMap<string, string> = new Map(
+  CONFUSION_GROUPS.flatMap((g) => [...g].map((c) => [c, g] as const)),
+);
 
 /** The characters a reader may print for `c` (c itself included). */
 export function lookAlikes(c: string): string {
@@ -74,7 +86,8 @@ export function compileTolerant(p: Pattern, opts: TolerantOptions = {}): (text: 
     const row = new Uint8Array(128).fill(NO);
     if (t.kind === 'any') return row;
     const allowed = tokenChars(t);
-    for (const c of allowed) for (const x of lookAlikes(c)) if (row[x.charCodeAt(0)] === NO) row[x.charCodeAt(0)] = 1;
+    for (const c of allowed)
+      for (const x of lookAlikes(c)) if (row[x.charCodeAt(0)] === NO) row[x.charCodeAt(0)] = 1;
     for (const c of allowed) row[c.charCodeAt(0)] = 0;
     return row;
   });
@@ -143,7 +156,10 @@ export function compileTolerant(p: Pattern, opts: TolerantOptions = {}): (text: 
       const cj = cell % W;
       const t = toks[pi];
       if (ce > pe) {
-        indel = ci > pi ? { kind: 'missing', index: pj, expected: t ? describeToken(t) : '?' } : { kind: 'extra', index: pj };
+        indel =
+          ci > pi
+            ? { kind: 'missing', index: pj, expected: t ? describeToken(t) : '?' }
+            : { kind: 'extra', index: pj };
       } else if (ci > pi && cj > pj && t && t.kind !== 'any' && table[pi]![text.charCodeAt(pj) & 127] === 1) {
         subs.push({ index: pj, expected: describeToken(t), got: text[pj]! });
       }
@@ -196,7 +212,9 @@ export function explainAlignment(a: Alignment, text: string, charConf: readonly 
     out.push(`char ${s.index + 1} read ${s.got}${conf} — could be ${s.expected.replace(/^\[|\]$/g, '')}`);
   }
   if (a.indel?.kind === 'missing') {
-    out.push(`one character (${a.indel.expected}) may be missing before char ${a.indel.index + 1} of ${text}`);
+    out.push(
+      `one character (${a.indel.expected}) may be missing before char ${a.indel.index + 1} of ${text}`,
+    );
   } else if (a.indel?.kind === 'extra') {
     out.push(`char ${a.indel.index + 1} (${text[a.indel.index]}) of ${text} may be an extra character`);
   }

@@ -28,7 +28,12 @@ export function bboxOf(a: AreaDto): BBox {
   }
   const lats = a.points.map((p) => p[0]);
   const lons = a.points.map((p) => p[1]);
-  return { south: Math.min(...lats), north: Math.max(...lats), west: Math.min(...lons), east: Math.max(...lons) };
+  return {
+    south: Math.min(...lats),
+    north: Math.max(...lats),
+    west: Math.min(...lons),
+    east: Math.max(...lons),
+  };
 }
 
 /** Ray casting on lat/lon; fine for the city-sized polygons an analyst draws. */

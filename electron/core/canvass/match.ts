@@ -56,14 +56,17 @@ export function compileMatcher(source: string | Pattern, tolerant: boolean): Mat
             best = {
               via: 'alternative',
               quality: q,
-              reasons: [`matched via alternative reading #${k + 1} (${alt.text} at ${alt.confidence.toFixed(2)}); read as ${r.plate}`],
+              reasons: [
+                `matched via alternative reading #${k + 1} (${alt.text} at ${alt.confidence.toFixed(2)}); read as ${r.plate}`,
+              ],
             };
           }
         }
         if (a) {
           const conf = parseConf(r);
           const q = plausibility(a, conf);
-          if (!best || q > best.quality) best = { via: 'tolerant', quality: q, reasons: explainAlignment(a, r.plate, conf) };
+          if (!best || q > best.quality)
+            best = { via: 'tolerant', quality: q, reasons: explainAlignment(a, r.plate, conf) };
         }
       }
       return best;

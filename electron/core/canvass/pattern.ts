@@ -64,7 +64,8 @@ export function parsePattern(source: string): Pattern {
     else fail(source, pos, `"${source[i]}" is not a letter, digit, ?, * or [class]`);
     i++;
   }
-  if (tokens.length === 0) fail(source, 1, 'the pattern is empty; type the characters you know, ? for one unknown, * for any run');
+  if (tokens.length === 0)
+    fail(source, 1, 'the pattern is empty; type the characters you know, ? for one unknown, * for any run');
   const fixed = tokens.filter((t) => t.kind !== 'any').length;
   if (fixed > MAX_PLATE_CHARS) {
     const t = tokens.filter((x) => x.kind !== 'any')[MAX_PLATE_CHARS]!;
@@ -88,19 +89,26 @@ function parseClass(source: string, body: string, offset: number): string {
     const c = body[k]!;
     const pos = offset + k + 1;
     if (c === ' ' || c === '-') continue; // a stray dash is a separator, as outside classes
-    if (!isPlateChar(c)) fail(source, pos, `"${source[offset + k]}" cannot be in a class; use letters, digits or a range like 0-4`);
+    if (!isPlateChar(c))
+      fail(
+        source,
+        pos,
+        `"${source[offset + k]}" cannot be in a class; use letters, digits or a range like 0-4`,
+      );
     if (body[k + 1] === '-' && k + 2 < body.length) {
       const end = body[k + 2]!;
       const bothDigits = /\d/.test(c) && /\d/.test(end);
       const bothLetters = /[A-Z]/.test(c) && /[A-Z]/.test(end);
-      if (!(bothDigits || bothLetters) || end < c) fail(source, pos, `"${c}-${end}" is not a range (use 0-9 or A-Z order)`);
+      if (!(bothDigits || bothLetters) || end < c)
+        fail(source, pos, `"${c}-${end}" is not a range (use 0-9 or A-Z order)`);
       for (let code = c.charCodeAt(0); code <= end.charCodeAt(0); code++) set.add(String.fromCharCode(code));
       k += 2;
       continue;
     }
     set.add(c);
   }
-  if (set.size === 0) fail(source, offset, '"[]" is an empty class; put the possible characters inside, like [8B]');
+  if (set.size === 0)
+    fail(source, offset, '"[]" is an empty class; put the possible characters inside, like [8B]');
   return [...set].sort().join('');
 }
 
@@ -137,7 +145,15 @@ function tokenRegex(t: Token): string {
 export function hashedPattern(source: string): Pattern | null {
   const h = source.trim().toLowerCase();
   if (!/^[0-9a-f]{16,128}$/.test(h)) return null;
-  return { source, canonical: h, tokens: [], minLength: h.length, maxLength: h.length, hasWildcard: false, regex: new RegExp(`^${h}$`) };
+  return {
+    source,
+    canonical: h,
+    tokens: [],
+    minLength: h.length,
+    maxLength: h.length,
+    hasWildcard: false,
+    regex: new RegExp(`^${h}$`),
+  };
 }
 
 /** Whether a stored plate text matches the pattern exactly (no misread tolerance). */

@@ -12,7 +12,15 @@
 // insertReads just touched, and a few appends for a text never seen before. Layout chosen by
 // measurement: docs/canvass.md.
 import type { Database, Statement } from 'better-sqlite3';
-import { MAX_PLATE_CHARS, parsePattern, PLATE_ALPHABET, tokenChars, tokenText, type Pattern, type Token } from './pattern';
+import {
+  MAX_PLATE_CHARS,
+  parsePattern,
+  PLATE_ALPHABET,
+  tokenChars,
+  tokenText,
+  type Pattern,
+  type Token,
+} from './pattern';
 import { widenToken } from './confusions';
 
 const CHAR_INDEX: ReadonlyMap<string, number> = new Map([...PLATE_ALPHABET].map((c, i) => [c, i]));
@@ -157,7 +165,8 @@ export function sourcesFor(p: Pattern): Source[] {
   const placed = place(p);
   const out: Source[] = [];
   const head: string[] = [];
-  for (let i = 0; i < placed.length && placed[i]!.start !== null; i++) head.push(placed[i]!.chars || PLATE_ALPHABET);
+  for (let i = 0; i < placed.length && placed[i]!.start !== null; i++)
+    head.push(placed[i]!.chars || PLATE_ALPHABET);
   const pre = affixes(head);
   if (pre) out.push({ kind: 'prefix', values: pre });
   const entries: number[][] = [];
@@ -189,7 +198,9 @@ export function sourcesFor(p: Pattern): Source[] {
 export function variants(p: Pattern, tolerant: boolean): Pattern[] {
   if (!tolerant) return [p];
   const text = (toks: Token[]) => toks.map(tokenText).join('');
-  const widened = p.tokens.map((t) => (t.kind === 'lit' || t.kind === 'class' ? `[${widenToken(t)}]` : tokenText(t))).join('');
+  const widened = p.tokens
+    .map((t) => (t.kind === 'lit' || t.kind === 'class' ? `[${widenToken(t)}]` : tokenText(t)))
+    .join('');
   const out = new Map<string, Pattern>([[widened, parsePattern(widened)]]);
   const add = (s: string) => {
     if (!out.has(s) && s.replace(/\*/g, '').length > 0) {
@@ -198,7 +209,8 @@ export function variants(p: Pattern, tolerant: boolean): Pattern[] {
     }
   };
   const toks = p.tokens;
-  for (let i = 0; i < toks.length; i++) if (toks[i]!.kind !== 'any') add(text([...toks.slice(0, i), ...toks.slice(i + 1)]));
+  for (let i = 0; i < toks.length; i++)
+    if (toks[i]!.kind !== 'any') add(text([...toks.slice(0, i), ...toks.slice(i + 1)]));
   if (p.minLength < MAX_PLATE_CHARS) {
     for (let i = 0; i <= toks.length; i++) {
       // next to a `*` an added character is already covered by the `*`
@@ -220,11 +232,15 @@ const GOOD_ENOUGH = 1_000;
 function statements(db: Database) {
   const p = (sql: string) => db.prepare(sql);
   return {
-    countPrefix: p(`SELECT count(*) AS n FROM (SELECT 1 FROM reads WHERE plate >= ? AND plate < ? LIMIT ${COUNT_CAP})`),
+    countPrefix: p(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM reads WHERE plate >= ? AND plate < ? LIMIT ${COUNT_CAP})`,
+    ),
     countKeys: p(`SELECT count(*) AS n FROM (${POSTING} LIMIT ${COUNT_CAP})`),
     prefix: p('SELECT DISTINCT plate AS text FROM reads WHERE plate >= ? AND plate < ?'),
     pairs: [1, 2, 3].map((k) =>
-      p(`SELECT text FROM canvass_texts WHERE id IN (${Array.from({ length: k }, () => POSTING).join(' INTERSECT ')})`),
+      p(
+        `SELECT text FROM canvass_texts WHERE id IN (${Array.from({ length: k }, () => POSTING).join(' INTERSECT ')})`,
+      ),
     ),
   };
 }
@@ -253,19 +269,28 @@ function entryCount(s: Stmts, keys: number[], memo: Map<string, number>): number
 }
 
 function fetch(s: Stmts, src: Source, memo: Map<string, number>): string[] {
-  if (src.kind === 'prefix') return src.values.flatMap((v) => (s.prefix.all(v, v + HIGH) as { text: string }[]).map((r) => r.text));
-  const sized = src.entries.map((e) => ({ j: JSON.stringify(e), n: entryCount(s, e, memo) })).sort((a, b) => a.n - b.n);
+  if (src.kind === 'prefix')
+    return src.values.flatMap((v) => (s.prefix.all(v, v + HIGH) as { text: string }[]).map((r) => r.text));
+  const sized = src.entries
+    .map((e) => ({ j: JSON.stringify(e), n: entryCount(s, e, memo) }))
+    .sort((a, b) => a.n - b.n);
   // Each list intersected costs a scan of it: take the second and third only when they are short enough to pay off.
   let take = 1;
   if (sized[0]!.n > 1500 && sized[1]) take = sized[2] && sized[2].n <= 8 * sized[1].n ? 3 : 2;
-  return (s.pairs[take - 1]!.all(...sized.slice(0, take).map((x) => x.j)) as { text: string }[]).map((r) => r.text);
+  return (s.pairs[take - 1]!.all(...sized.slice(0, take).map((x) => x.j)) as { text: string }[]).map(
+    (r) => r.text,
+  );
 }
 
 /**
  * Distinct plate texts that may match: a superset the caller checks against the pattern.
  * A pattern with nothing to go on (`*`, `?A?`, a lone character) scans the text list.
  */
-export function candidatePlates(db: Database, p: Pattern, tolerant: boolean): { texts: string[]; scanned: boolean } {
+export function candidatePlates(
+  db: Database,
+  p: Pattern,
+  tolerant: boolean,
+): { texts: string[]; scanned: boolean } {
   if (!tolerant && !p.hasWildcard) return { texts: [p.canonical], scanned: false };
   const s = statements(db);
   const memo = new Map<string, number>();

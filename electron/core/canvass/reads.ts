@@ -19,7 +19,8 @@ export interface ReadRow {
   alternatives: string | null;
 }
 
-const COLS = 'r.id, r.plate, r.ts, r.lat, r.lon, r.source_id, r.state, r.color, r.confidence, r.char_conf, r.alternatives';
+const COLS =
+  'r.id, r.plate, r.ts, r.lat, r.lon, r.source_id, r.state, r.color, r.confidence, r.char_conf, r.alternatives';
 
 export const NO_START = -8.64e15;
 export const NO_END = 8.64e15;
@@ -32,7 +33,9 @@ export interface Window {
 
 /** Reads of one plate in a window, newest first. */
 export function readsOfPlate(db: Database) {
-  const stmt = db.prepare(`SELECT ${COLS} FROM reads r WHERE r.plate = ? AND r.ts >= ? AND r.ts < ? ORDER BY r.ts DESC`);
+  const stmt = db.prepare(
+    `SELECT ${COLS} FROM reads r WHERE r.plate = ? AND r.ts >= ? AND r.ts < ? ORDER BY r.ts DESC`,
+  );
   return (plate: string, w: Window) => stmt.all(plate, w.from, w.to) as ReadRow[];
 }
 
@@ -40,14 +43,18 @@ export function readsOfPlate(db: Database) {
 export function readsOfPlates(db: Database, plates: string[], w: Window): ReadRow[] {
   if (plates.length === 0) return [];
   return db
-    .prepare(`SELECT ${COLS} FROM reads r WHERE r.plate IN (SELECT value FROM json_each(?)) AND r.ts >= ? AND r.ts < ?`)
+    .prepare(
+      `SELECT ${COLS} FROM reads r WHERE r.plate IN (SELECT value FROM json_each(?)) AND r.ts >= ? AND r.ts < ?`,
+    )
     .all(JSON.stringify(plates), w.from, w.to) as ReadRow[];
 }
 
 /** Reads in a window and (optionally) an area: the R*Tree for long windows, the time index for short ones. */
 export function readsInScene(db: Database, w: Window, area: AreaDto | undefined): ReadRow[] {
   if (!area) {
-    return db.prepare(`SELECT ${COLS} FROM reads r WHERE r.ts >= ? AND r.ts < ?`).all(w.from, w.to) as ReadRow[];
+    return db
+      .prepare(`SELECT ${COLS} FROM reads r WHERE r.ts >= ? AND r.ts < ?`)
+      .all(w.from, w.to) as ReadRow[];
   }
   const b = bboxOf(area);
   const long = w.to - w.from > LONG_WINDOW_MS;
@@ -59,7 +66,9 @@ export function readsInScene(db: Database, w: Window, area: AreaDto | undefined)
         )
         .all(b.south, b.north, b.west, b.east, w.from, w.to) as ReadRow[])
     : (db
-        .prepare(`SELECT ${COLS} FROM reads r WHERE r.ts >= ? AND r.ts < ? AND r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?`)
+        .prepare(
+          `SELECT ${COLS} FROM reads r WHERE r.ts >= ? AND r.ts < ? AND r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?`,
+        )
         .all(w.from, w.to, b.south, b.north, b.west, b.east) as ReadRow[]);
   return rows.filter((r) => r.lat !== null && r.lon !== null && contains(area, r.lat, r.lon));
 }
@@ -72,7 +81,12 @@ export function readsInScene(db: Database, w: Window, area: AreaDto | undefined)
 export const LONG_WINDOW_MS = 14 * 86_400_000;
 
 export function sourceNames(db: Database): Map<number, string> {
-  return new Map((db.prepare('SELECT id, name FROM sources').all() as { id: number; name: string }[]).map((s) => [s.id, s.name]));
+  return new Map(
+    (db.prepare('SELECT id, name FROM sources').all() as { id: number; name: string }[]).map((s) => [
+      s.id,
+      s.name,
+    ]),
+  );
 }
 
 export function parseConf(r: ReadRow): number[] | null {
@@ -89,13 +103,21 @@ export function parseAlternatives(r: ReadRow): { text: string; confidence: numbe
   if (!r.alternatives) return [];
   try {
     const v = JSON.parse(r.alternatives) as unknown;
-    return Array.isArray(v) ? (v as { text: string; confidence: number }[]).filter((a) => typeof a?.text === 'string') : [];
+    return Array.isArray(v)
+      ? (v as { text: string; confidence: number }[]).filter((a) => typeof a?.text === 'string')
+      : [];
   } catch {
     return [];
   }
 }
 
-export function toReadDto(r: ReadRow, names: Map<number, string>, via: MatchVia, quality: number, scenes: number[]): CanvassReadDto {
+export function toReadDto(
+  r: ReadRow,
+  names: Map<number, string>,
+  via: MatchVia,
+  quality: number,
+  scenes: number[],
+): CanvassReadDto {
   return {
     id: r.id,
     plate: r.plate,

@@ -4,13 +4,30 @@
 // cheap, or the scenes' reads are scanned when the pattern is loose. Results are grouped by
 // plate, scored by match quality and closeness in space and time, and explained in words.
 import type { Database } from 'better-sqlite3';
-import type { AreaDto, CanvassResultDto, CanvassSearchDto, PlaceDto, SceneDto } from '../../api/types-canvass';
+import type {
+  AreaDto,
+  CanvassResultDto,
+  CanvassSearchDto,
+  PlaceDto,
+  SceneDto,
+} from '../../api/types-canvass';
 import { CanvassError } from '../errors';
 import { closeness, contains, placeKey } from './geo';
 import { compileMatcher, type Matcher, type ReadMatch } from './match';
 import { hashedPattern } from './pattern';
 import { candidatePlates, plateRows, type PlateRow } from './plate-index';
-import { iso, NO_END, NO_START, readsInScene, readsOfPlate, readsOfPlates, sourceNames, toReadDto, type ReadRow, type Window } from './reads';
+import {
+  iso,
+  NO_END,
+  NO_START,
+  readsInScene,
+  readsOfPlate,
+  readsOfPlates,
+  sourceNames,
+  toReadDto,
+  type ReadRow,
+  type Window,
+} from './reads';
 
 export interface CanvassQuery {
   pattern: string;
@@ -34,7 +51,10 @@ export function toScenes(scenes: SceneDto[] | undefined): Scene[] {
   return (scenes ?? []).map((s, i) => {
     const from = s.from ? Date.parse(s.from) : NO_START;
     const to = s.to ? Date.parse(s.to) : NO_END;
-    if (from >= to) throw new CanvassError('invalid_input', `Scene ${i + 1}: "from" must be before "to".`, { field: `scenes.${i}` });
+    if (from >= to)
+      throw new CanvassError('invalid_input', `Scene ${i + 1}: "from" must be before "to".`, {
+        field: `scenes.${i}`,
+      });
     return { label: s.label ?? `scene ${i + 1}`, area: s.area, w: { from, to } };
   });
 }
@@ -70,7 +90,8 @@ function passesFilters(r: ReadRow, q: CanvassQuery): boolean {
   if (q.sourceIds?.length && (r.source_id === null || !q.sourceIds.includes(r.source_id))) return false;
   if (q.state && r.state !== q.state.toUpperCase()) return false;
   if (q.color && r.color !== q.color.toLowerCase()) return false;
-  if (q.minConfidence !== undefined && (r.confidence === null || r.confidence < q.minConfidence)) return false;
+  if (q.minConfidence !== undefined && (r.confidence === null || r.confidence < q.minConfidence))
+    return false;
   return true;
 }
 
@@ -87,8 +108,10 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
   // texts that pass get their counts and first/last seen (an index range each).
   const matched = cands.filter((t) => matcher.text(t) !== null);
   let plates = plateRows(db, matched.length > MAX_MATCHED ? matched.slice(0, MAX_MATCHED) : matched);
-  if (scenes.length) plates = plates.filter((p) => scenes.some((s) => p.last_ts >= s.w.from && p.first_ts < s.w.to));
-  const needReads = scenes.length > 0 || !!(q.sourceIds?.length || q.state || q.color || q.minConfidence !== undefined);
+  if (scenes.length)
+    plates = plates.filter((p) => scenes.some((s) => p.last_ts >= s.w.from && p.first_ts < s.w.to));
+  const needReads =
+    scenes.length > 0 || !!(q.sourceIds?.length || q.state || q.color || q.minConfidence !== undefined);
   const names = sourceNames(db);
   let groups: Group[];
   let strategy: CanvassSearchDto['plan']['strategy'];
@@ -105,7 +128,11 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
       const m = matcher.read(r);
       if (m) hits.push({ row: r, m, scenes: sc });
     };
-    if (behind <= PLATE_FIRST_MAX_READS || scenes.length === 0 || scenes.some((s) => !s.area && s.w.to - s.w.from > 31 * 86_400_000)) {
+    if (
+      behind <= PLATE_FIRST_MAX_READS ||
+      scenes.length === 0 ||
+      scenes.some((s) => !s.area && s.w.to - s.w.from > 31 * 86_400_000)
+    ) {
       strategy = 'plate-first';
       const windows = scenes.length ? mergeWindows(scenes.map((s) => s.w)) : [{ from: NO_START, to: NO_END }];
       for (const w of windows) {
@@ -126,7 +153,9 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
     }
     groups = group(hits);
   }
-  const ranked = groups.map((g) => rank(g, scenes, matcher)).sort((a, b) => b.score - a.score || b.hits - a.hits || (a.plate < b.plate ? -1 : 1));
+  const ranked = groups
+    .map((g) => rank(g, scenes, matcher))
+    .sort((a, b) => b.score - a.score || b.hits - a.hits || (a.plate < b.plate ? -1 : 1));
   const results: CanvassResultDto[] = ranked.slice(0, limit).map((g) => ({
     plate: g.plate,
     score: g.score,
@@ -212,7 +241,13 @@ export function placesOf(rows: ReadRow[]): PlaceDto[] {
  * rank on it, then fetch reads only for the plates shown (and re-rank those with their
  * per-read confidences in tolerant mode).
  */
-function fromSummary(db: Database, matcher: Matcher, plates: PlateRow[], limit: number, q: CanvassQuery): Group[] {
+function fromSummary(
+  db: Database,
+  matcher: Matcher,
+  plates: PlateRow[],
+  limit: number,
+  q: CanvassQuery,
+): Group[] {
   const textQ = (p: PlateRow) => {
     const a = matcher.text(p.text)!;
     return a.subs.length === 0 && !a.indel ? 1 : 0.5 ** (a.subs.length + (a.indel ? 1.5 : 0));
@@ -232,7 +267,15 @@ function fromSummary(db: Database, matcher: Matcher, plates: PlateRow[], limit: 
       if (m) hits.push({ row: r, m, scenes: [] });
     }
     if (hits.length === 0) continue;
-    out.push({ plate: p.text, hitList: hits, hits: p.reads, first: p.first_ts, last: p.last_ts, places: placesOf(rows), sceneSet: new Set() });
+    out.push({
+      plate: p.text,
+      hitList: hits,
+      hits: p.reads,
+      first: p.first_ts,
+      last: p.last_ts,
+      places: placesOf(rows),
+      sceneSet: new Set(),
+    });
   }
   return out;
 }
@@ -243,7 +286,12 @@ interface Ranked extends Group {
 }
 
 const fmtM = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(1)} km` : `${Math.round(m)} m`);
-const fmtDt = (ms: number) => (ms >= 86_400_000 ? `${(ms / 86_400_000).toFixed(1)} d` : ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
+const fmtDt = (ms: number) =>
+  ms >= 86_400_000
+    ? `${(ms / 86_400_000).toFixed(1)} d`
+    : ms >= 3_600_000
+      ? `${(ms / 3_600_000).toFixed(1)} h`
+      : `${Math.round(ms / 60_000)} min`;
 
 /** Score 0..100: match quality dominates, then closeness in space and time, scenes, hits. */
 export function rank(g: Group, scenes: Scene[], matcher: Matcher): Ranked {
@@ -252,7 +300,8 @@ export function rank(g: Group, scenes: Scene[], matcher: Matcher): Ranked {
   if (best.m.via === 'exact') reasons.push(`plate ${g.plate} matches ${matcher.pattern.canonical} exactly`);
   else reasons.push(...best.m.reasons);
   const exact = g.hitList.filter((h) => h.m.via === 'exact').length;
-  if (best.m.via !== 'exact' && exact === 0) reasons.push(`no read of ${g.plate} matches exactly; best fit ${best.m.quality.toFixed(2)}`);
+  if (best.m.via !== 'exact' && exact === 0)
+    reasons.push(`no read of ${g.plate} matches exactly; best fit ${best.m.quality.toFixed(2)}`);
   let space = 0.5;
   let time = 0.5;
   if (scenes.length) {
@@ -276,14 +325,20 @@ export function rank(g: Group, scenes: Scene[], matcher: Matcher): Ranked {
         } else time = Math.max(time, 0.5);
       }
     }
-    if (bestSpace) reasons.push(`closest read ${fmtM(bestSpace.m)} from the centre of ${scenes[bestSpace.scene]!.label}`);
-    if (bestTime) reasons.push(`read ${fmtDt(bestTime.ms)} from the middle of the ${scenes[bestTime.scene]!.label} window`);
+    if (bestSpace)
+      reasons.push(`closest read ${fmtM(bestSpace.m)} from the centre of ${scenes[bestSpace.scene]!.label}`);
+    if (bestTime)
+      reasons.push(
+        `read ${fmtDt(bestTime.ms)} from the middle of the ${scenes[bestTime.scene]!.label} window`,
+      );
     if (scenes.length > 1) {
       const list = [...g.sceneSet].sort((a, b) => a - b).map((i) => scenes[i]!.label);
       reasons.push(`seen at ${g.sceneSet.size} of ${scenes.length} scenes (${list.join(', ')})`);
     }
   }
-  reasons.push(`${g.hits} read${g.hits === 1 ? '' : 's'} at ${g.places.length} place${g.places.length === 1 ? '' : 's'}, ${iso(g.first).slice(0, 16)} → ${iso(g.last).slice(0, 16)}`);
+  reasons.push(
+    `${g.hits} read${g.hits === 1 ? '' : 's'} at ${g.places.length} place${g.places.length === 1 ? '' : 's'}, ${iso(g.first).slice(0, 16)} → ${iso(g.last).slice(0, 16)}`,
+  );
   const hitsNorm = Math.min(1, Math.log10(1 + g.hits) / 2);
   const sceneBonus = scenes.length > 1 ? (g.sceneSet.size - 1) / (scenes.length - 1) : 0;
   const score = 100 * (0.55 * best.m.quality + 0.15 * space + 0.1 * time + 0.1 * hitsNorm + 0.1 * sceneBonus);

@@ -38,7 +38,14 @@ const SELECT_WATCH = `SELECT w.*, (SELECT count(*) FROM watch_alerts a WHERE a.w
 export function createWatch(
   db: Database,
   clock: Clock,
-  w: { pattern: string; tolerant: boolean; description: string; caseNumber: string; purpose: string; userId: number | null },
+  w: {
+    pattern: string;
+    tolerant: boolean;
+    description: string;
+    caseNumber: string;
+    purpose: string;
+    userId: number | null;
+  },
 ): WatchDto {
   const p = parsePattern(w.pattern); // refuses a bad pattern with its position before anything is saved
   const now = clock.now();
@@ -48,7 +55,8 @@ export function createWatch(
         `INSERT INTO watches (pattern, tolerant, description, case_number, purpose, created_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(p.canonical, w.tolerant ? 1 : 0, w.description, w.caseNumber, w.purpose, w.userId, now, now).lastInsertRowid,
+      .run(p.canonical, w.tolerant ? 1 : 0, w.description, w.caseNumber, w.purpose, w.userId, now, now)
+      .lastInsertRowid,
   );
   return getWatch(db, id);
 }
@@ -60,23 +68,34 @@ export function getWatch(db: Database, id: number): WatchDto {
 }
 
 export function listWatches(db: Database, opts: { activeOnly?: boolean } = {}): WatchDto[] {
-  const rows = db.prepare(`${SELECT_WATCH} WHERE (? = 0 OR w.active = 1) ORDER BY w.id DESC`).all(opts.activeOnly ? 1 : 0) as WatchRow[];
+  const rows = db
+    .prepare(`${SELECT_WATCH} WHERE (? = 0 OR w.active = 1) ORDER BY w.id DESC`)
+    .all(opts.activeOnly ? 1 : 0) as WatchRow[];
   return rows.map(toWatch);
 }
 
 export function setWatchActive(db: Database, clock: Clock, id: number, active: boolean): WatchDto {
   getWatch(db, id);
-  db.prepare('UPDATE watches SET active = ?, updated_at = ? WHERE id = ?').run(active ? 1 : 0, clock.now(), id);
+  db.prepare('UPDATE watches SET active = ?, updated_at = ? WHERE id = ?').run(
+    active ? 1 : 0,
+    clock.now(),
+    id,
+  );
   return getWatch(db, id);
 }
 
-const READ_COLS = 'r.id, r.plate, r.ts, r.lat, r.lon, r.source_id, r.state, r.color, r.confidence, r.char_conf, r.alternatives';
+const READ_COLS =
+  'r.id, r.plate, r.ts, r.lat, r.lon, r.source_id, r.state, r.color, r.confidence, r.char_conf, r.alternatives';
 
 /**
  * Checks new reads against every active watch and records an alert per match (once per watch
  * and read). Call after the import transaction commits. Returns the number of new alerts.
  */
-export function checkWatches(db: Database, readIds: readonly number[], clock: Clock = { now: () => Date.now() }): number {
+export function checkWatches(
+  db: Database,
+  readIds: readonly number[],
+  clock: Clock = { now: () => Date.now() },
+): number {
   if (readIds.length === 0) return 0;
   const watches = db.prepare('SELECT id, pattern, tolerant FROM watches WHERE active = 1').all() as {
     id: number;
@@ -107,7 +126,10 @@ export function checkWatches(db: Database, readIds: readonly number[], clock: Cl
   return made;
 }
 
-export function listAlerts(db: Database, opts: { watchId?: number; limit?: number; offset?: number }): { total: number; results: WatchAlertDto[] } {
+export function listAlerts(
+  db: Database,
+  opts: { watchId?: number; limit?: number; offset?: number },
+): { total: number; results: WatchAlertDto[] } {
   const where = opts.watchId ? 'WHERE a.watch_id = ?' : 'WHERE ? IS NULL';
   const arg = opts.watchId ?? null;
   const total = (db.prepare(`SELECT count(*) AS n FROM watch_alerts a ${where}`).get(arg) as { n: number }).n;

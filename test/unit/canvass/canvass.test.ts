@@ -14,13 +14,29 @@ const H = 3_600_000;
 const SCENE = { lat: 47.6097, lon: -122.3331 }; // downtown Seattle
 const FAR = { lat: 47.7, lon: -122.2 };
 
-function read(plate: string, dt: number, at: { lat: number; lon: number }, extra: Partial<NewRead> = {}): NewRead {
-  return { plate, ts: T0 + dt, lat: at.lat, lon: at.lon, source: 'CAR-1', confidence: 0.9, color: 'blue', state: 'WA', ...extra };
+function read(
+  plate: string,
+  dt: number,
+  at: { lat: number; lon: number },
+  extra: Partial<NewRead> = {},
+): NewRead {
+  return {
+    plate,
+    ts: T0 + dt,
+    lat: at.lat,
+    lon: at.lon,
+    source: 'CAR-1',
+    confidence: 0.9,
+    color: 'blue',
+    state: 'WA',
+    ...extra,
+  };
 }
 
 let h: Harness;
 let token: string;
-const add = (reads: NewRead[]) => h.core.store.db.transaction(() => insertReads(h.core.store.db, h.clock, reads, null))();
+const add = (reads: NewRead[]) =>
+  h.core.store.db.transaction(() => insertReads(h.core.store.db, h.clock, reads, null))();
 
 beforeEach(async () => {
   h = await harness();
@@ -69,7 +85,11 @@ describe('canvass.search', () => {
   it('finds a hashed plate (public-records data) by its whole hash only', async () => {
     const hash = '1ea44336207b9a32fbd46ced905e9bdc3dc7045e';
     add([read(hash, 0, SCENE, { plateHashed: true })]);
-    const r = await h.call(token, 'canvass.search', { access: ACCESS, pattern: hash.toUpperCase(), tolerant: true });
+    const r = await h.call(token, 'canvass.search', {
+      access: ACCESS,
+      pattern: hash.toUpperCase(),
+      tolerant: true,
+    });
     expect(r.results.map((x) => x.plate)).toEqual([hash]);
     expect(r.tolerant).toBe(false);
   });
@@ -81,7 +101,16 @@ describe('canvass.search', () => {
       color: 'red',
       scenes: [
         { area: { kind: 'circle', ...SCENE, radiusM: 500 } },
-        { area: { kind: 'polygon', points: [[FAR.lat - 0.01, FAR.lon - 0.01], [FAR.lat + 0.01, FAR.lon - 0.01], [FAR.lat, FAR.lon + 0.01]] } },
+        {
+          area: {
+            kind: 'polygon',
+            points: [
+              [FAR.lat - 0.01, FAR.lon - 0.01],
+              [FAR.lat + 0.01, FAR.lon - 0.01],
+              [FAR.lat, FAR.lon + 0.01],
+            ],
+          },
+        },
       ],
     });
     expect(r.results.map((x) => x.plate)).toEqual(['XYZ9876']);
@@ -91,7 +120,10 @@ describe('canvass.search', () => {
   it('refuses a search without purpose or case (R1) and a bad pattern with its position', async () => {
     const noAccess = await h.raw(token, 'canvass.search', { pattern: '7AB*' });
     expect(noAccess.ok).toBe(false);
-    const noCase = await h.raw(token, 'canvass.search', { access: { purpose: ACCESS.purpose, caseNumber: '' }, pattern: '7AB*' });
+    const noCase = await h.raw(token, 'canvass.search', {
+      access: { purpose: ACCESS.purpose, caseNumber: '' },
+      pattern: '7AB*',
+    });
     expect(noCase.ok).toBe(false);
     const bad = await h.raw(token, 'canvass.search', { access: ACCESS, pattern: '7A%*' });
     expect(bad.ok || bad.error.details).toEqual({ field: 'pattern', position: 3 });
@@ -115,7 +147,9 @@ describe('canvass.search', () => {
 describe('plate index', () => {
   it('is kept in step by insertReads and finds prefix, suffix and middle patterns', () => {
     const db = h.core.store.db;
-    const n = (db.prepare('SELECT count(*) AS n FROM canvass_texts WHERE text = ?').get('7ABC123') as { n: number }).n;
+    const n = (
+      db.prepare('SELECT count(*) AS n FROM canvass_texts WHERE text = ?').get('7ABC123') as { n: number }
+    ).n;
     expect(n).toBe(1); // once, though read twice
     const grams = (db.prepare('SELECT count(*) AS n FROM canvass_grams').get() as { n: number }).n;
     expect(grams).toBe(5 * 2 * 6); // five distinct texts of seven characters: six pairs from each end
@@ -134,22 +168,45 @@ describe('plate index', () => {
     const db = h.core.store.db;
     db.exec('DELETE FROM canvass_grams; DELETE FROM canvass_texts;');
     const m3 = migrations.find((m) => m.version === 3)!;
-    db.exec('DROP TABLE canvass_grams; DROP TABLE canvass_texts; CREATE TABLE canvass_grams (x); CREATE TABLE canvass_plates (x);');
+    db.exec(
+      'DROP TABLE canvass_grams; DROP TABLE canvass_texts; CREATE TABLE canvass_grams (x); CREATE TABLE canvass_plates (x);',
+    );
     db.transaction(() => m3.up(db))();
     expect((db.prepare('SELECT count(*) AS n FROM canvass_texts').get() as { n: number }).n).toBe(5);
-    expect(candidatePlates(db, parsePattern('*C12*'), false).texts.sort()).toEqual(['7A8C123', '7ABC123', 'ABC1234']);
+    expect(candidatePlates(db, parsePattern('*C12*'), false).texts.sort()).toEqual([
+      '7A8C123',
+      '7ABC123',
+      'ABC1234',
+    ]);
   });
 });
 
 describe('analyses', () => {
   it('common link, convoy, frequent visitor and locate', async () => {
-    const s1 = { area: { kind: 'circle' as const, ...SCENE, radiusM: 800 }, from: new Date(T0 - H).toISOString(), to: new Date(T0 + H).toISOString() };
-    const s2 = { area: { kind: 'circle' as const, ...FAR, radiusM: 800 }, from: new Date(T0 + H).toISOString(), to: new Date(T0 + 3 * H).toISOString() };
+    const s1 = {
+      area: { kind: 'circle' as const, ...SCENE, radiusM: 800 },
+      from: new Date(T0 - H).toISOString(),
+      to: new Date(T0 + H).toISOString(),
+    };
+    const s2 = {
+      area: { kind: 'circle' as const, ...FAR, radiusM: 800 },
+      from: new Date(T0 + H).toISOString(),
+      to: new Date(T0 + 3 * H).toISOString(),
+    };
     const link = await h.call(token, 'canvass.commonLink', { access: ACCESS, scenes: [s1, s2] });
     expect(link.results.map((x) => x.plate)).toEqual(['7ABC123']);
 
-    add([read('CONVOY1', 20_000, SCENE), read('CONVOY1', 2 * H + 30_000, FAR), read('ALONE11', 2 * H + 10_000, FAR)]);
-    const c = await h.call(token, 'canvass.convoy', { access: ACCESS, plate: '7abc-123', windowSeconds: 120, minPlaces: 2 });
+    add([
+      read('CONVOY1', 20_000, SCENE),
+      read('CONVOY1', 2 * H + 30_000, FAR),
+      read('ALONE11', 2 * H + 10_000, FAR),
+    ]);
+    const c = await h.call(token, 'canvass.convoy', {
+      access: ACCESS,
+      plate: '7abc-123',
+      windowSeconds: 120,
+      minPlaces: 2,
+    });
     expect(c.results.map((x) => x.plate)).toEqual(['CONVOY1']);
 
     const days = [0, 1, 2, 3].map((d) => read('REGULAR', d * 24 * H + 5 * H, SCENE));
@@ -171,14 +228,25 @@ describe('analyses', () => {
 
 describe('watches and cases', () => {
   it('alerts on future reads that match a saved partial plate', async () => {
-    const w = await h.call(token, 'watches.create', { access: ACCESS, pattern: '9?Q*', tolerant: true, description: 'grey sedan, robbery' });
+    const w = await h.call(token, 'watches.create', {
+      access: ACCESS,
+      pattern: '9?Q*',
+      tolerant: true,
+      description: 'grey sedan, robbery',
+    });
     expect(w.caseNumber).toBe(ACCESS.caseNumber);
-    const ids = add([read('9XQ777', 5 * H, SCENE), read('9X0777', 5 * H, SCENE), read('123456', 5 * H, SCENE)]);
+    const ids = add([
+      read('9XQ777', 5 * H, SCENE),
+      read('9X0777', 5 * H, SCENE),
+      read('123456', 5 * H, SCENE),
+    ]);
     expect(checkWatches(h.core.store.db, ids, h.clock)).toBe(2);
     expect(checkWatches(h.core.store.db, ids, h.clock)).toBe(0); // once per read
     const alerts = await h.call(token, 'watches.alerts', { access: ACCESS, watchId: w.id });
     expect(alerts.results.map((a) => a.read.plate).sort()).toEqual(['9X0777', '9XQ777']);
-    expect(alerts.results.find((a) => a.read.plate === '9X0777')!.reasons[0]).toMatch(/char 3 read 0 — could be Q/);
+    expect(alerts.results.find((a) => a.read.plate === '9X0777')!.reasons[0]).toMatch(
+      /char 3 read 0 — could be Q/,
+    );
   });
 
   it('creates a case and adds reads to it', async () => {
@@ -196,8 +264,15 @@ describe('benchmark store builder', () => {
   it('bench builder writes the same index as insertReads', () => {
     const db = h.core.store.db;
     const dump = () => ({
-      texts: (db.prepare('SELECT text FROM canvass_texts ORDER BY text').raw().all() as [string][]).map((r) => r[0]),
-      grams: db.prepare('SELECT g.key, t.text FROM canvass_grams g JOIN canvass_texts t ON t.id = g.text_id ORDER BY 1, 2').raw().all(),
+      texts: (db.prepare('SELECT text FROM canvass_texts ORDER BY text').raw().all() as [string][]).map(
+        (r) => r[0],
+      ),
+      grams: db
+        .prepare(
+          'SELECT g.key, t.text FROM canvass_grams g JOIN canvass_texts t ON t.id = g.text_id ORDER BY 1, 2',
+        )
+        .raw()
+        .all(),
     });
     add([read('AB', 0, SCENE), read('Z9Y8X7W6V5', 0, SCENE), read('deadbeefdeadbeefdeadbeef', 0, SCENE)]);
     const viaHook = dump();

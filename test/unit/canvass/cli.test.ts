@@ -9,8 +9,16 @@ import { describe, expect, it } from 'vitest';
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'canvass.js');
 
 function canvass(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, CANVASS_PASSWORD: 'chief-pass-123' } });
-  return { code: r.status, out: r.stdout, err: r.stderr, json: () => JSON.parse(r.stdout.trim().split('\n').pop()!) };
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CANVASS_PASSWORD: 'chief-pass-123' },
+  });
+  return {
+    code: r.status,
+    out: r.stdout,
+    err: r.stderr,
+    json: () => JSON.parse(r.stdout.trim().split('\n').pop()!),
+  };
 }
 
 describe('canvass search (CLI)', () => {
@@ -18,7 +26,20 @@ describe('canvass search (CLI)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'canvass-search-'));
     const d = ['--data-dir', dir];
     expect(canvass(['init', ...d, '--admin', 'chief', '--accept-policy', '--json']).code).toBe(0);
-    expect(canvass(['users', 'training', 'chief', '--course', 'ALPR', '--completed', '2026-06-01', ...d, '--user', 'chief']).code).toBe(0);
+    expect(
+      canvass([
+        'users',
+        'training',
+        'chief',
+        '--course',
+        'ALPR',
+        '--completed',
+        '2026-06-01',
+        ...d,
+        '--user',
+        'chief',
+      ]).code,
+    ).toBe(0);
     const csv = join(dir, 'reads.csv');
     writeFileSync(
       csv,
@@ -29,15 +50,43 @@ describe('canvass search (CLI)', () => {
     );
     expect(canvass(['import-reads', csv, ...d, '--user', 'chief']).code).toBe(0);
     const who = ['--user', 'chief', '--purpose', 'Crime Analysis', '--case', '26-0042'];
-    const r = canvass(['search', '7AB*', ...d, ...who, '--near', '47.6097,-122.3331', '--radius', '1500', '--from', '2026-06-02T09:00:00Z', '--to', '2026-06-02T11:00:00Z', '--json']);
+    const r = canvass([
+      'search',
+      '7AB*',
+      ...d,
+      ...who,
+      '--near',
+      '47.6097,-122.3331',
+      '--radius',
+      '1500',
+      '--from',
+      '2026-06-02T09:00:00Z',
+      '--to',
+      '2026-06-02T11:00:00Z',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const out = r.json();
     expect(out.results.map((x: { plate: string }) => x.plate)).toEqual(['7ABC123', '7ABD999']);
     expect(out.results[0].score).toBeGreaterThan(out.results[1].score);
     expect(out.results[0].reasons[0]).toContain('matches 7AB* exactly');
-    expect(out.results[0].reads[0]).toMatchObject({ plate: '7ABC123', timestamp: '2026-06-02T10:00:00.000Z', lat: 47.6097, lon: -122.3331, source: 'Cam 1' });
+    expect(out.results[0].reads[0]).toMatchObject({
+      plate: '7ABC123',
+      timestamp: '2026-06-02T10:00:00.000Z',
+      lat: 47.6097,
+      lon: -122.3331,
+      source: 'Cam 1',
+    });
 
-    const poly = canvass(['search', '*5', ...d, ...who, '--polygon', '47.69,-122.21;47.71,-122.21;47.71,-122.19;47.69,-122.19', '--json']);
+    const poly = canvass([
+      'search',
+      '*5',
+      ...d,
+      ...who,
+      '--polygon',
+      '47.69,-122.21;47.71,-122.21;47.71,-122.19;47.69,-122.19',
+      '--json',
+    ]);
     expect(poly.json().results.map((x: { plate: string }) => x.plate)).toEqual(['7ABX555']);
 
     const refused = canvass(['search', '7AB*', ...d, '--user', 'chief', '--json']);

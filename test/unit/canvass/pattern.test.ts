@@ -37,7 +37,9 @@ describe('pattern language', () => {
   });
 
   it('a pattern with classes matches exactly its expansions', () => {
-    const classArb = fc.uniqueArray(fc.constantFrom(...PLATE_ALPHABET), { minLength: 1, maxLength: 3 }).map((cs) => `[${cs.join('')}]`);
+    const classArb = fc
+      .uniqueArray(fc.constantFrom(...PLATE_ALPHABET), { minLength: 1, maxLength: 3 })
+      .map((cs) => `[${cs.join('')}]`);
     const partArb = fc.oneof(fc.constantFrom(...PLATE_ALPHABET), classArb);
     fc.assert(
       fc.property(fc.array(partArb, { minLength: 1, maxLength: 5 }), plateArb, (parts, other) => {
@@ -92,13 +94,17 @@ describe('misread tolerance', () => {
 
   it('finds a plate with one missing or extra character', () => {
     fc.assert(
-      fc.property(plateArb.filter((p) => p.length >= 3), fc.nat(), (plate, k) => {
-        const i = k % plate.length;
-        const missing = plate.slice(0, i) + plate.slice(i + 1);
-        expect(alignTolerant(parsePattern(plate), missing)?.indel?.kind).toBe('missing');
-        const extra = plate.slice(0, i) + 'X' + plate.slice(i);
-        expect(alignTolerant(parsePattern(plate), extra)).not.toBeNull();
-      }),
+      fc.property(
+        plateArb.filter((p) => p.length >= 3),
+        fc.nat(),
+        (plate, k) => {
+          const i = k % plate.length;
+          const missing = plate.slice(0, i) + plate.slice(i + 1);
+          expect(alignTolerant(parsePattern(plate), missing)?.indel?.kind).toBe('missing');
+          const extra = plate.slice(0, i) + 'X' + plate.slice(i);
+          expect(alignTolerant(parsePattern(plate), extra)).not.toBeNull();
+        },
+      ),
     );
   });
 
@@ -110,14 +116,30 @@ describe('misread tolerance', () => {
   it('weighs a look-alike by the read confidence and explains it in words', () => {
     const m = compileMatcher('7A8C123', true);
     const read = (conf: number) => ({
-      id: 1, plate: '7ABC123', ts: 0, lat: null, lon: null, source_id: null, state: null, color: null, confidence: 0.9,
-      char_conf: JSON.stringify([0.99, 0.99, conf, 0.99, 0.99, 0.99, 0.99]), alternatives: null,
+      id: 1,
+      plate: '7ABC123',
+      ts: 0,
+      lat: null,
+      lon: null,
+      source_id: null,
+      state: null,
+      color: null,
+      confidence: 0.9,
+      char_conf: JSON.stringify([0.99, 0.99, conf, 0.99, 0.99, 0.99, 0.99]),
+      alternatives: null,
     });
     const low = m.read(read(0.41))!;
     const high = m.read(read(0.99))!;
     expect(low.quality).toBeGreaterThan(high.quality);
     expect(low.reasons[0]).toBe('char 3 read B at 0.41 — could be 8');
-    const viaAlt = m.read({ ...read(0.9), plate: '7A8C12Z', alternatives: JSON.stringify([{ text: 'X', confidence: 0.1 }, { text: '7A8C123', confidence: 0.3 }]) })!;
+    const viaAlt = m.read({
+      ...read(0.9),
+      plate: '7A8C12Z',
+      alternatives: JSON.stringify([
+        { text: 'X', confidence: 0.1 },
+        { text: '7A8C123', confidence: 0.3 },
+      ]),
+    })!;
     expect(viaAlt.via).toBe('alternative');
     expect(viaAlt.reasons[0]).toContain('matched via alternative reading #2');
   });
