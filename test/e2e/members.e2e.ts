@@ -157,5 +157,17 @@ describe('session gates in the browser host', () => {
       await page.click('[data-testid=signin-submit]');
       await waitForPhase(page, 'app');
     });
+
+    await step('theme', async () => {
+      // The light/dark choice is the workstation's and survives a reload (which also ends the session).
+      const scheme = () => page.getAttribute('html', 'data-mantine-color-scheme');
+      const before = await scheme();
+      await page.click('[data-testid=theme-toggle]');
+      const after = before === 'dark' ? 'light' : 'dark';
+      await expect.poll(scheme).toBe(after);
+      await page.reload();
+      await waitForPhase(page, 'signin');
+      expect(await scheme()).toBe(after);
+    });
   });
 });

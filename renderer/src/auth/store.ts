@@ -2,7 +2,7 @@
 // member through the session gates (R3, R15). Screens keep their own form state; this store
 // keeps what must survive a re-render (whether the server asked for a TOTP code).
 import { create } from 'zustand';
-import { call, isApiError } from '../api';
+import { bridge, call, isApiError } from '../api';
 import { useSession } from '../app/sessionStore';
 
 interface AuthState {
@@ -21,16 +21,13 @@ export async function bootSession(): Promise<void> {
   const session = useSession.getState();
   try {
     const status = await call('setup.status', {});
-    if (status.needsSetup) return session.booted(status, null);
+    // The browser host's client keeps its token in page memory only, so a freshly loaded page
+    // never has a session: asking would only add a refused call to the audit log.
+    if (status.needsSetup || bridge()?.shell === 'browser') return session.booted(status, null);
     try {
-      const me = await call('auth.me', {});
-      session.booted(status, me);
+      session.booted(status, await call('auth.me', {}));
     } catch (e) {
       if (isApiError(e, 'unauthenticated')) return session.booted(status, null);
-      if (isApiError(e, 'session_locked')) {
-        session.booted(status, null);
-        return;
-      }
       throw e;
     }
   } catch (e) {
