@@ -32,6 +32,8 @@ export interface EvalReport {
   ms_per_image: number;
   ms_per_crop: number | null;
   models: string;
+  /** Detection recall by file-name prefix (e.g. dayride / nightride), scenes only. */
+  recall_by_group?: Record<string, { plates: number; recall: number | null }>;
   confusions: Record<string, number>;
   misreads: { file: string; truth: string; read: string }[];
 }
@@ -91,6 +93,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   let matched = 0;
   let rawDetections = 0;
   let rawMatched = 0;
+  const groups = new Map<string, { plates: number; matched: number }>();
   let gtBoxes = 0;
   let ms = 0;
   let topk = 0;
@@ -104,9 +107,16 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     detections += plates.length;
     gtBoxes += s.plates.length;
     const assign = matchBoxes(s.plates, plates.map((p) => p.box), IOU_THRESHOLD);
+    const group = basename(s.file).split(/[_.-]/)[0] ?? '';
+    const gstat = groups.get(group) ?? { plates: 0, matched: 0 };
+    groups.set(group, gstat);
     s.plates.forEach((g, gi) => {
       const d = assign[gi]!;
-      if (d >= 0) matched++;
+      gstat.plates++;
+      if (d >= 0) {
+        matched++;
+        gstat.matched++;
+      }
       if (g.text === null || g.text === '') return;
       const p = d >= 0 ? plates[d]! : undefined;
       topk = Math.max(topk, p?.alternatives.length ?? 0);
@@ -134,6 +144,10 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     ms_per_image: round(ms / Math.max(1, samples.length), 2),
     ms_per_crop: null,
     models: engine.version,
+    // only meaningful when names share a few prefixes (dash-cam rides), not one per image
+    ...(groups.size > 1 && groups.size <= 8
+      ? { recall_by_group: Object.fromEntries([...groups].map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates) }])) }
+      : {}),
     confusions: t.topConfusions(),
     misreads: t.misreads,
   };

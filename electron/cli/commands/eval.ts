@@ -32,6 +32,7 @@ function printTable(r: EvalReport): void {
   if (r.detection_recall !== null) {
     lines.push(`detection recall    ${pct(r.detection_recall)}  (IoU >= ${r.iou_threshold})`);
     lines.push(`detection precision ${pct(r.detection_precision)}  (reader-verified boxes)`);
+    for (const [g, v] of Object.entries(r.recall_by_group ?? {})) lines.push(`  recall ${g.padEnd(13)} ${pct(v.recall)}  (${v.plates} plates)`);
     if (r.detector_only) lines.push(`detector alone      recall ${pct(r.detector_only.recall)}  precision ${pct(r.detector_only.precision)}  (${r.detector_only.detections} boxes)`);
   }
   if (r.exact_top1 !== null) {
