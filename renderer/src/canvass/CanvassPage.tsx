@@ -23,6 +23,7 @@ import { AddToCase } from './AddToCase';
 import { CanvassMap } from './CanvassMap';
 import { ResultList } from './ResultList';
 import { useCanvassStore } from './store';
+import { WatchButton } from './WatchButton';
 
 function PatternError({
   message,
@@ -134,6 +135,7 @@ function CanvassContent() {
           <Button type="submit" loading={s.loading} data-testid="canvass-search">
             Search
           </Button>
+          <WatchButton access={access} pattern={d.pattern} tolerant={d.tolerant} />
           {d.circle && (
             <Button variant="subtle" onClick={() => s.edit({ circle: null })}>
               Clear area
