@@ -50,6 +50,8 @@ export function MapView({ points, tiles, onOpenRead }: Props) {
           : { line: 'rgba(0,0,40,0.12)', label: 'rgba(0,0,40,0.55)' },
       ).addTo(map);
     }
+    // No "Leaflet" link in the corner: the app is offline and links out of it go nowhere useful.
+    map.attributionControl.setPrefix(false);
     layerRef.current = L.layerGroup().addTo(map);
     mapRef.current = map;
     map.setView([20, 0], 2);

@@ -64,6 +64,13 @@ const Row = memo(function Row({
     <Table.Tr
       style={{ height: ROW_HEIGHT, cursor: 'pointer' }}
       onClick={() => onOpen(row.id)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          onOpen(row.id);
+        }
+      }}
+      tabIndex={0}
       data-testid="read-row"
       data-read-id={row.id}
       data-index={index}
