@@ -116,7 +116,7 @@ export function AppLayout() {
             </Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
-            {(current === 'reads' || current === 'map') && <AccessChip />}
+            {(current === 'reads' || current === 'map' || current === 'canvass') && <AccessChip />}
             <ThemeToggle />
             <AccountMenu />
           </Group>
