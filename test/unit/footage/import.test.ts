@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS, harness, type Harness } from '../../support/core';
-import { jobFinished, makeClip, makeGpx, PASS_B225RTK, PASS_B99BNX, tempDir } from './support';
+import { jobFinished, makeClip, makeCrossingClip, makeGpx, PASS_B225RTK, PASS_B99BNX, tempDir } from './support';
 
 const START = '2026-03-01T10:00:00.000Z';
 const FROM: [number, number] = [47.6, -122.33];
@@ -74,6 +74,29 @@ describe('footage import', () => {
 
     const sources = await h.call(token, 'reads.sources', {});
     expect(sources.map((s) => s.name)).toContain('Unit 12 dash cam');
+  });
+
+  it('follows two cars crossing the frame as two passes, through the moment one hides the other', async () => {
+    const cross = makeCrossingClip(join(dir, 'cross.mp4'), START);
+    const job = await h.call(token, 'footage.import', { paths: [cross], source: { name: 'crossing' } });
+    expect((await jobFinished(h.core, job.id)).status).toBe('done');
+    const importId = (await h.call(token, 'jobs.get', { id: job.id })).files[0]!.importId;
+    const rows = h.core.store.db.prepare('SELECT plate, provenance FROM reads WHERE import_id = ? ORDER BY plate').all(importId) as { plate: string; provenance: string }[];
+    expect(rows.map((r) => r.plate)).toEqual(['B225RTK', 'B99BNX']);
+    for (const r of rows) {
+      const p = JSON.parse(r.provenance) as { frames: { firstMs: number; lastMs: number; observations: number }; box: { x: number } };
+      expect(p.frames.firstMs).toBe(0);
+      expect(p.frames.lastMs).toBeGreaterThan(3500);
+      expect(p.frames.observations).toBeGreaterThan(12);
+    }
+    // the best box is where the car was at that moment: B225RTK moves right, B99BNX left
+    const at = (plate: string) => JSON.parse(rows.find((r) => r.plate === plate)!.provenance) as { frames: { bestMs: number }; box: { x: number } };
+    const a = at('B225RTK');
+    expect(a.box.x).toBeGreaterThan(50 + (a.frames.bestMs / 1000) * 250);
+    expect(a.box.x).toBeLessThan(50 + (a.frames.bestMs / 1000) * 250 + 300);
+    const b = at('B99BNX');
+    expect(b.box.x).toBeGreaterThan(1000 - (b.frames.bestMs / 1000) * 220);
+    expect(b.box.x).toBeLessThan(1000 - (b.frames.bestMs / 1000) * 220 + 240);
   });
 
   it('adds nothing when the same file is imported again', async () => {

@@ -61,6 +61,24 @@ export function makeClip(
   return out;
 }
 
+/**
+ * Two cars cut out of dash-cam frames driving across a road scene in opposite directions:
+ * B225RTK left to right at 250 px/s, B99BNX right to left at 220 px/s; they cross (one hides
+ * the other for a moment) halfway through the 4 s clip.
+ */
+export function makeCrossingClip(out: string, creationTime: string): string {
+  const filter =
+    "[1:v]crop=300:200:500:270[a];[2:v]crop=340:200:420:300,scale=240:-2[b];" +
+    "[0:v][a]overlay=x='50+t*250':y=300[t];[t][b]overlay=x='1000-t*220':y=330";
+  const args = ['-v', 'error', '-y'];
+  for (const t of [120, 342, 86]) args.push('-loop', '1', '-framerate', '25', '-i', frame(t));
+  args.push('-filter_complex', filter, '-t', '4', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p');
+  args.push('-metadata', `creation_time=${creationTime}`, out);
+  const r = spawnSync(ffmpegPath(), args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg failed making ${out}: ${r.stderr}`);
+  return out;
+}
+
 /** A GPX track from `from` to `to`, one point a second over `seconds`. */
 export function makeGpx(out: string, startIso: string, seconds: number, from: [number, number], to: [number, number]): string {
   const t0 = Date.parse(startIso);
