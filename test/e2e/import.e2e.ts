@@ -1,12 +1,13 @@
 // The Import page with small files the test writes itself: a Canvass CSV with one bad row
 // (rejections listed by line), the same file again (refused as a duplicate by SHA-256), a
-// vendor CSV through a column mapping saved by name, and a file dropped on the page.
+// vendor CSV through a column mapping saved by name, a file dropped on the page; then one of
+// those reads found on the map and opened from its point.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acknowledgePolicy, firstRunSetup, go } from './support/app';
+import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, go } from './support/app';
 import { launchBrowser, screenshot } from './support/browser';
 import { startHost, type RunningHost } from './support/host';
 
@@ -58,7 +59,7 @@ describe('import page', () => {
   const value = async (testId: string) =>
     Number(await page.getAttribute(`[data-testid=${testId}]`, 'data-value'));
 
-  it('imports, lists rejections by line, refuses duplicates, maps vendor columns and accepts a drop', async () => {
+  it('imports, lists rejections by line, refuses duplicates, maps vendor columns, accepts a drop, and opens a read from the map', async () => {
     await step('setup', async () => {
       await page.goto(host.url);
       await firstRunSetup(page);
@@ -113,6 +114,23 @@ describe('import page', () => {
       await page.click('[data-testid=import-run]');
       await page.waitForSelector('[data-testid=import-result]:has-text("dropped.csv")');
       expect(await value('import-rows-imported')).toBe(1);
+    });
+
+    await step('map-point', async () => {
+      // The imported reads on the map: one plate, one point; clicking it opens that read (R1 first).
+      await addOwnTraining(page);
+      await go(page, 'map');
+      await giveAccess(page, 'Crime Analysis', '26-000777');
+      await page.waitForSelector('[data-testid=map][data-points="6"]');
+      await page.click('[data-testid=filters-toggle]');
+      await page.fill('[data-testid=filter-plate]', 'ABC1234');
+      await page.click('[data-testid=filter-apply]');
+      const map = await page.waitForSelector('[data-testid=map][data-points="1"]');
+      const box = (await map.boundingBox())!;
+      // fitBounds centres a single point; Leaflet hit-tests its canvas there.
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      const detail = await page.waitForSelector('[data-testid=read-detail]');
+      expect(await detail.innerText()).toContain('ABC1234');
     });
   });
 });
