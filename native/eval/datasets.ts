@@ -4,6 +4,7 @@
 // with a labels CSV (us-plate-crops, br-plate-crops). Boxes only: no text means null.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import Papa from 'papaparse';
 
 export interface GtPlate {
   x: number;
@@ -109,35 +110,7 @@ export function loadCrops(dir: string, labelsCsv: string, split: CropSplit = 'al
   return chosen.filter((n) => byFile.get(n)).map((n) => ({ file: join(imgDir, n), text: byFile.get(n)! }));
 }
 
-/** Minimal RFC 4180 reader (quoted fields, doubled quotes) into header-keyed rows. */
+/** Header-keyed rows of a labels CSV (PapaParse, as the app's importers use). */
 export function parseCsv(text: string): Record<string, string>[] {
-  const records: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (row.some((f) => f !== '')) records.push(row);
-      row = [];
-    } else field += c;
-  }
-  row.push(field);
-  if (row.some((f) => f !== '')) records.push(row);
-  const [header, ...body] = records;
-  if (!header) return [];
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h.trim(), r[i] ?? ''])));
+  return Papa.parse<Record<string, string>>(text, { header: true, skipEmptyLines: true, transformHeader: (h) => h.trim() }).data;
 }
