@@ -7,6 +7,8 @@ export interface WorkerInit {
   recognizer: RecognizerSpec;
   /** Detections below this detector score are dropped in the worker. */
   minDetectorScore: number;
+  /** A context frame is encoded only when a plate in it has at least this text confidence. */
+  minFrameConfidence: number;
   /** Context frames wider than this are scaled down before JPEG encoding. */
   contextMaxWidth: number;
 }

@@ -200,7 +200,8 @@ export class Tracker {
       t.readings.splice(worst, 1);
     }
     addColour(t.colours, hit.colour, this.opts.minColourShare);
-    const q = qualityOf(hit);
+    // An observation without its context frame can be best only if no other has one.
+    const q = qualityOf(hit) * (frameJpeg ? 1 : 0.01);
     if (q > t.best.quality) {
       t.best = { ptsMs, quality: q, box: hit.box, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, frameJpeg: frameJpeg ?? undefined };
     }

@@ -40,7 +40,9 @@ async function handle(recognizer: PlateRecognizer, job: FrameJob): Promise<Frame
     hits.push({ ...p, cropJpeg: new Uint8Array(crop), colour });
   }
   let frameJpeg: Uint8Array | null = null;
-  if (hits.length > 0) {
+  // A frame whose plates are all too unsure to become a read is never a read's context frame
+  // (the tracker prefers observations with a frame), so its encode is skipped.
+  if (hits.some((h) => h.confidence >= init.minFrameConfidence)) {
     const pipeline = sharp(img.data, raw);
     if (img.width > init.contextMaxWidth) pipeline.resize({ width: init.contextMaxWidth });
     // Huffman optimisation would cost two thirds of the encode for a few percent of size.

@@ -96,7 +96,7 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
   const poolOf = async () => {
     if (!pool) {
       pool = new FramePool(
-        { recognizer: recognizerSpec(opts.minDetectorScore ?? 0.45), minDetectorScore: opts.minDetectorScore ?? 0.45, contextMaxWidth: 1920 },
+        { recognizer: recognizerSpec(opts.minDetectorScore ?? 0.45), minDetectorScore: opts.minDetectorScore ?? 0.45, minFrameConfidence: (opts.tracker ?? DEFAULT_TRACKER).minReadConfidence, contextMaxWidth: 1920 },
         { size: opts.workers ?? (process.env.CANVASS_FOOTAGE_WORKERS ? Number(process.env.CANVASS_FOOTAGE_WORKERS) : undefined) },
       );
       await pool.start();

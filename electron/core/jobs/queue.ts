@@ -225,6 +225,11 @@ export function requestStop(db: Database, id: number): void {
   db.prepare("UPDATE jobs SET status = 'stopping' WHERE id = ? AND status = 'running'").run(id);
 }
 
+/** At quit: asks every job this process runs to stop at its next checkpoint. Returns how many. */
+export function requestStopAll(db: Database): number {
+  return db.prepare("UPDATE jobs SET status = 'stopping' WHERE status = 'running' AND runner = ?").run(runnerId()).changes;
+}
+
 /** Puts an interrupted job back in the queue; its files go on from their checkpoints. */
 export function requeue(db: Database, clock: Clock, id: number): void {
   recoverOrphans(db, clock);
