@@ -281,6 +281,11 @@ export interface CanvassBridge {
   /** Application events (job progress, alerts). Returns an unsubscribe function. */
   on(event: 'event', listener: (e: { type: string; payload: unknown }) => void): () => void;
   readonly shell: 'electron' | 'browser';
+  /**
+   * The path on this machine of a file the member dropped or picked (Electron only; a browser
+   * never reveals it, so the host returns null and the page asks for the path instead).
+   */
+  pathForFile(file: File): string | null;
 }
 
 export const ALL_PERMISSIONS = PERMISSIONS;

@@ -60,6 +60,7 @@ import type { ApiResponse } from '../api/types';
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    pathForFile: () => null,
   };
   Object.defineProperty(window, 'canvass', { value: Object.freeze(bridge), writable: false, configurable: false });
 })();

@@ -1,7 +1,7 @@
 // The preload exposes exactly one object, `window.canvass` (the CanvassBridge of the api
 // contract), over two fixed channels. No ipcRenderer, no generic invoke. The session token
 // stays in this closure; the renderer never sees it.
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { CanvassBridge } from '../api/contract';
 import type { ApiResponse } from '../api/types';
 
@@ -24,6 +24,9 @@ const bridge = {
   on(_event, listener) {
     listeners.add(listener);
     return () => listeners.delete(listener);
+  },
+  pathForFile(file) {
+    return webUtils.getPathForFile(file) || null;
   },
 } satisfies CanvassBridge;
 

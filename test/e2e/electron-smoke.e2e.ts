@@ -37,7 +37,7 @@ describe('Electron shell', () => {
         process: typeof (globalThis as unknown as { process?: unknown }).process,
         status: await (globalThis as unknown as { canvass: { call(n: string, i: unknown): Promise<unknown> } }).canvass.call('setup.status', {}),
       }));
-      expect(probe.keys).toEqual(['call', 'on', 'shell']);
+      expect(probe.keys).toEqual(['call', 'on', 'pathForFile', 'shell']);
       expect(probe.node).toBe('undefined');
       expect(probe.process).toBe('undefined');
       expect(probe.status).toMatchObject({ ok: true, result: { needsSetup: true } });

@@ -20,6 +20,7 @@ async function loadPreload() {
   const subscribed: string[] = [];
   const electron = {
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
+    webUtils: { getPathForFile: () => '/media/usb/clip.mp4' },
     ipcRenderer: {
       invoke: async (channel: string, msg: { name: string }) => {
         invoked.push({ channel, msg });
@@ -41,7 +42,7 @@ describe('preload', () => {
   it('exposes only window.canvass with call, on and shell', async () => {
     const { exposed, subscribed } = await loadPreload();
     expect(Object.keys(exposed)).toEqual(['canvass']);
-    expect(Object.keys(exposed.canvass as object).sort()).toEqual(['call', 'on', 'shell']);
+    expect(Object.keys(exposed.canvass as object).sort()).toEqual(['call', 'on', 'pathForFile', 'shell']);
     expect((exposed.canvass as { shell: string }).shell).toBe('electron');
     expect(subscribed).toEqual(['canvass:event']);
   });
