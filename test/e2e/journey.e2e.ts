@@ -116,6 +116,8 @@ describe('analyst journey in the browser host', () => {
       await go(page, 'map');
       const map = await page.waitForSelector('[data-testid=map][data-points]', { timeout: 60_000 });
       expect(Number(await map.getAttribute('data-points'))).toBeGreaterThan(0);
+      // 93k points are clustered off the main thread.
+      expect(await map.getAttribute('data-cluster-source')).toBe('worker');
       await page.waitForSelector('[data-testid=map] .canvass-cluster');
     });
 

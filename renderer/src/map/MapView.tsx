@@ -1,11 +1,12 @@
 // The Leaflet map itself: base layer from me.tiles (MBTiles through the shell, an online
-// template, or the offline coordinate grid), and supercluster clusters re-queried on every
-// move/zoom. Clicking a cluster zooms in; clicking a single read opens its detail.
+// template, or the offline coordinate grid), and supercluster clusters (built in a worker)
+// re-queried on every move/zoom. Clicking a cluster zooms in; clicking a single read opens its detail.
 import { useComputedColorScheme } from '@mantine/core';
 import L from 'leaflet';
 import { useEffect, useRef } from 'react';
 import type { MeDto } from '../../../electron/api/types';
-import { boundsOf, buildIndex, clusterSize, type ClusterIndex, type PointTriple } from './clusters';
+import { boundsOf, clusterSize, type BBox, type PointTriple } from './clusters';
+import { createClusterSource } from './clusterSource';
 import { createCoordinateGrid } from './gridLayer';
 
 interface Props {
@@ -62,62 +63,68 @@ export function MapView({ points, tiles, onOpenRead }: Props) {
     };
   }, [tiles.kind, tiles.url, tiles.attribution, scheme]);
 
-  // Index the points, fit them, and draw the clusters in view after each move.
+  // Index the points (in the worker), fit them, and draw the clusters in view after each move.
   useEffect(() => {
     const map = mapRef.current;
     const layer = layerRef.current;
     if (!map || !layer) return;
-    const index: ClusterIndex = buildIndex(points);
-    const draw = () => {
+    const source = createClusterSource();
+    el.current?.setAttribute('data-cluster-source', source.kind);
+    let live = true;
+    let drawn = 0;
+    const draw = async () => {
       const b = map.getBounds();
-      const zoom = Math.round(map.getZoom());
-      const bbox: [number, number, number, number] = [
+      const bbox: BBox = [
         Math.max(-180, b.getWest()),
         Math.max(-85, b.getSouth()),
         Math.min(180, b.getEast()),
         Math.min(85, b.getNorth()),
       ];
+      const ticket = ++drawn;
+      const features = await source.query(bbox, Math.round(map.getZoom()));
+      // A later move already asked again, or the map closed: this answer is stale.
+      if (!live || ticket !== drawn) return;
       layer.clearLayers();
-      for (const f of index.getClusters(bbox, zoom)) {
-        const [lon, lat] = f.geometry.coordinates as [number, number];
-        const p = f.properties as {
-          cluster?: boolean;
-          cluster_id?: number;
-          point_count?: number;
-          id?: number;
-        };
-        if (p.cluster && p.cluster_id !== undefined) {
-          const clusterId = p.cluster_id;
-          L.marker([lat, lon], { icon: clusterIcon(p.point_count ?? 0), keyboard: false })
-            .on('click', () =>
-              map.flyTo([lat, lon], Math.min(index.getClusterExpansionZoom(clusterId), 18), {
-                duration: 0.4,
-              }),
-            )
+      for (const f of features) {
+        if (f.kind === 'cluster') {
+          L.marker([f.lat, f.lon], { icon: clusterIcon(f.count), keyboard: false })
+            .on('click', () => {
+              void source.expansionZoom(f.clusterId).then((z) => {
+                if (live) map.flyTo([f.lat, f.lon], Math.min(z, 18), { duration: 0.4 });
+              });
+            })
             .addTo(layer);
-        } else if (p.id !== undefined) {
-          const id = p.id;
-          L.circleMarker([lat, lon], {
+        } else {
+          L.circleMarker([f.lat, f.lon], {
             radius: 6,
             weight: 1,
             color: '#1c2a80',
             fillColor: '#4c6ef5',
             fillOpacity: 0.85,
           })
-            .on('click', () => openRef.current(id))
+            .on('click', () => openRef.current(f.id))
             .addTo(layer)
-            .bindTooltip(`Read ${id}`);
+            .bindTooltip(`Read ${f.id}`);
         }
       }
-      el.current?.setAttribute('data-clusters', String(layer.getLayers().length));
+      el.current?.setAttribute('data-clusters', String(features.length));
     };
+    const onMove = () => void draw().catch(() => undefined);
     const bounds = boundsOf(points);
     if (bounds) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16, animate: false });
-    draw();
-    map.on('moveend', draw);
+    source
+      .load(points)
+      .then(() => {
+        if (!live) return;
+        map.on('moveend', onMove);
+        return draw();
+      })
+      .catch(() => undefined);
     return () => {
-      map.off('moveend', draw);
+      live = false;
+      map.off('moveend', onMove);
       layer.clearLayers();
+      source.dispose();
     };
   }, [points, tiles.kind, tiles.url, tiles.attribution, scheme]);
 

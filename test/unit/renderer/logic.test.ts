@@ -5,7 +5,14 @@ import { derivePhase } from '../../../renderer/src/app/sessionStore';
 import { isIdle } from '../../../renderer/src/app/idle';
 import { toAuditQuery } from '../../../renderer/src/audit/query';
 import { toColumnMapping, EMPTY_MAPPING } from '../../../renderer/src/import/mapping';
-import { boundsOf, buildIndex, clusterSize } from '../../../renderer/src/map/clusters';
+import {
+  boundsOf,
+  buildIndex,
+  clusterSize,
+  featuresIn,
+  packPoints,
+  unpackPoints,
+} from '../../../renderer/src/map/clusters';
 import { EMPTY_FILTER, describeFilter, localToIso, toReadFilter } from '../../../renderer/src/reads/filters';
 import { position, shortPlate } from '../../../renderer/src/reads/format';
 import { fieldErrorsOf } from '../../../renderer/src/shared/fieldErrors';
@@ -190,5 +197,25 @@ describe('map clustering', () => {
     );
     expect(counted).toBe(1000);
     expect(clusterSize(10_000)).toBeGreaterThan(clusterSize(10));
+  });
+
+  it('packs points for the worker and answers boxes with clusters and single reads', () => {
+    const pts: [number, number, number][] = [
+      [1, 47.6, -122.3],
+      [2, 47.6001, -122.3001],
+      [3, 10, 10],
+    ];
+    const packed = packPoints(pts);
+    expect(packed).toBeInstanceOf(Float64Array);
+    expect(unpackPoints(packed)).toEqual(pts);
+    const index = buildIndex(unpackPoints(packed));
+    const far = featuresIn(index, [-180, -85, 180, 85], 2);
+    expect(far).toContainEqual(expect.objectContaining({ kind: 'cluster', count: 2 }));
+    const single = far.find((f) => f.kind === 'read');
+    expect(single).toMatchObject({ kind: 'read', id: 3 });
+    expect(single!.lat).toBeCloseTo(10, 6);
+    expect(single!.lon).toBeCloseTo(10, 6);
+    const near = featuresIn(index, [-122.31, 47.59, -122.29, 47.61], 18);
+    expect(near.map((f) => (f.kind === 'read' ? f.id : -1)).sort()).toEqual([1, 2]);
   });
 });
