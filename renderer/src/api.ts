@@ -67,7 +67,8 @@ export function messageOf(e: unknown): string {
 }
 
 export function bridge(): CanvassBridge | undefined {
-  return typeof window !== 'undefined' ? window.canvass : undefined;
+  // globalThis is `window` in the page; spelled this way the module also runs in unit tests.
+  return (globalThis as { canvass?: CanvassBridge }).canvass;
 }
 
 /** Calls a command; resolves with its result or throws ApiError. */

@@ -17,34 +17,7 @@ import { EMPTY_FILTER, describeFilter, localToIso, toReadFilter } from '../../..
 import { position, shortPlate } from '../../../renderer/src/reads/format';
 import { fieldErrorsOf } from '../../../renderer/src/shared/fieldErrors';
 import { parsePurposes } from '../../../renderer/src/setup/defaults';
-import type { MeDto } from '../../../electron/api/types';
-
-function me(patch: Partial<MeDto> = {}, user: Partial<MeDto['user']> = {}): MeDto {
-  return {
-    user: {
-      id: 1,
-      username: 'ada',
-      displayName: 'Ada',
-      role: 'administrator',
-      disabled: false,
-      totpEnabled: false,
-      lockedUntil: null,
-      policyAckVersion: 1,
-      mustChangePassword: false,
-      createdAt: 0,
-      ...user,
-    },
-    permissions: [],
-    agency: { name: 'PD', ori: 'CA0190000', purposes: ['Crime Analysis'], policyVersion: 1, banner: '' },
-    trainingValidUntil: null,
-    trainingCurrent: false,
-    needsPolicyAck: false,
-    needsTotpEnrollment: false,
-    idleLockMinutes: 30,
-    tiles: { kind: 'none', url: null, attribution: '' },
-    ...patch,
-  };
-}
+import { me } from './fixtures';
 
 describe('reads filter', () => {
   it('sends only what is set, with UTC times, upper-case state and confidence as a fraction', () => {
