@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { systemClock } from '../../electron/core/clock';
 import { sourceId, type NewRead } from '../../electron/core/reads/store';
 import { PLATE_ALPHABET } from '../../electron/core/canvass/pattern';
+import { reverse } from '../../electron/core/canvass/plate-index';
 import { openStore, type Store } from '../../electron/core/store/db';
 import { loadSeattleWeek, type WeekRow } from './seattle';
 import { DEFAULT_SYNTH, hashCounts, synthRead } from './synth';
@@ -146,26 +147,33 @@ export function openBenchStore(
 }
 
 /**
- * Fills canvass_texts and canvass_grams from the reads inside SQLite, sorted before insertion.
- * The key arithmetic is gramKey's (plate-index.ts), spelled in SQL; the test
- * "bench builder writes the same index as insertReads" keeps the two in step.
+ * Fills canvass_texts (with reversed texts) and canvass_grams from the reads: texts in plate
+ * order, the rtext index created afterwards by sorting, grams computed and sorted inside
+ * SQLite. The key arithmetic is gramKey's (plate-index.ts) spelled in SQL; the test "bench
+ * builder writes the same index as insertReads" keeps the two in step.
  */
 export function bulkPlateIndex(db: Store['db']): void {
+  const rtextIndex = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'canvass_texts_rtext'").get() as {
+    sql: string;
+  };
+  db.exec('DROP INDEX canvass_texts_rtext');
+  const texts = db
+    .prepare(
+      `SELECT DISTINCT plate FROM reads WHERE length(plate) BETWEEN 2 AND 10 AND plate NOT GLOB '*[^A-Z0-9]*' ORDER BY plate`,
+    )
+    .raw()
+    .all() as [string][];
+  const ins = db.prepare('INSERT INTO canvass_texts (text, rtext) VALUES (?, ?)');
   db.transaction(() => {
-    db.prepare(
-      `INSERT INTO canvass_texts (text)
-       SELECT DISTINCT plate FROM reads WHERE length(plate) BETWEEN 2 AND 10 AND plate NOT GLOB '*[^A-Z0-9]*' ORDER BY plate`,
-    ).run();
-    db.prepare(
-      `WITH RECURSIVE pos(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM pos WHERE i < 8)
-       INSERT INTO canvass_grams (key, text_id)
-       SELECT key, id FROM (
-         SELECT ((0 * 9 + i) * 36 + instr(@abc, substr(t.text, i + 1, 1)) - 1) * 36 + instr(@abc, substr(t.text, i + 2, 1)) - 1 AS key, t.id
-           FROM canvass_texts t JOIN pos ON i + 1 < length(t.text)
-         UNION ALL
-         SELECT ((1 * 9 + length(t.text) - 2 - i) * 36 + instr(@abc, substr(t.text, i + 1, 1)) - 1) * 36 + instr(@abc, substr(t.text, i + 2, 1)) - 1, t.id
-           FROM canvass_texts t JOIN pos ON i + 1 < length(t.text)
-       ) ORDER BY key, id`,
-    ).run({ abc: PLATE_ALPHABET });
+    for (const [t] of texts) ins.run(t, reverse(t));
   })();
+  texts.length = 0;
+  db.exec(rtextIndex.sql);
+  db.prepare(
+    `WITH RECURSIVE pos(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM pos WHERE i < 8)
+     INSERT INTO canvass_grams (key, text_id)
+     SELECT (i * 36 + instr(@abc, substr(t.text, i + 1, 1)) - 1) * 36 + instr(@abc, substr(t.text, i + 2, 1)) - 1, t.id
+     FROM canvass_texts t JOIN pos ON i + 1 < length(t.text)
+     ORDER BY 1, 2`,
+  ).run({ abc: PLATE_ALPHABET });
 }

@@ -1,16 +1,15 @@
 // The plate index behind partial-plate canvasses (R11, DESIGN "a plate index that answers
 // wildcard and misread-tolerant patterns without scanning every read").
 //
-// canvass_texts: one row per distinct plate text (A-Z 0-9, 2-10 characters), written once,
-// when the text is first read. canvass_grams: the text's adjacent character pairs keyed by
-// position from the start and from the end (`7ABC123` → S0:7A S1:AB … and E0:23 E1:12 …).
-// A prefix (`7AB*`) is a range on the reads' own plate index; known pairs anywhere else
-// (`*123`, `?ABC1??`, `*BC1*`) become posting lists, the shortest intersected. A search
-// estimates each way with a capped count and takes the cheapest; only those texts are checked
-// against the full pattern, and only the matching ones get their counts and first/last seen
-// from the reads_plate index. Nothing is updated per read: ingest pays one probe of a page
-// insertReads just touched, and a few appends for a text never seen before. Layout chosen by
-// measurement: docs/canvass.md.
+// canvass_texts: one row per distinct plate text (A-Z 0-9, 2-10 characters) and its reverse,
+// written once, when the text is first read. canvass_grams: the text's adjacent character
+// pairs keyed by position (`7ABC123` → 0:7A 1:AB … 5:23). A prefix (`7AB*`) is a range on the
+// reads' own plate index, a suffix (`*123`) a range on the reversed text; known pairs anywhere
+// else (`?ABC1??`, `*BC1*`) become posting lists, the shortest intersected. A search estimates
+// each way with a capped count and takes the cheapest; only those texts are checked against
+// the full pattern, and only the matching ones get their counts and first/last seen from the
+// reads_plate index. Nothing is updated per read: ingest pays one probe of reads_plate, and a
+// few appends for a text never seen before. Layout chosen by measurement: docs/canvass.md.
 import type { Database, Statement } from 'better-sqlite3';
 import {
   MAX_PLATE_CHARS,
@@ -24,10 +23,13 @@ import {
 import { widenToken } from './confusions';
 
 const CHAR_INDEX: ReadonlyMap<string, number> = new Map([...PLATE_ALPHABET].map((c, i) => [c, i]));
-/** Pair positions 0..8 from either end. */
+/** Pair positions 0..8. */
 const POSITIONS = MAX_PLATE_CHARS - 1;
 
-/** Key of the pair (a, b) at 0-based `pos` from the start (anchor 0) or from the end (anchor 1). */
+/**
+ * Key of the pair (a, b) at 0-based `pos` from the start (anchor 0). Anchor 1 (from the end)
+ * was written by migration 3 only; migration 4 replaced it by the reversed-text range.
+ */
 export function gramKey(anchor: 0 | 1, pos: number, a: string, b: string): number {
   return ((anchor * POSITIONS + pos) * 36 + CHAR_INDEX.get(a)!) * 36 + CHAR_INDEX.get(b)!;
 }
@@ -39,15 +41,10 @@ export const isIndexable = (text: string) => INDEXABLE.test(text);
 export function gramsOf(text: string): number[] {
   if (!INDEXABLE.test(text)) return [];
   const keys: number[] = [];
-  const n = text.length;
-  for (let i = 0; i + 1 < n; i++) {
-    keys.push(gramKey(0, i, text[i]!, text[i + 1]!));
-    keys.push(gramKey(1, n - 2 - i, text[i]!, text[i + 1]!)); // the last pair is E0
-  }
+  for (let i = 0; i + 1 < text.length; i++) keys.push(gramKey(0, i, text[i]!, text[i + 1]!));
   return keys;
 }
 
-/** Kept for migration 2, which wrote reversed texts (its tables are replaced by migration 3). */
 export const reverse = (s: string) => [...s].reverse().join('');
 
 export interface PlateIndexWriter {
@@ -75,16 +72,16 @@ export function plateIndexWriter(db: Database): PlateIndexWriter {
     flush() {
       if (firstId.size === 0) return;
       const older = db.prepare('SELECT 1 FROM reads WHERE plate = ? AND id < ? LIMIT 1');
-      const ins = db.prepare('INSERT INTO canvass_texts (text) VALUES (?)');
+      const ins = db.prepare('INSERT INTO canvass_texts (text, rtext) VALUES (?, ?)');
       const texts = [...firstId.keys()].sort();
       const fresh: string[] = [];
       for (const text of texts) if (!older.get(text, firstId.get(text))) fresh.push(text);
       firstId.clear();
       if (fresh.length === 0) return;
-      const grams = new Float64Array(fresh.length * 2 * (MAX_PLATE_CHARS - 1));
+      const grams = new Float64Array(fresh.length * (MAX_PLATE_CHARS - 1));
       let n = 0;
       for (const text of fresh) {
-        const tid = Number(ins.run(text).lastInsertRowid);
+        const tid = Number(ins.run(text, reverse(text)).lastInsertRowid);
         for (const k of gramsOf(text)) grams[n++] = k * GRAM_ID_SPAN + tid;
       }
       const sorted = grams.subarray(0, n).sort(); // typed-array sort is numeric
@@ -141,8 +138,11 @@ function place(p: Pattern): Placed[] {
   return out;
 }
 
-/** One way to find candidates: plate ranges on reads_plate, or an AND of ORs of pair keys. */
-export type Source = { kind: 'prefix'; values: string[] } | { kind: 'pairs'; entries: number[][] };
+/** One way to find candidates: plate ranges on reads_plate, reversed-text ranges, or an AND of ORs of pair keys. */
+export type Source =
+  | { kind: 'prefix'; values: string[] }
+  | { kind: 'suffix'; values: string[] }
+  | { kind: 'pairs'; entries: number[][] };
 
 const MAX_KEYS_PER_ENTRY = 400;
 /** One `?` (36 values) inside a prefix still beats a loose pair list. */
@@ -173,6 +173,11 @@ export function sourcesFor(p: Pattern): Source[] {
     head.push(placed[i]!.chars || PLATE_ALPHABET);
   const pre = affixes(head);
   if (pre) out.push({ kind: 'prefix', values: pre });
+  const tail: string[] = [];
+  for (let i = placed.length - 1; i >= 0 && placed[i]!.end !== null; i--)
+    tail.push(placed[i]!.chars || PLATE_ALPHABET);
+  const suf = affixes(tail);
+  if (suf) out.push({ kind: 'suffix', values: suf });
   const entries: number[][] = [];
   const push = (anchor: 0 | 1, offs: number[], a: string, b: string) => {
     const ok = offs.filter((o) => o >= 0 && o < POSITIONS);
@@ -185,10 +190,16 @@ export function sourcesFor(p: Pattern): Source[] {
     const a = placed[ia]!;
     const b = placed[ia + 1]!;
     if (!a.chars || !b.chars || p.tokens.indexOf(b.tok) !== p.tokens.indexOf(a.tok) + 1) continue;
-    // Both anchors when both are known: the planner keeps whichever list is shorter.
+    // After a `*` the start offset depends on the plate's length: an OR over the lengths.
     if (a.start !== null) push(0, [a.start], a.chars, b.chars);
-    if (b.end !== null) push(1, [b.end], a.chars, b.chars);
-    if (a.start === null && b.end === null) push(0, range(a.minStart, a.maxStart), a.chars, b.chars);
+    else if (b.end !== null)
+      push(
+        0,
+        range(p.minLength, p.maxLength).map((L) => L - 2 - b.end!),
+        a.chars,
+        b.chars,
+      );
+    else push(0, range(a.minStart, a.maxStart), a.chars, b.chars);
   }
   if (entries.length) out.push({ kind: 'pairs', entries });
   return out;
@@ -240,7 +251,11 @@ function statements(db: Database) {
       `SELECT count(*) AS n FROM (SELECT 1 FROM reads WHERE plate >= ? AND plate < ? LIMIT ${COUNT_CAP})`,
     ),
     countKeys: p(`SELECT count(*) AS n FROM (${POSTING} LIMIT ${COUNT_CAP})`),
+    countSuffix: p(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_texts WHERE rtext >= ? AND rtext < ? LIMIT ${COUNT_CAP})`,
+    ),
     prefix: p('SELECT DISTINCT plate AS text FROM reads WHERE plate >= ? AND plate < ?'),
+    suffix: p('SELECT text FROM canvass_texts WHERE rtext >= ? AND rtext < ?'),
     pairs: [1, 2, 3].map((k) =>
       p(
         `SELECT text FROM canvass_texts WHERE id IN (${Array.from({ length: k }, () => POSTING).join(' INTERSECT ')})`,
@@ -260,7 +275,9 @@ function estimate(s: Stmts, src: Source, memo: Map<string, number>): number {
   const n =
     src.kind === 'prefix'
       ? src.values.reduce((t, v) => t + num(s.countPrefix, v, v + HIGH), 0)
-      : Math.min(...src.entries.map((e) => entryCount(s, e, memo)));
+      : src.kind === 'suffix'
+        ? src.values.reduce((t, v) => t + num(s.countSuffix, v, v + HIGH), 0)
+        : Math.min(...src.entries.map((e) => entryCount(s, e, memo)));
   memo.set(key, n);
   return n;
 }
@@ -273,8 +290,10 @@ function entryCount(s: Stmts, keys: number[], memo: Map<string, number>): number
 }
 
 function fetch(s: Stmts, src: Source, memo: Map<string, number>): string[] {
-  if (src.kind === 'prefix')
-    return src.values.flatMap((v) => (s.prefix.all(v, v + HIGH) as { text: string }[]).map((r) => r.text));
+  if (src.kind !== 'pairs') {
+    const stmt = src.kind === 'prefix' ? s.prefix : s.suffix;
+    return src.values.flatMap((v) => (stmt.all(v, v + HIGH) as { text: string }[]).map((r) => r.text));
+  }
   const sized = src.entries
     .map((e) => ({ j: JSON.stringify(e), n: entryCount(s, e, memo) }))
     .sort((a, b) => a.n - b.n);
@@ -305,7 +324,7 @@ export function candidatePlates(
   }
   const seen = new Set<string>();
   for (const sources of all) {
-    // the prefix first: its count is a cheap range scan; pair lists are counted only when needed
+    // prefix and suffix first: their counts are cheap range scans; pair lists are counted only when needed
     let best = sources[0]!;
     let bestN = estimate(s, best, memo);
     for (const src of sources.slice(1)) {
