@@ -69,7 +69,9 @@ export const useSetupStore = create<SetupState>()((set, get) => ({
       if (e instanceof ApiError) {
         for (const [k, v] of Object.entries(e.fieldErrors())) errors[FIELD_ALIASES[k] ?? k] = v;
       }
-      set({ busy: false, errors, error: messageOf(e) });
+      // With messages next to the fields, the summary only points at them.
+      const error = Object.keys(errors).length ? 'Check the fields marked in red.' : messageOf(e);
+      set({ busy: false, errors, error });
     }
   },
 }));
