@@ -124,10 +124,12 @@ function ResetPasswordModal({ user, onClose }: { user: UserRow | null; onClose()
         <Stack>
           <PasswordInput
             label="Temporary password"
+            description="The member must choose their own at next sign-in"
             value={password}
             onChange={(e) => setPassword(e.currentTarget.value)}
+            data-testid="reset-password"
           />
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={busy} data-testid="reset-password-submit">
             Set temporary password
           </Button>
         </Stack>
@@ -204,6 +206,7 @@ export function UsersPanel() {
                   value={u.role}
                   allowDeselect={false}
                   disabled={u.id === meId}
+                  data-testid="user-role"
                   onChange={(v) =>
                     v && v !== u.role && void update(u, { role: v as Role }, `${u.username} is now ${v}.`)
                   }
