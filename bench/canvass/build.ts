@@ -12,7 +12,7 @@ import { loadSeattleWeek, type WeekRow } from './seattle';
 import { DEFAULT_SYNTH, hashCounts, synthRead } from './synth';
 
 /** Bump when the recipe changes so an old cache is rebuilt. */
-export const RECIPE = 'canvass-bench-v3';
+export const RECIPE = 'canvass-bench-v4';
 
 export interface BuildInfo {
   reads: number;
