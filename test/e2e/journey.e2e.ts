@@ -25,11 +25,14 @@ describe('analyst journey in the browser host', () => {
   let host: RunningHost;
   let browser: Browser;
   let page: Page;
+  /** Every URL the page asked for: offline first means none of them leaves the workstation. */
+  const requests: string[] = [];
 
   beforeAll(async () => {
     host = await startHost();
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('request', (r) => requests.push(r.url()));
   });
 
   afterAll(async () => {
@@ -132,6 +135,14 @@ describe('analyst journey in the browser host', () => {
       await page.click('[data-testid=audit-verify]');
       const result = await page.waitForSelector('[data-testid=audit-verify-result]');
       expect(await result.getAttribute('data-ok')).toBe('true');
+    });
+
+    await step('offline', async () => {
+      // No fonts, CDNs or tiles from elsewhere: with tiles kind 'none' nothing leaves 127.0.0.1.
+      const origin = new URL(host.url).origin;
+      const outside = requests.filter((u) => !u.startsWith(origin) && !/^(data|blob):/.test(u));
+      expect(outside).toEqual([]);
+      expect(requests.length).toBeGreaterThan(10);
     });
 
     await step('sign-out', async () => {

@@ -109,7 +109,7 @@ export function ReadsTable() {
     count: total ?? 0,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+    overscan: 10,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
