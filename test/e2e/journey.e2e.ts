@@ -27,12 +27,15 @@ describe('analyst journey in the browser host', () => {
   let page: Page;
   /** Every URL the page asked for: offline first means none of them leaves the workstation. */
   const requests: string[] = [];
+  /** Uncaught exceptions in the page: there should be none along the whole journey. */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     host = await startHost();
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('request', (r) => requests.push(r.url()));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
   afterAll(async () => {
@@ -143,6 +146,7 @@ describe('analyst journey in the browser host', () => {
       const outside = requests.filter((u) => !u.startsWith(origin) && !/^(data|blob):/.test(u));
       expect(outside).toEqual([]);
       expect(requests.length).toBeGreaterThan(10);
+      expect(pageErrors).toEqual([]);
     });
 
     await step('sign-out', async () => {
