@@ -78,6 +78,11 @@ describe('session gates in the browser host', () => {
       await unlock(page, ADMIN.password);
     });
 
+    await step('hotkey-lock', async () => {
+      await page.keyboard.press('Control+Shift+L');
+      await unlock(page, ADMIN.password);
+    });
+
     await step('locked-elsewhere', async () => {
       // The core locked the session (as after its own idle timer): the next call shows the lock screen.
       expect(await bridgeCall(page, 'auth.lock', {})).toMatchObject({ ok: true });

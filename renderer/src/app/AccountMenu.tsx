@@ -1,5 +1,5 @@
 // The member's own account: change password, enrol two-factor sign-in, lock, sign out (R3).
-import { Badge, Button, Menu, Modal, Text } from '@mantine/core';
+import { Badge, Button, Kbd, Menu, Modal, Text } from '@mantine/core';
 import { useState } from 'react';
 import { PasswordForm } from '../auth/PasswordForm';
 import { lockSession, signOut } from '../auth/store';
@@ -36,7 +36,11 @@ export function AccountMenu() {
             {me.user.totpEnabled ? 'Re-enrol two-factor sign-in' : 'Enrol two-factor sign-in'}
           </Menu.Item>
           <Menu.Divider />
-          <Menu.Item onClick={() => void lockSession()} data-testid="menu-lock">
+          <Menu.Item
+            onClick={() => void lockSession()}
+            rightSection={<Kbd size="xs">Ctrl ⇧ L</Kbd>}
+            data-testid="menu-lock"
+          >
             Lock
           </Menu.Item>
           <Menu.Item color="red" onClick={() => void signOut()} data-testid="menu-sign-out">

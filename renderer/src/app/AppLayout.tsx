@@ -1,7 +1,7 @@
 // The main layout once every gate is passed: header (agency, purpose · case chip, theme,
 // account menu), navbar with the pages this member's role allows, and the open page.
 import { AppShell, Burger, Group, NavLink, Stack, Text, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useHotkeys } from '@mantine/hooks';
 import { useEffect, type ReactNode } from 'react';
 import { AdminPage } from '../admin/AdminPage';
 import { AuditPage } from '../audit/AuditPage';
@@ -11,6 +11,7 @@ import { ImportPage } from '../import/ImportPage';
 import { MapPage } from '../map/MapPage';
 import { AccessChip } from '../reads/AccessChip';
 import { ReadsPage } from '../reads/ReadsPage';
+import { lockSession } from '../auth/store';
 import { AccountMenu } from './AccountMenu';
 import { useNav, type PageId } from './navStore';
 import { hasPermission, useSession } from './sessionStore';
@@ -31,6 +32,8 @@ export function AppLayout() {
   const go = useNav((s) => s.go);
   const [opened, { toggle }] = useDisclosure();
   useIdleLock(me.idleLockMinutes);
+  // R3: stepping away should take one keystroke.
+  useHotkeys([['mod+shift+L', () => void lockSession()]]);
   useBridgeEvents();
 
   const items: NavItem[] = [

@@ -76,9 +76,20 @@ export function PolicyPage() {
           )}
           {error && <Alert color="red">{error}</Alert>}
           <Group justify="space-between">
-            <Button variant="default" onClick={() => void signOut()}>
-              Sign out
-            </Button>
+            <Group gap="xs">
+              <Button variant="default" onClick={() => void signOut()}>
+                Sign out
+              </Button>
+              {/* R15: the posted policy is printable. */}
+              <Button
+                variant="subtle"
+                onClick={() => window.print()}
+                disabled={!policy}
+                data-testid="policy-print"
+              >
+                Print
+              </Button>
+            </Group>
             <Button
               onClick={() => void acknowledge()}
               disabled={!policy}
