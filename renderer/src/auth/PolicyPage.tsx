@@ -67,7 +67,7 @@ export function PolicyPage() {
               <Text size="sm" c="dimmed">
                 Version {policy.version}
               </Text>
-              <ScrollArea.Autosize mah="60vh" type="auto">
+              <ScrollArea.Autosize mah="60vh" type="auto" className="canvass-print-full">
                 <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="policy-text">
                   {policy.text}
                 </Text>
