@@ -1,35 +1,22 @@
 // The default recognizer of the footage pipeline: the app's RecognitionEngine (native/
-// recognition, models in models/*.onnx) behind the PlateRecognizer seam. Loaded by URL inside
-// each worker; one ONNX thread per model per worker, since the pool already has a worker per
-// core. Which model versions run is the engine's business; they travel into provenance.
+// recognition, models in models/*.onnx) behind the PlateRecognizer seam. Built inside each
+// worker; one ONNX thread per model per worker, since the pool already has a worker per core.
+// Which model versions run is the engine's business; they travel into provenance.
+import { RecognitionEngine, type EngineOptions } from '../recognition/index';
 import type { PlateHit, PlateRecognizer, RecognizerSpec, RgbImage } from './recognizer';
 
-/** The part of RecognitionEngine this adapter uses (kept structural so it follows the engine). */
-interface Engine {
-  readonly models: Record<string, { name: string; version: string; sha256: string }>;
-  detect(image: RgbImage): Promise<{ x: number; y: number; w: number; h: number; score: number }[]>;
-  readRegions(
-    image: RgbImage,
-    rects: { x: number; y: number; w: number; h: number }[],
-  ): Promise<{ text: string; confidence: number; charConfidences: number[]; alternatives: { text: string; confidence: number }[] }[]>;
-  release(): Promise<void>;
-}
-
-interface EngineModule {
-  RecognitionEngine: { create(opts: Record<string, unknown>): Promise<Engine> };
-}
+/** The spec naming this recognizer; the worker builds it without a dynamic import. */
+export const BUILTIN_ENGINE = 'builtin:engine';
 
 /**
  * Options: `minScore` (default 0.45), the detector score a box needs to be read at all, and
  * `cropMargin` (default 0.04, as the engine); the rest goes to RecognitionEngine.create.
  * Detecting, then reading only the likely plates, spends the reader on plates rather than on
- * the wheel arches and signs a dash cam also sees: a quarter of the CPU per frame.
+ * the wheel arches and signs a dash cam also sees.
  */
 export async function createRecognizer(options: Record<string, unknown>): Promise<PlateRecognizer> {
-  const { minScore = 0.45, cropMargin = 0.04, ...engineOptions } = options as { minScore?: number; cropMargin?: number };
-  const url = new URL('../recognition/index.ts', import.meta.url).href;
-  const mod = (await import(url)) as EngineModule;
-  const engine = await mod.RecognitionEngine.create({ threads: 1, ...engineOptions });
+  const { minScore = 0.45, cropMargin = 0.04, ...engineOptions } = options as { minScore?: number; cropMargin?: number } & EngineOptions;
+  const engine = await RecognitionEngine.create({ threads: 1, ...engineOptions });
   const versions: Record<string, string> = {};
   for (const [role, m] of Object.entries(engine.models)) versions[role] = `${m.name}@${m.version}+${m.sha256.slice(0, 8)}`;
   return {
@@ -60,8 +47,8 @@ export async function createRecognizer(options: Record<string, unknown>): Promis
 
 /**
  * The recognizer workers build: the engine, unless CANVASS_RECOGNIZER names another module
- * (tests and benchmarks on machines without models; options as JSON in
- * CANVASS_RECOGNIZER_OPTIONS). Never taken from api input: it is code that gets loaded.
+ * exporting createRecognizer (options as JSON in CANVASS_RECOGNIZER_OPTIONS). Never taken
+ * from api input: it is code that gets loaded.
  */
 export function recognizerSpec(minScore: number, env: NodeJS.ProcessEnv = process.env): RecognizerSpec {
   const custom = env.CANVASS_RECOGNIZER;
@@ -69,5 +56,5 @@ export function recognizerSpec(minScore: number, env: NodeJS.ProcessEnv = proces
     const module = /^[a-z]+:/.test(custom) ? custom : new URL(`file://${custom}`).href;
     return { module, options: env.CANVASS_RECOGNIZER_OPTIONS ? (JSON.parse(env.CANVASS_RECOGNIZER_OPTIONS) as Record<string, unknown>) : {} };
   }
-  return { module: new URL('./engine.ts', import.meta.url).href, options: { minScore } };
+  return { module: BUILTIN_ENGINE, options: { minScore } };
 }

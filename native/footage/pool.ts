@@ -2,7 +2,9 @@
 // least busy worker, at most `depth` per worker at a time so each has its next frame queued
 // while it works; the caller awaits `slot()` before decoding more, which is what keeps memory
 // flat on a two-hour video.
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FrameJob, FrameResult, WorkerInit, WorkerReply } from './protocol';
 import type { ModelVersions } from './recognizer';
@@ -36,7 +38,10 @@ export class FramePool {
 
   /** Starts the workers and waits until each has built its recognizer. */
   async start(): Promise<ModelVersions> {
-    const entry = new URL('./worker-entry.mjs', import.meta.url);
+    // A packaged build bundles the worker as footage-worker.mjs beside the bundle that holds
+    // this code; from source, worker-entry.mjs registers tsx and imports worker.ts.
+    const bundled = new URL('./footage-worker.mjs', import.meta.url);
+    const entry = existsSync(fileURLToPath(bundled)) ? bundled : new URL('./worker-entry.mjs', import.meta.url);
     const ready = [];
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(entry, { workerData: this.init });

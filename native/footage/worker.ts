@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { estimateColour, greyWorldGains } from './colour';
+import { BUILTIN_ENGINE, createRecognizer } from './engine';
 import { loadRecognizer, type Box, type PlateRecognizer, type RgbImage } from './recognizer';
 import type { FrameJob, FrameResult, WorkerHit, WorkerInit, WorkerReply } from './protocol';
 
@@ -54,7 +55,8 @@ async function handle(recognizer: PlateRecognizer, job: FrameJob): Promise<Frame
 async function main(): Promise<void> {
   let recognizer: PlateRecognizer;
   try {
-    recognizer = await loadRecognizer(init.recognizer);
+    recognizer =
+      init.recognizer.module === BUILTIN_ENGINE ? await createRecognizer(init.recognizer.options ?? {}) : await loadRecognizer(init.recognizer);
   } catch (e) {
     port.postMessage({ type: 'fatal', error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply);
     return;
