@@ -118,6 +118,17 @@ describe('analyst journey in the browser host', () => {
       await page.waitForSelector('[data-testid=read-row]');
     });
 
+    await step('bad-filter', async () => {
+      // A refused filter is explained next to its field, and Reset brings the reads back.
+      await page.fill('[data-testid=filter-plate]', 'AB%1');
+      await page.click('[data-testid=filter-apply]');
+      const msg = page.locator('[data-testid=reads-filters] .mantine-InputWrapper-error');
+      await expect.poll(() => msg.innerText()).toMatch(/position 3/);
+      await page.click('[data-testid=filter-reset]');
+      expect(await readsTotal(page)).toBe(total);
+      expect(await msg.count()).toBe(0);
+    });
+
     await step('map', async () => {
       await go(page, 'map');
       const map = await page.waitForSelector('[data-testid=map][data-points]', { timeout: 60_000 });

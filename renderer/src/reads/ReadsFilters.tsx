@@ -22,6 +22,7 @@ import { useReadsStore } from './store';
 export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) {
   const [open, setOpen] = useState(defaultOpen);
   const filter = useReadsStore((s) => s.filter);
+  const errors = useReadsStore((s) => s.fieldErrors);
   const draft = useReadsStore((s) => s.draft);
   const sources = useReadsStore((s) => s.sources);
   const edit = useReadsStore((s) => s.editDraft);
@@ -63,6 +64,7 @@ export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) 
               placeholder="AB*12?"
               description="* any run, ? one character"
               data-testid="filter-plate"
+              error={errors['filter.plate']}
               value={draft.plate}
               onChange={(e) => edit({ plate: e.currentTarget.value })}
             />
@@ -74,6 +76,7 @@ export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) 
               withSeconds
               valueFormat="YYYY-MM-DD HH:mm:ss"
               data-testid="filter-from"
+              error={errors['filter.from']}
               value={draft.from}
               onChange={(v) => edit({ from: v })}
             />
@@ -85,6 +88,7 @@ export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) 
               withSeconds
               valueFormat="YYYY-MM-DD HH:mm:ss"
               data-testid="filter-to"
+              error={errors['filter.to']}
               value={draft.to}
               onChange={(v) => edit({ to: v })}
             />
@@ -99,6 +103,7 @@ export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) 
                 label: `${s.name} (${s.reads.toLocaleString()})`,
               }))}
               data-testid="filter-sources"
+              error={errors['filter.sourceIds']}
               value={draft.sourceIds}
               onChange={(v) => edit({ sourceIds: v })}
             />
@@ -108,6 +113,7 @@ export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) 
               placeholder="CA"
               maxLength={2}
               data-testid="filter-state"
+              error={errors['filter.state']}
               value={draft.state}
               onChange={(e) => edit({ state: e.currentTarget.value.toUpperCase() })}
             />
@@ -116,6 +122,7 @@ export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) 
               description="Vehicle colour"
               placeholder="white"
               data-testid="filter-color"
+              error={errors['filter.color']}
               value={draft.color}
               onChange={(e) => edit({ color: e.currentTarget.value })}
             />
@@ -128,6 +135,7 @@ export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) 
               clampBehavior="strict"
               suffix="%"
               data-testid="filter-confidence"
+              error={errors['filter.minConfidence']}
               value={draft.minConfidence}
               onChange={(v) => edit({ minConfidence: typeof v === 'number' ? v : '' })}
             />

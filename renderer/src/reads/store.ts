@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { Access, ReadFilter } from '../../../electron/api/contract';
 import type { ReadDetailDto, ReadRowDto, SourceDto } from '../../../electron/api/types';
-import { call, isApiError, messageOf } from '../api';
+import { ApiError, call, isApiError, messageOf } from '../api';
 import { refreshMe } from '../auth/store';
 import { useSession } from '../app/sessionStore';
 import { EMPTY_FILTER, toReadFilter, type FilterDraft } from './filters';
@@ -34,6 +34,8 @@ interface ReadsState {
   version: number;
   total: number | null;
   error: string | null;
+  /** Messages for filter fields the core refused (`filter.plate` → "…at position 3…"). */
+  fieldErrors: Record<string, string>;
   sources: SourceDto[];
   detailId: number | null;
   detail: ReadDetailDto | null;
@@ -53,6 +55,7 @@ interface ReadsState {
 
 function freshQuery(generation: number) {
   return {
+    fieldErrors: {},
     generation: generation + 1,
     cache: new PageCache<ReadRowDto>(PAGE_SIZE, MAX_PAGES),
     total: null,
@@ -72,6 +75,7 @@ const INITIAL = {
   version: 0,
   total: null,
   error: null,
+  fieldErrors: {},
   sources: [],
   detailId: null,
   detail: null,
@@ -104,12 +108,16 @@ export const useReadsStore = create<ReadsState>()((set, get) => ({
         .then((res) => {
           if (get().generation !== generation) return;
           cache.put(page, res.rows);
-          set({ total: res.total, version: get().version + 1, error: null });
+          set({ total: res.total, version: get().version + 1, error: null, fieldErrors: {} });
         })
         .catch((e: unknown) => {
           if (get().generation !== generation) return;
           cache.fail(page);
-          set({ error: messageOf(e), total: get().total ?? 0 });
+          set({
+            error: messageOf(e),
+            total: get().total ?? 0,
+            fieldErrors: e instanceof ApiError ? e.fieldErrors() : {},
+          });
           handleAlprRefusal(e);
         });
     }
