@@ -24,6 +24,7 @@ export class FramePool {
   private readonly slots: Slot[] = [];
   private readonly waiters: (() => void)[] = [];
   private failure: Error | null = null;
+  private nextId = 0;
   readonly size: number;
   readonly depth: number;
   versions: ModelVersions = {};
@@ -105,9 +106,11 @@ export class FramePool {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
     slot.busy++;
+    // Frames travel under the pool's own number, so callers (photos) may reuse theirs.
+    const id = this.nextId++;
     return new Promise<FrameResult>((resolve, reject) => {
-      slot.pending.set(job.seq, { resolve, reject });
-      slot.worker.postMessage(job, [job.data]);
+      slot.pending.set(id, { resolve: (r) => resolve({ ...r, seq: job.seq }), reject });
+      slot.worker.postMessage({ ...job, seq: id }, [job.data]);
     });
   }
 

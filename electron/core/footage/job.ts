@@ -92,58 +92,79 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
     ctl.progress({ ...p }, force);
   };
   const track = params.trackPath ? { file: params.trackPath, ...readTrack(params.trackPath) } : null;
+  // Started on first need (a job of duplicates starts no workers), once, however many ask.
   let pool: FramePool | null = null;
-  const poolOf = async () => {
-    if (!pool) {
-      pool = new FramePool(
-        { recognizer: recognizerSpec(opts.minDetectorScore ?? 0.45), minDetectorScore: opts.minDetectorScore ?? 0.45, minFrameConfidence: (opts.tracker ?? DEFAULT_TRACKER).minReadConfidence, contextMaxWidth: 1920 },
+  let starting: Promise<FramePool> | null = null;
+  const poolOf = () =>
+    (starting ??= (async () => {
+      const p = new FramePool(
+        {
+          recognizer: recognizerSpec(opts.minDetectorScore ?? 0.45),
+          minDetectorScore: opts.minDetectorScore ?? 0.45,
+          minFrameConfidence: (opts.tracker ?? DEFAULT_TRACKER).minReadConfidence,
+          contextMaxWidth: 1920,
+        },
         { size: opts.workers ?? (process.env.CANVASS_FOOTAGE_WORKERS ? Number(process.env.CANVASS_FOOTAGE_WORKERS) : undefined) },
       );
-      await pool.start();
+      pool = p;
+      await p.start();
+      return p;
+    })());
+  /** One file, start to end; its failure is recorded on its row (a full disk is thrown). */
+  const runOne = async (i: number, f: FileRow): Promise<JobFileStatus> => {
+    framesBefore -= f.frames_done;
+    readsBefore -= f.reads_found;
+    let status: JobFileStatus;
+    try {
+      status = await importFile(core, f, params, track, poolOf, opts, ctl, (frac, frames, reads, force) =>
+        report(frac * weights[i]!, frames, reads, basename(f.path), force),
+      );
+    } catch (e) {
+      if (isDiskFull(e)) throw new DiskFull(`Disk full while importing ${basename(f.path)}: ${e instanceof Error ? e.message : String(e)}. The job stopped; free space and resume it.`);
+      const msg = e instanceof FootageError ? e.message : `${basename(f.path)}: ${e instanceof Error ? e.message : String(e)}`;
+      status = 'failed';
+      db.prepare("UPDATE job_files SET status = 'failed', error = ? WHERE id = ?").run(msg, f.id);
+      db.prepare("UPDATE imports SET status = 'failed', finished_at = ? WHERE id = (SELECT import_id FROM job_files WHERE id = ?) AND status = 'running'").run(
+        core.clock.now(),
+        f.id,
+      );
     }
-    return pool;
+    const row = db.prepare('SELECT status, frames_done, reads_found FROM job_files WHERE id = ?').get(f.id) as {
+      status: JobFileStatus;
+      frames_done: number;
+      reads_found: number;
+    };
+    f.status = row.status;
+    framesBefore += row.frames_done;
+    readsBefore += row.reads_found;
+    if (status !== 'cancelled' && status !== 'running') {
+      doneWeight += weights[i]!;
+      report(0, 0, 0, null, true);
+    }
+    return status;
   };
-  const errors: string[] = [];
   let verdict: Verdict = 'continue';
+  const todo = files.map((f, i) => ({ f, i })).filter(({ f }) => !finished(f.status));
   try {
-    for (const [i, f] of files.entries()) {
-      if (finished(f.status)) continue;
+    while (todo.length > 0) {
       verdict = ctl.verdict();
       if (verdict !== 'continue') break;
-      const before = { frames: f.frames_done, reads: f.reads_found };
-      framesBefore -= before.frames;
-      readsBefore -= before.reads;
-      let status: JobFileStatus;
-      try {
-        status = await importFile(core, f, params, track, poolOf, opts, ctl, (frac, frames, reads, force) =>
-          report(frac * weights[i]!, frames, reads, basename(f.path), force),
-        );
-      } catch (e) {
-        if (isDiskFull(e)) throw new DiskFull(`Disk full while importing ${basename(f.path)}: ${e instanceof Error ? e.message : String(e)}. The job stopped; free space and resume it.`);
-        const msg = e instanceof FootageError ? e.message : `${basename(f.path)}: ${e instanceof Error ? e.message : String(e)}`;
-        status = 'failed';
-        db.prepare("UPDATE job_files SET status = 'failed', error = ? WHERE id = ?").run(msg, f.id);
-        db.prepare("UPDATE imports SET status = 'failed', finished_at = ? WHERE id = (SELECT import_id FROM job_files WHERE id = ?) AND status = 'running'").run(
-          core.clock.now(),
-          f.id,
-        );
+      if (todo[0]!.f.media_kind === 'photo') {
+        // Photos are one frame each: several in flight keep every worker busy.
+        const width = (await poolOf()).size * 2;
+        let n = 0;
+        while (n < todo.length && n < width && todo[n]!.f.media_kind === 'photo') n++;
+        const settled = await Promise.allSettled(todo.splice(0, n).map(({ f, i }) => runOne(i, f)));
+        const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        continue;
       }
-      const row = db.prepare('SELECT status, frames_done, reads_found, error FROM job_files WHERE id = ?').get(f.id) as {
-        status: JobFileStatus;
-        frames_done: number;
-        reads_found: number;
-        error: string | null;
-      };
-      f.status = row.status;
-      framesBefore += row.frames_done;
-      readsBefore += row.reads_found;
-      if (row.error) errors.push(row.error);
+      const { f, i } = todo.shift()!;
+      const status = await runOne(i, f);
       if (status === 'cancelled' || status === 'running') {
         verdict = status === 'cancelled' ? 'cancel' : 'stop';
         break;
       }
-      doneWeight += weights[i]!;
-      report(0, 0, 0, null, true);
     }
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -153,8 +174,13 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
   } finally {
     if (pool) await (pool as FramePool).close();
   }
-  errors.push(...(db.prepare("SELECT error FROM job_files WHERE job_id = ? AND status = 'failed' AND error IS NOT NULL ORDER BY ord").all(ctl.jobId) as { error: string }[]).map((r) => r.error));
-  const uniqueErrors = [...new Set(errors)];
+  const uniqueErrors = [
+    ...new Set(
+      (db.prepare("SELECT error FROM job_files WHERE job_id = ? AND status = 'failed' AND error IS NOT NULL ORDER BY ord").all(ctl.jobId) as { error: string }[]).map(
+        (r) => r.error,
+      ),
+    ),
+  ];
   if (verdict === 'cancel') {
     db.prepare("UPDATE job_files SET status = 'cancelled' WHERE job_id = ? AND status IN ('queued','running')").run(ctl.jobId);
     return { status: 'cancelled', error: null, progress: { ...p, currentFile: null, etaSeconds: null } };

@@ -80,6 +80,22 @@ describe('footage formats and failures', () => {
     expect(rows[1]!.lat).toBeNull();
   });
 
+  it('recognises a folder of photos in parallel, a broken one failing alone', async () => {
+    const folder = join(dir, 'burst');
+    mkdirSync(folder);
+    for (const t of [341, 342, 343, 85, 86]) await makePhoto(join(folder, `p${t}.jpg`), t, '2026:03:03 10:00:00');
+    writeFileSync(join(folder, 'p999.jpg'), Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(300, 1)]));
+    const { end, job } = await importAndWait(h, token, { paths: [folder], source: { name: 'burst' } });
+    expect(end.status).toBe('failed');
+    const broken = job.files.find((f) => f.name === 'p999.jpg')!;
+    expect(broken.status).toBe('failed');
+    expect(broken.error).toMatch(/^p999\.jpg: not a readable photo/);
+    expect(job.files.filter((f) => f.status === 'done')).toHaveLength(5);
+    const plates = (h.core.store.db.prepare("SELECT plate FROM reads WHERE source_id = (SELECT id FROM sources WHERE name = 'burst')").all() as { plate: string }[]).map((r) => r.plate);
+    expect(plates.filter((p) => editDistance(p, 'B225RTK') <= 1)).toHaveLength(3);
+    expect(plates.filter((p) => p === 'B99BNX')).toHaveLength(2);
+  });
+
   it('a fixed camera position puts every read there', async () => {
     const clip = makeClip(join(dir, 'fixed.mp4'), PASS_B225RTK, { creationTime: '2026-03-04T12:00:00Z' });
     const { end, job } = await importAndWait(h, token, { paths: [clip], source: { name: 'Main St camera', at: { lat: 40.7, lon: -74.0 } } });
