@@ -119,3 +119,12 @@ export const columnMappingSchema = z.object({
 });
 export type ColumnMapping = z.infer<typeof columnMappingSchema>;
 
+/** Monrovia Police Department policy 463.2, "Authorized purposes": the default list (R1), offered at first run. */
+export const DEFAULT_PURPOSES = [
+  'Investigation for prosecution or exoneration of suspected criminal (including terrorist) incidents',
+  'Identification and/or location of wanted persons',
+  'Enforcement of sanctions, orders, or sentences',
+  'Crime prevention/general law enforcement purposes',
+  'Crime Analysis',
+  'Investigatory leads in subsequent investigations',
+];

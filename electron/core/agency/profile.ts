@@ -5,16 +5,9 @@ import type { Database } from 'better-sqlite3';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { CanvassError } from '../errors';
+import { DEFAULT_PURPOSES } from '../../api/spec';
 
-/** Monrovia Police Department policy 463.2, "Authorized purposes" — the default list. */
-export const DEFAULT_PURPOSES = [
-  'Investigation for prosecution or exoneration of suspected criminal (including terrorist) incidents',
-  'Identification and/or location of wanted persons',
-  'Enforcement of sanctions, orders, or sentences',
-  'Crime prevention/general law enforcement purposes',
-  'Crime Analysis',
-  'Investigatory leads in subsequent investigations',
-];
+export { DEFAULT_PURPOSES };
 
 export const settingsSchema = z.object({
   /** R3: lock the session after this many idle minutes. */
