@@ -166,6 +166,12 @@ const baseCommands = {
     audit: 'admin',
     alpr: false,
   }),
+  'training.members': cmd<T.TrainingMemberDto[]>()({
+    input: z.object({}).strict(),
+    gate: 'training.manage',
+    audit: 'admin',
+    alpr: false,
+  }),
   'training.add': cmd<T.TrainingDto>()({
     input: z
       .object({ userId: id, course: z.string().trim().min(2).max(200), completedOn: isoDate, expiresOn: isoDate.optional() })

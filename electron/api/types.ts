@@ -25,6 +25,16 @@ export interface TrainingDto {
   recordedAt: number;
 }
 
+/** A member as the training administrator sees them: who, and training valid until (R2). */
+export interface TrainingMemberDto {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  disabled: boolean;
+  trainingValidUntil: string | null;
+}
+
 export interface AgencySettingsDto {
   idleLockMinutes: number;
   requireTotp: boolean;

@@ -15,6 +15,7 @@ export const adminHandlers: HandlerMap<
   | 'users.resetPassword'
   | 'users.unlock'
   | 'training.list'
+  | 'training.members'
   | 'training.add'
 > = {
   'agency.get': ({ core }) => requireAgency(core.store.db),
@@ -56,6 +57,15 @@ export const adminHandlers: HandlerMap<
     return { ok: true };
   },
   'training.list': ({ core }, input) => listTraining(core.store.db, input.userId),
+  'training.members': ({ core }) =>
+    listUsers(core.store.db).map((u) => ({
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
+      disabled: u.disabled,
+      trainingValidUntil: trainingValidUntil(core.store.db, u.id),
+    })),
   'training.add': (ctx, input) => {
     getUser(ctx.core.store.db, input.userId);
     return addTraining(ctx.core.store.db, ctx.core.clock, { ...input, recordedBy: actorOf(ctx).user.id });

@@ -4,7 +4,6 @@ import {
   Alert,
   Button,
   Group,
-  NumberInput,
   Paper,
   Select,
   Stack,
@@ -16,7 +15,7 @@ import { DateInput } from '@mantine/dates';
 import dayjs from 'dayjs';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, call, messageOf } from '../api';
-import { hasPermission, useSession } from '../app/sessionStore';
+import { useSession } from '../app/sessionStore';
 import { useAdminStore } from './store';
 
 function AddTraining({ userId }: { userId: number }) {
@@ -97,38 +96,26 @@ function AddTraining({ userId }: { userId: number }) {
 
 export function TrainingPanel() {
   const me = useSession((s) => s.me)!;
-  const canListUsers = hasPermission(me, 'users.manage');
-  const { users, loadUsers, trainingUserId, training, trainingError, selectTrainingUser } = useAdminStore();
+  const { members, loadMembers, trainingUserId, training, trainingError, selectTrainingUser } = useAdminStore();
 
   useEffect(() => {
-    void loadUsers();
+    void loadMembers();
     if (trainingUserId === null) void selectTrainingUser(me.user.id);
-  }, [loadUsers, selectTrainingUser, trainingUserId, me.user.id]);
+  }, [loadMembers, selectTrainingUser, trainingUserId, me.user.id]);
 
   const today = dayjs().format('YYYY-MM-DD');
   return (
     <Stack data-testid="admin-training">
-      {canListUsers ? (
-        <Select
+      <Select
           label="Member"
           searchable
           maw={400}
           allowDeselect={false}
-          data={users.map((u) => ({ value: String(u.id), label: `${u.displayName} (${u.username})` }))}
+          data={members.map((u) => ({ value: String(u.id), label: `${u.displayName} (${u.username})` }))}
           value={trainingUserId === null ? null : String(trainingUserId)}
           onChange={(v) => v && void selectTrainingUser(Number(v))}
           data-testid="training-user"
         />
-      ) : (
-        <NumberInput
-          label="Member id"
-          description="Your role may record training but not list members; ask an administrator for the id."
-          maw={400}
-          min={1}
-          value={trainingUserId ?? ''}
-          onChange={(v) => typeof v === 'number' && void selectTrainingUser(v)}
-        />
-      )}
       {trainingError && <Alert color="red">{trainingError}</Alert>}
       <Table striped data-testid="training-table">
         <Table.Thead>

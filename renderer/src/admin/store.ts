@@ -2,7 +2,7 @@
 // the selected member, and the agency profile. Every change goes through an audited command;
 // lists are reloaded after each so the screen shows what the core holds.
 import { create } from 'zustand';
-import type { AgencyDto, TrainingDto, UserDto } from '../../../electron/api/types';
+import type { AgencyDto, TrainingDto, TrainingMemberDto, UserDto } from '../../../electron/api/types';
 import { call, messageOf } from '../api';
 import { useSession } from '../app/sessionStore';
 import { refreshMe } from '../auth/store';
@@ -12,12 +12,15 @@ export type UserRow = UserDto & { trainingValidUntil: string | null };
 interface AdminState {
   users: UserRow[];
   usersError: string | null;
+  /** Members as the training tab lists them (supervisors may record training without managing users). */
+  members: TrainingMemberDto[];
   trainingUserId: number | null;
   training: TrainingDto[];
   trainingError: string | null;
   agency: AgencyDto | null;
   agencyError: string | null;
   loadUsers(): Promise<void>;
+  loadMembers(): Promise<void>;
   selectTrainingUser(id: number | null): Promise<void>;
   loadTraining(): Promise<void>;
   loadAgency(): Promise<void>;
@@ -29,6 +32,7 @@ interface AdminState {
 const INITIAL = {
   users: [],
   usersError: null,
+  members: [],
   trainingUserId: null,
   training: [],
   trainingError: null,
@@ -44,6 +48,14 @@ export const useAdminStore = create<AdminState>()((set, get) => ({
       set({ users: await call('users.list', {}), usersError: null });
     } catch (e) {
       set({ usersError: messageOf(e) });
+    }
+  },
+  loadMembers: async () => {
+    if (!hasPerm('training.manage')) return;
+    try {
+      set({ members: await call('training.members', {}), trainingError: null });
+    } catch (e) {
+      set({ trainingError: messageOf(e) });
     }
   },
   selectTrainingUser: async (id) => {

@@ -118,4 +118,13 @@ describe('identity', () => {
     expect(await h.raw(t, 'reads.search', { access: ACCESS, filter: {} })).toMatchObject({ ok: false, error: { code: 'totp_required' } });
     expect((await h.call(t, 'auth.me', {})).needsTotpEnrollment).toBe(true);
   });
+
+  it('lets a supervisor list members for training records without managing users (R2)', async () => {
+    const h = await harness();
+    const sup = await h.member('supervisor', { username: 'sgt1' });
+    const members = await h.call(sup, 'training.members', {});
+    expect(members.map((m) => m.username)).toEqual(expect.arrayContaining(['admin', 'sgt1']));
+    expect(members.find((m) => m.username === 'admin')!.trainingValidUntil).toBe('2027-01-10');
+    expect(await h.raw(sup, 'users.list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
 });
