@@ -19,6 +19,7 @@ import {
 } from '@mantine/core';
 import { useEffect, useState, type DragEvent } from 'react';
 import type { JobDto, JobStatus } from '../../../electron/api/types-footage';
+import { bridge } from '../api';
 import { useFootageStore, type SourceKind } from './store';
 
 const KINDS: { value: SourceKind; label: string }[] = [
@@ -47,7 +48,7 @@ function eta(s: number | null): string {
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s left`;
 }
 
-/** Dropped files carry their path only in Electron builds that expose it; otherwise type it. */
+/** Dropped files give their path through the bridge in Electron; a browser never reveals it. */
 function DropZone() {
   const addPaths = useFootageStore((s) => s.addPaths);
   const [over, setOver] = useState(false);
@@ -55,8 +56,9 @@ function DropZone() {
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
+    const b = bridge();
     const paths = [...e.dataTransfer.files]
-      .map((f) => (f as File & { path?: string }).path)
+      .map((f) => b?.pathForFile(f) ?? null)
       .filter((p): p is string => !!p);
     if (paths.length) addPaths(paths);
     setNote(
