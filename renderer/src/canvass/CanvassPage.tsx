@@ -24,6 +24,7 @@ import { CanvassMap } from './CanvassMap';
 import { ResultList } from './ResultList';
 import { useCanvassStore } from './store';
 import { WatchButton } from './WatchButton';
+import { WatchesDrawer } from './WatchesDrawer';
 
 function PatternError({
   message,
@@ -136,6 +137,7 @@ function CanvassContent() {
             Search
           </Button>
           <WatchButton access={access} pattern={d.pattern} tolerant={d.tolerant} />
+          <WatchesDrawer access={access} onOpenRead={(id) => void openDetail(id)} />
           {d.circle && (
             <Button variant="subtle" onClick={() => s.edit({ circle: null })}>
               Clear area
