@@ -24,6 +24,18 @@ await Promise.all([
     sourcemap: true,
     logLevel: 'warning',
   }),
+  // The footage worker, beside main.cjs where native/footage/pool.ts looks for it first.
+  build({
+    entryPoints: [join(root, 'native/footage/worker.ts')],
+    outfile: join(root, 'dist/electron/footage-worker.mjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external,
+    packages: 'external',
+    logLevel: 'warning',
+  }),
   build({
     entryPoints: [join(root, 'electron/shell/preload.ts')],
     outfile: join(root, 'dist/electron/preload.cjs'),
@@ -57,4 +69,4 @@ await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-console.log('built dist/electron/{main,preload}.cjs, dist/host-client.js, dist/cli.mjs');
+console.log('built dist/electron/{main,preload}.cjs, dist/electron/footage-worker.mjs, dist/host-client.js, dist/cli.mjs');

@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Dispatcher } from '../api/dispatcher';
+import { startJobs } from '../api/handlers/footage';
+import { requestStopAll } from '../core/jobs/queue';
 import { getAgency } from '../core/agency/profile';
 import { createCore } from '../core/app';
 import { resolveDataDir } from '../core/store/db';
@@ -79,6 +81,10 @@ app.whenReady().then(() => {
   win.once('ready-to-show', () => win.show());
   void win.loadURL(`${APP_ORIGIN}/index.html`);
 
+  // Footage jobs left queued or interrupted by a quit or crash go on (issue 5).
+  startJobs(core);
+
+  app.on('before-quit', () => requestStopAll(core.store.db));
   app.on('window-all-closed', () => {
     core.close();
     app.quit();

@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { hostClientScript, rendererDir } from '../../host/paths';
 import { startHost } from '../../host/server';
+import { startJobs } from '../../api/handlers/footage';
+import { requestStopAll } from '../../core/jobs/queue';
 import { CliError, common, openCli, print, type CommonOptions } from '../context';
 
 export function registerServe(program: Command): void {
@@ -22,7 +24,10 @@ export function registerServe(program: Command): void {
           { url: host.url, dataDir: cli.dataDir, startupMs: Math.round(performance.now() - started) },
           `Canvass is serving ${cli.dataDir} at ${host.url} (browser host, loopback only). Ctrl+C stops it.`,
         );
+        // Footage jobs left queued or interrupted by a quit or crash go on (issue 5).
+        startJobs(cli.core);
         const stop = () => {
+          requestStopAll(cli.core.store.db);
           void host.close().then(() => {
             cli.close();
             process.exit(0);
