@@ -5,8 +5,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../electron/core/clock';
 import { sourceId, type NewRead } from '../../electron/core/reads/store';
-import { PLATE_ALPHABET } from '../../electron/core/canvass/pattern';
-import { reverse } from '../../electron/core/canvass/plate-index';
+import { reverse, writeGramsAfter } from '../../electron/core/canvass/plate-index';
 import { openStore, type Store } from '../../electron/core/store/db';
 import { loadSeattleWeek, type WeekRow } from './seattle';
 import { DEFAULT_SYNTH, hashCounts, synthRead } from './synth';
@@ -148,9 +147,8 @@ export function openBenchStore(
 
 /**
  * Fills canvass_texts (with reversed texts) and canvass_grams from the reads: texts in plate
- * order, the rtext index created afterwards by sorting, grams computed and sorted inside
- * SQLite. The key arithmetic is gramKey's (plate-index.ts) spelled in SQL; the test "bench
- * builder writes the same index as insertReads" keeps the two in step.
+ * order, the rtext index created afterwards by sorting, grams by the insert hook's own SQL
+ * (writeGramsAfter). The test "bench builder writes the same index as insertReads" checks it.
  */
 export function bulkPlateIndex(db: Store['db']): void {
   const rtextIndex = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'canvass_texts_rtext'").get() as {
@@ -169,11 +167,5 @@ export function bulkPlateIndex(db: Store['db']): void {
   })();
   texts.length = 0;
   db.exec(rtextIndex.sql);
-  db.prepare(
-    `WITH RECURSIVE pos(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM pos WHERE i < 8)
-     INSERT INTO canvass_grams (key, text_id)
-     SELECT (i * 36 + instr(@abc, substr(t.text, i + 1, 1)) - 1) * 36 + instr(@abc, substr(t.text, i + 2, 1)) - 1, t.id
-     FROM canvass_texts t JOIN pos ON i + 1 < length(t.text)
-     ORDER BY 1, 2`,
-  ).run({ abc: PLATE_ALPHABET });
+  writeGramsAfter(db, 0);
 }

@@ -54,39 +54,55 @@ export interface PlateIndexWriter {
   flush(): void;
 }
 
-/** Plate ids are packed with their key for one numeric sort; 2^36 texts is far beyond a workstation. */
-const GRAM_ID_SPAN = 2 ** 36;
+/**
+ * Grams of the texts with id > @after, computed and sorted inside SQLite (gramKey's arithmetic
+ * spelled in SQL; a property test keeps the two equal). Sorted inserts touch each posting
+ * list's last page once.
+ */
+const GRAMS_AFTER_SQL = `WITH RECURSIVE pos(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM pos WHERE i < 8)
+  INSERT OR IGNORE INTO canvass_grams (key, text_id)
+  SELECT (i * 36 + instr(@abc, substr(t.text, i + 1, 1)) - 1) * 36 + instr(@abc, substr(t.text, i + 2, 1)) - 1, t.id
+  FROM canvass_texts t JOIN pos ON i + 1 < length(t.text)
+  WHERE t.id > @after
+  ORDER BY 1, 2`;
+
+/** Writes the grams of every text added after text id `after` (the hook, migrations, the bench builder). */
+export function writeGramsAfter(db: Database, after: number): void {
+  db.prepare(GRAMS_AFTER_SQL).run({ abc: PLATE_ALPHABET, after });
+}
 
 /**
- * The hook insertReads calls. A text is new when no read older than this batch carries it; the
- * probes run in plate order, so they walk the reads_plate index leaf by leaf instead of
- * jumping about (at 10M reads: 24 → 16 µs a probe). New texts get one appended
- * row and their grams, sorted by key so each posting list's last page is touched once.
+ * The hook insertReads calls. A text is new when no read older than this batch carries it:
+ * one statement probes reads_plate for all the batch's plates in plate order (measured at 10M
+ * reads: 3× faster than a probe per plate, whose cost was the call, not the page). New texts
+ * are appended with their reverse in one statement, then their grams in one more.
  */
 export function plateIndexWriter(db: Database): PlateIndexWriter {
   const firstId = new Map<string, number>();
+  let minId = Infinity;
   return {
     add(plate, readId) {
+      if (readId < minId) minId = readId;
       if (!firstId.has(plate) && INDEXABLE.test(plate)) firstId.set(plate, readId);
     },
     flush() {
       if (firstId.size === 0) return;
-      const older = db.prepare('SELECT 1 FROM reads WHERE plate = ? AND id < ? LIMIT 1');
-      const ins = db.prepare('INSERT INTO canvass_texts (text, rtext) VALUES (?, ?)');
       const texts = [...firstId.keys()].sort();
-      const fresh: string[] = [];
-      for (const text of texts) if (!older.get(text, firstId.get(text))) fresh.push(text);
       firstId.clear();
+      const fresh = db
+        .prepare(
+          'SELECT value FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM reads WHERE plate = value AND id < ?)',
+        )
+        .pluck()
+        .all(JSON.stringify(texts), minId) as string[];
+      minId = Infinity;
       if (fresh.length === 0) return;
-      const grams = new Float64Array(fresh.length * (MAX_PLATE_CHARS - 1));
-      let n = 0;
-      for (const text of fresh) {
-        const tid = Number(ins.run(text, reverse(text)).lastInsertRowid);
-        for (const k of gramsOf(text)) grams[n++] = k * GRAM_ID_SPAN + tid;
-      }
-      const sorted = grams.subarray(0, n).sort(); // typed-array sort is numeric
-      const g = db.prepare('INSERT OR IGNORE INTO canvass_grams (key, text_id) VALUES (?, ?)');
-      for (const x of sorted) g.run(Math.floor(x / GRAM_ID_SPAN), x % GRAM_ID_SPAN);
+      const after =
+        (db.prepare('SELECT coalesce(max(id), 0) FROM canvass_texts').pluck().get() as number) ?? 0;
+      db.prepare(
+        "INSERT INTO canvass_texts (text, rtext) SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?)",
+      ).run(JSON.stringify(fresh.map((t) => [t, reverse(t)])));
+      writeGramsAfter(db, after);
     },
   };
 }

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { alignTolerant, CONFUSION_GROUPS, lookAlikes } from '../../../electron/core/canvass/confusions';
 import { expand, matches, parsePattern, PLATE_ALPHABET } from '../../../electron/core/canvass/pattern';
 import { compileMatcher } from '../../../electron/core/canvass/match';
+import { gramsOf, writeGramsAfter } from '../../../electron/core/canvass/plate-index';
+import { openMemoryStore } from '../../../electron/core/store/db';
 
 const plateArb = fc.string({ unit: fc.constantFrom(...PLATE_ALPHABET), minLength: 2, maxLength: 8 });
 
@@ -142,5 +144,25 @@ describe('misread tolerance', () => {
     })!;
     expect(viaAlt.via).toBe('alternative');
     expect(viaAlt.reasons[0]).toContain('matched via alternative reading #2');
+  });
+});
+
+describe('gram keys', () => {
+  it('the SQL that writes grams computes the same keys as gramsOf', () => {
+    const store = openMemoryStore();
+    const ins = store.db.prepare('INSERT INTO canvass_texts (text, rtext) VALUES (?, ?)');
+    const rows = store.db.prepare('SELECT key FROM canvass_grams WHERE text_id = ? ORDER BY key').pluck();
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...PLATE_ALPHABET), minLength: 2, maxLength: 10 }),
+        (text) => {
+          const id = Number(ins.run(text, '').lastInsertRowid);
+          writeGramsAfter(store.db, id - 1);
+          expect(rows.all(id)).toEqual([...new Set(gramsOf(text))].sort((a, b) => a - b));
+        },
+      ),
+      { numRuns: 200 },
+    );
+    store.close();
   });
 });
