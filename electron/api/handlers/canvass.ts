@@ -12,7 +12,7 @@ import { actorOf, type HandlerMap } from './context';
 export const canvassHandlers: HandlerMap<keyof typeof canvassCommands> = {
   'canvass.search': (ctx, input) => {
     const { access: _a, area, from, to, scenes, ...rest } = input;
-    if (scenes && (area || from || to)) {
+    if (scenes?.length && (area || from || to)) {
       throw new CanvassError(
         'invalid_input',
         'Give either one area/time window or a list of scenes, not both.',
@@ -23,7 +23,7 @@ export const canvassHandlers: HandlerMap<keyof typeof canvassCommands> = {
       area || from || to
         ? [{ ...(area ? { area } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) }]
         : [];
-    const r = canvassSearch(ctx.core.store.db, { ...rest, scenes: scenes ?? inline });
+    const r = canvassSearch(ctx.core.store.db, { ...rest, scenes: scenes?.length ? scenes : inline });
     ctx.auditDetail = `${r.total} plate(s) matched ${r.pattern}${r.tolerant ? ' (misread-tolerant)' : ''}; ${r.results.length} shown`;
     return r;
   },
