@@ -15,6 +15,7 @@ beforeAll(async () => {
     call: (name, input) => h.api.call(name, input, { token, origin: 'test' }) as never,
     on: () => () => undefined,
     shell: 'browser',
+    pathForFile: () => null,
   };
   (globalThis as { canvass?: CanvassBridge }).canvass = bridge; // what the preload puts on window
   const at = { lat: 47.6097, lon: -122.3331, source: 'CAR-1' };
