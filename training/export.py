@@ -89,6 +89,8 @@ def main():
         st = torch.load(rp, map_location="cpu")
         meta["plate-reader"] = {"checkpoint": rp.name, "steps": st["step"], "arch": st.get("arch", "wide"),
                                 "charset": CHARSET, "input": [1, READER_H, READER_W]}
+        if "base" in st:  # fine-tuned (finetune_reader.py)
+            meta["plate-reader"].update({"fine_tuned_from": st["base"], "base_steps": st.get("base_step")})
     if (ck / "detector.pt").exists():
         export_detector(ck / "detector.pt", out / "plate-detector.onnx")
         meta["plate-detector"] = {"steps": torch.load(ck / "detector.pt", map_location="cpu")["step"]}

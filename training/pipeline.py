@@ -3,6 +3,9 @@
 
   prepare         data -> training/work/pack (fonts, real reader crops, detector scenes)
   train-reader    synthetic bank + real crops -> checkpoints/reader.pt    (resumes)
+  finetune-reader reader.pt + US tuning-half crops (minus a validation fold) + fresh synthetic
+                  -> checkpoints/reader-ft.pt, reader-ft-best.pt, work/finetune/reader-ft.json
+                  with the ship gate (resumes)
   train-detector  synthetic plates composited into scenes -> checkpoints/detector.pt (resumes)
   export          checkpoints -> models/*.onnx (parity-checked)
   eval            `canvass eval --json` on every validation set -> work/eval/*.json
@@ -23,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CKPT, DATA, MODELS, PACK, ROOT, TRAINING, WORK, sha256  # noqa: E402
 
 PY = sys.executable
-STAGES = ["prepare", "train-reader", "train-detector", "export", "eval", "card"]
+STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "export", "eval", "card"]
 
 # Validation sets: name -> canvass eval arguments. Never used for training or model choice.
 EVAL_SETS = {
@@ -51,7 +54,25 @@ def stage_prepare(a):
 def stage_train_reader(a):
     run([PY, "train_reader.py", "--minutes", str(a.minutes), "--steps", str(a.reader_steps),
          "--batch", str(a.reader_batch), "--synth", str(a.synth), "--arch", a.reader_arch,
-         "--threads", str(a.threads), "--seed", "7", "--mix", "0.65,0.2,0.15"])
+         "--threads", str(a.threads), "--seed", "7", "--mix", "0.65,0.2,0.15",
+         "--us-val-every", "5"])
+
+
+def stage_finetune_reader(a):
+    run([PY, "finetune_reader.py", "--base", "reader", "--name", "reader-ft", "--minutes", str(a.ft_minutes),
+         "--steps", str(a.ft_steps), "--batch", str(a.ft_batch), "--lr", str(a.ft_lr),
+         "--threads", str(a.threads), "--seed", "13", "--synth-seed", "23", "--val-every", "5"])
+
+
+def reader_to_export(a):
+    """Checkpoint exported as plate-reader: --reader-ckpt when given, else the fine-tuned best
+    checkpoint when its gate (validation fold of the tuning half only) says ship, else reader."""
+    if a.reader_ckpt:
+        return a.reader_ckpt
+    gate = WORK / "finetune" / "reader-ft.json"
+    if gate.exists() and json.load(open(gate)).get("ship") and (CKPT / "reader-ft-best.pt").exists():
+        return "reader-ft-best"
+    return "reader"
 
 
 def stage_train_detector(a):
@@ -61,7 +82,7 @@ def stage_train_detector(a):
 
 
 def stage_export(a):
-    run([PY, "export.py", "--reader", a.reader_ckpt, "--out-dir", str(MODELS)])
+    run([PY, "export.py", "--reader", reader_to_export(a), "--out-dir", str(MODELS)])
 
 
 def stage_eval(a):
@@ -107,6 +128,11 @@ def stage_card(a):
                 "us-plate-crops": "tuning half only: " + manifest["reader_real"]["us_split_rule"]
                                   + f" ({manifest['reader_real']['us_tune']} crops)",
                 "br-plate-crops": f"{manifest['reader_real']['br']} crops, 15% of each batch",
+                **({"fine-tuning": "finetune_reader.py from " + str(meta["plate-reader"]["fine_tuned_from"])
+                    + ": us-plate-crops tuning half minus its validation fold (every 5th even-position "
+                      "file, common.tune_fold: 298 fine-tune, 75 validation), fresh synthetic bank "
+                      "(seed 23), br-plate-crops; model chosen on the validation fold only"}
+                   if meta.get("plate-reader", {}).get("fine_tuned_from") else {}),
             },
             "metrics": _metrics(["exact_top1", "exact_topk", "topk", "exact_top1_o_is_0", "char_accuracy", "ms_per_crop",
                                  "ms_per_image", "confusions"], "exact_top1"),
@@ -166,7 +192,12 @@ def main():
     ap.add_argument("--reader-steps", type=int, default=20000)
     ap.add_argument("--reader-batch", type=int, default=128)
     ap.add_argument("--reader-arch", default="wide")
-    ap.add_argument("--reader-ckpt", default="reader", help="checkpoint name exported as plate-reader")
+    ap.add_argument("--reader-ckpt", default="", help="checkpoint name exported as plate-reader "
+                    "(default: reader-ft-best if the fine-tune gate passed, else reader)")
+    ap.add_argument("--ft-minutes", type=float, default=35, help="time cap of finetune-reader")
+    ap.add_argument("--ft-steps", type=int, default=400)
+    ap.add_argument("--ft-batch", type=int, default=32)
+    ap.add_argument("--ft-lr", type=float, default=3e-4)
     ap.add_argument("--detector-steps", type=int, default=6000)
     ap.add_argument("--detector-batch", type=int, default=32)
     ap.add_argument("--synth", type=int, default=80000)

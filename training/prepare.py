@@ -55,13 +55,13 @@ def prepare_reader(manifest):
     rows = list(csv.DictReader(open(us_dir / "labels.csv")))
     by_file = {r["file"]: r for r in rows}
     tune, held = us_split(by_file.keys())
-    imgs, texts, source, states = [], [], [], []
+    imgs, texts, source, states, names = [], [], [], [], []
     for f in tune:
         t = clean_text(by_file[f]["plate"])
         if not t:
             continue
         imgs.append(grey_crop(us_dir / "images" / f)); texts.append(t)
-        source.append("us"); states.append(by_file[f]["state"])
+        source.append("us"); states.append(by_file[f]["state"]); names.append(f)
     br_dir = DATA / "br-plate-crops"
     br_rows = list(csv.DictReader(open(br_dir / "labels.csv")))
     for r in br_rows:
@@ -69,9 +69,9 @@ def prepare_reader(manifest):
         if not t:
             continue
         imgs.append(grey_crop(br_dir / r["file"])); texts.append(t)
-        source.append("br"); states.append("")
+        source.append("br"); states.append(""); names.append(r["file"])
     np.savez_compressed(PACK / "reader_real.npz", images=np.stack(imgs), texts=np.array(texts),
-                        source=np.array(source), states=np.array(states))
+                        source=np.array(source), states=np.array(states), files=np.array(names))
     manifest["reader_real"] = {
         "us_tune": len(tune), "us_held_out": len(held), "br": len(br_rows),
         "us_split_rule": "sorted file names; even positions tune, odd positions held out",

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from augment import affine, photometric
-from common import set_lr, CHARSET, CKPT, PACK, READER_H, READER_W, seed_all
+from common import set_lr, CHARSET, CKPT, DATA, PACK, READER_H, READER_W, clean_text, seed_all, tune_fold, us_split
 from synth_bank import ensure
 
 N_CLASSES = len(CHARSET) + 1  # + CTC blank at 0
@@ -90,10 +90,33 @@ class Sampler:
         return np.concatenate(imgs), texts
 
 
-def load_banks(synth_n, seed, procs):
+def us_pack_files(real):
+    """File names of the packed US crops (packs older than the `files` field: rebuilt from the
+    labels with prepare.py's rule)."""
+    if "files" in real.files:
+        return [str(f) for f in real["files"][real["source"] == "us"]]
+    import csv
+    rows = {r["file"]: r for r in csv.DictReader(open(DATA / "us-plate-crops" / "labels.csv"))}
+    return [f for f in us_split(rows.keys())[0] if clean_text(rows[f]["plate"])]
+
+
+def load_banks(synth_n, seed, procs, us_val_every=0):
     real = np.load(PACK / "reader_real.npz")
     src = real["source"]
     us = (real["images"][src == "us"], real["texts"][src == "us"])
+    if us_val_every > 0:  # keep the fine-tuning validation fold out of training too
+        files = us_pack_files(real)
+        assert len(files) == len(us[0]), "pack and labels disagree; rerun prepare --force"
+        labels = DATA / "us-plate-crops" / "labels.csv"
+        if labels.exists():  # same positions as finetune_reader.py (full tuning list)
+            import csv
+            tune = us_split([r["file"] for r in csv.DictReader(open(labels))])[0]
+        else:  # bare GPU box: the pack's list (equal unless a label is empty)
+            tune = sorted(files)
+        val = set(tune_fold(tune, us_val_every)[1])
+        keep = np.array([f not in val for f in files])
+        us = (us[0][keep], us[1][keep])
+        print(f"US tuning crops: {keep.sum()} trained on, {len(val)} kept out (validation fold)")
     br = (real["images"][src == "br"], real["texts"][src == "br"])
     synth = np.load(ensure("reader", synth_n, seed, procs))
     return (synth["images"], synth["texts"]), us, br
@@ -113,11 +136,14 @@ def main():
     ap.add_argument("--arch", default="small", choices=sorted(ARCHS))
     ap.add_argument("--name", default="reader", help="checkpoint name under checkpoints/")
     ap.add_argument("--mix", default="0.55,0.3,0.15", help="synthetic, US tuning, BR weights")
+    ap.add_argument("--us-val-every", type=int, default=0,
+                    help="leave the validation fold of the US tuning half (common.tune_fold) out of "
+                         "training; 0 = train on all of it (what the shipped GPU runs did)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     seed_all(a.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    synth, us, br = load_banks(a.synth, a.seed, a.procs)
+    synth, us, br = load_banks(a.synth, a.seed, a.procs, a.us_val_every)
     sampler = Sampler([synth, us, br], [float(v) for v in a.mix.split(",")], a.seed)
     model = Reader(a.arch).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)

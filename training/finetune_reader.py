@@ -1,0 +1,222 @@
+"""Stage `finetune-reader`: fine-tunes a trained reader checkpoint on the real US crops of the
+tuning half (even positions of `common.us_split`), mixed with a fresh synthetic bank (other seed
+than the training bank) and a few Brazilian crops so the reader does not forget.
+
+Validation (model choice, stopping, the ship/no-ship gate) uses ONLY a fold of the tuning half:
+every `--val-every`-th even-position crop (`common.tune_fold`). Those crops are never fine-tuned on. The
+odd positions (the held-out half) are not loaded here at all.
+
+Augmentation for the real crops is done from a 2x grey copy of each original (96x320) so crop
+jitter can cut into or widen the frame: per-side jitter (some samples keep more of the plate
+border and stickers, others cut into it), small rotation, shear and perspective, then a 2x2
+box filter down to 48x160 (close to PIL's antialiased resize used at inference), then the
+photometric augmentation of the main training (contrast, brightness, gamma, blur, low-res,
+noise) and 10% inversion.
+
+Resumable: checkpoints `<name>.pt` every `--ckpt-every` steps (model, optimiser, step, RNG
+seeds are a function of seed + step), `<name>-best.pt` whenever the validation improves, and
+`work/finetune/<name>.json` with the validation history and the gate decision.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from PIL import Image
+
+from augment import affine, photometric
+from common import CHARSET, CKPT, DATA, PACK, READER_H, READER_W, WORK, clean_text, seed_all, set_lr, tune_fold, us_split
+from synth_bank import ensure
+from train_reader import Reader, encode, greedy
+
+SRC_H, SRC_W = 2 * READER_H, 2 * READER_W
+
+
+def load_us(every):
+    us_dir = DATA / "us-plate-crops"
+    rows = {r["file"]: r for r in csv.DictReader(open(us_dir / "labels.csv"))}
+    tune, _held = us_split(rows.keys())  # held-out half deliberately dropped here
+    train, val = tune_fold(tune, every)
+
+    def load(files, size):
+        keep = [f for f in files if clean_text(rows[f]["plate"])]
+        ims = np.stack([np.asarray(Image.open(us_dir / "images" / f).convert("L").resize(
+            (size[1], size[0]), Image.BILINEAR), np.uint8) for f in keep])
+        return ims, np.array([clean_text(rows[f]["plate"]) for f in keep]), keep
+
+    tr_x, tr_t, tr_f = load(train, (SRC_H, SRC_W))
+    va_x, va_t, va_f = load(val, (READER_H, READER_W))  # exactly what inference sees
+    return (tr_x, tr_t), (va_x, va_t), {"train": tr_f, "val": va_f}
+
+
+def real_geometry(x, g, border=(-0.06, 0.10), rot_deg=3.0, shear=0.08, persp=0.06, ty=0.06):
+    """x: B,1,96,320 in 0..1 -> B,1,48,160. Per-side crop jitter (positive = widen, keeping more
+    of the frame; negative = cut in), rotation, shear, perspective; border padding."""
+    b, dev = x.shape[0], x.device
+    r = lambda lo, hi: torch.rand(b, generator=g, device=dev) * (hi - lo) + lo
+    left, right = r(*border), r(*border)
+    top, bot = r(border[0], border[1] * 1.2), r(border[0], border[1] * 1.2)
+    # output [-1,1] maps to source [-1-2*left, 1+2*right] (fractions of the width)
+    sx, cx = 1 + left + right, right - left
+    sy, cy = 1 + top + bot, bot - top
+    ang = r(-rot_deg, rot_deg) * math.pi / 180
+    sh = r(-shear, shear)
+    H = torch.zeros(b, 3, 3, device=dev)
+    H[:, 0, 0] = sx * torch.cos(ang)
+    H[:, 0, 1] = -torch.sin(ang) * sy * 0.3 + sh   # plates are 3.3:1, so rotate in pixel units
+    H[:, 0, 2] = cx
+    H[:, 1, 0] = torch.sin(ang) * sx * 3.3
+    H[:, 1, 1] = sy * torch.cos(ang)
+    H[:, 1, 2] = cy + r(-ty, ty)
+    H[:, 2, 0] = r(-persp, persp)
+    H[:, 2, 1] = r(-persp, persp)
+    H[:, 2, 2] = 1
+    ys = torch.linspace(-1, 1, SRC_H, device=dev)
+    xs = torch.linspace(-1, 1, SRC_W, device=dev)
+    gy, gx = torch.meshgrid(ys, xs, indexing="ij")
+    pts = torch.stack([gx, gy, torch.ones_like(gx)], -1).view(1, -1, 3)  # 1,HW,3
+    q = pts @ H.transpose(1, 2)  # B,HW,3
+    grid = (q[..., :2] / q[..., 2:3]).view(b, SRC_H, SRC_W, 2)
+    out = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=True)
+    return F.avg_pool2d(out, 2)
+
+
+def freeze_bn(model):
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eval()
+
+
+@torch.no_grad()
+def validate(model, vx, vt, ctc):
+    model.eval()
+    x = torch.from_numpy(vx).float().div(255).unsqueeze(1)
+    logits = model(x)
+    pred = greedy(logits)
+    tg, tl = encode([str(t) for t in vt])
+    lp = F.log_softmax(logits, -1).permute(1, 0, 2)
+    loss = ctc(lp, tg, torch.full((x.shape[0],), lp.shape[0], dtype=torch.long), tl).item()
+    exact = float(np.mean([p == str(t) for p, t in zip(pred, vt)]))
+    errors = [(str(t), p) for p, t in zip(pred, vt) if p != str(t)]
+    return {"exact": exact, "loss": loss, "errors": errors}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--base", default="reader", help="checkpoint under checkpoints/ to start from")
+    ap.add_argument("--name", default="reader-ft", help="output checkpoint name")
+    ap.add_argument("--steps", type=int, default=240)
+    ap.add_argument("--minutes", type=float, default=35, help="time cap (the cosine schedule ends at whichever comes first)")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=3e-4)
+    ap.add_argument("--mix", default="0.5,0.4,0.1", help="US tuning-fold, fresh synthetic, BR weights")
+    ap.add_argument("--synth", type=int, default=4000, help="fresh synthetic bank size")
+    ap.add_argument("--synth-seed", type=int, default=23, help="bank seed; the training bank uses 7")
+    ap.add_argument("--val-every", type=int, default=5)
+    ap.add_argument("--eval-every", type=int, default=40)
+    ap.add_argument("--ckpt-every", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--procs", type=int, default=2)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    seed_all(a.seed)
+    out_dir = WORK / "finetune"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log_path = out_dir / f"{a.name}.json"
+
+    (ux, ut), (vx, vt), files = load_us(a.val_every)
+    real = np.load(PACK / "reader_real.npz")
+    br = (real["images"][real["source"] == "br"], real["texts"][real["source"] == "br"])
+    syn = np.load(ensure("reader", a.synth, a.synth_seed, a.procs))
+    syn = (syn["images"], syn["texts"])
+    print(f"fine-tune: US train {len(ux)}, US val {len(vx)}, synthetic {len(syn[0])} (seed {a.synth_seed}), BR {len(br[0])}")
+
+    base = torch.load(CKPT / f"{a.base}.pt", map_location="cpu")
+    arch = base.get("arch", "wide")
+    model = Reader(arch)
+    model.load_state_dict(base["model"])
+    opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
+    ctc = nn.CTCLoss(blank=0, zero_infinity=True)
+    path, best_path = CKPT / f"{a.name}.pt", CKPT / f"{a.name}-best.pt"
+    step, spent, hist = 0, 0.0, {"config": vars(a), "base": a.base, "base_step": base["step"],
+                                 "us_files": {k: len(v) for k, v in files.items()}, "val": []}
+    if path.exists():
+        st = torch.load(path, map_location="cpu")
+        model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
+        step, spent = st["step"], st["spent"]
+        hist = json.load(open(log_path))
+        print(f"resumed {a.name} at step {step}")
+    else:
+        v = validate(model, vx, vt, ctc)
+        hist["val"].append({"step": 0, **v})
+        hist["base_val"] = {"exact": v["exact"], "loss": v["loss"]}
+        hist["best"] = {"step": 0, "exact": v["exact"], "loss": v["loss"]}
+        print(f"base {a.base} val exact {v['exact']:.4f} loss {v['loss']:.4f} errors {v['errors']}", flush=True)
+    weights = np.array([float(w) for w in a.mix.split(",")])
+    weights /= weights.sum()
+
+    def save():
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
+                    "spent": spent + time.time() - t0, "arch": arch, "base": a.base}, str(path) + ".tmp")
+        os.replace(str(path) + ".tmp", path)
+        json.dump(hist, open(log_path, "w"), indent=1)
+
+    t0, losses = time.time(), []
+    model.train(); freeze_bn(model)
+    while step < a.steps and spent + time.time() - t0 < a.minutes * 60:
+        rng = np.random.default_rng(a.seed * 1000003 + step)  # batch = f(seed, step): exact resume
+        g = torch.Generator(); g.manual_seed(a.seed * 1000003 + step)
+        n_us, n_syn, n_br = rng.multinomial(a.batch, weights)
+        parts, texts = [], []
+        if n_us:
+            ix = rng.integers(0, len(ux), n_us)
+            parts.append(real_geometry(torch.from_numpy(ux[ix]).float().div(255).unsqueeze(1), g))
+            texts += [str(t) for t in ut[ix]]
+        for (im, tx), n in ((syn, n_syn), (br, n_br)):
+            if n:
+                ix = rng.integers(0, len(im), n)
+                parts.append(affine(torch.from_numpy(im[ix]).float().div(255).unsqueeze(1), g))
+                texts += [str(t) for t in tx[ix]]
+        x = photometric(torch.cat(parts), g)
+        flip = torch.rand(x.shape[0], 1, 1, 1, generator=g) < 0.1
+        x = torch.where(flip, 1 - x, x)
+        lp = F.log_softmax(model(x), -1).permute(1, 0, 2)
+        tg, tl = encode(texts)
+        loss = ctc(lp, tg, torch.full((x.shape[0],), lp.shape[0], dtype=torch.long), tl)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        set_lr(opt, a.lr, max(step / a.steps, (spent + time.time() - t0) / (a.minutes * 60)))
+        opt.step(); step += 1
+        losses.append(loss.item())
+        if step % 10 == 0:
+            print(f"step {step} loss {np.mean(losses[-10:]):.3f} lr {opt.param_groups[0]['lr']:.2e} "
+                  f"{spent + time.time() - t0:.0f}s", flush=True)
+        if step % a.eval_every == 0 or step >= a.steps:
+            v = validate(model, vx, vt, ctc)
+            model.train(); freeze_bn(model)
+            hist["val"].append({"step": step, **v})
+            b = hist["best"]
+            if v["exact"] > b["exact"] or (v["exact"] == b["exact"] and v["loss"] < b["loss"]):
+                hist["best"] = {"step": step, "exact": v["exact"], "loss": v["loss"]}
+                torch.save({"model": model.state_dict(), "step": step, "arch": arch, "base": a.base,
+                            "base_step": base["step"]}, best_path)
+            print(f"val step {step} exact {v['exact']:.4f} loss {v['loss']:.4f} errors {v['errors']}", flush=True)
+        if step % a.ckpt_every == 0:
+            save()
+    # Gate: ship only when the best fine-tuned checkpoint is strictly better than the base on
+    # exact reading of the validation fold (ties keep the base model).
+    hist["ship"] = hist["best"]["step"] > 0 and hist["best"]["exact"] > hist["base_val"]["exact"]
+    save()
+    print(f"fine-tune stopped at step {step}; base val {hist['base_val']}, best {hist['best']}, ship {hist['ship']}")
+
+
+if __name__ == "__main__":
+    main()
