@@ -158,6 +158,26 @@ export interface AuditVerifyDto {
   problems: { seq: number; kind: string; message: string }[];
 }
 
+/** Codes of the errors the core raises on purpose (electron/core/errors.ts). */
+export type ErrorCode =
+  | 'unknown_command'
+  | 'unauthenticated'
+  | 'session_locked'
+  | 'forbidden'
+  | 'invalid_input'
+  | 'purpose_required'
+  | 'training_required'
+  | 'policy_ack_required'
+  | 'totp_required'
+  | 'account_locked'
+  | 'bad_credentials'
+  | 'not_found'
+  | 'conflict'
+  | 'store_version'
+  | 'import_failed'
+  | 'setup_done'
+  | 'internal';
+
 /** The error shape every shell returns for a refused or failed command. */
 export interface ApiErrorDto {
   code: string;

@@ -1,23 +1,8 @@
 // Errors the core raises on purpose. Each carries a stable code the shells map to a message,
 // and where it helps, the place (field, line, character) that was wrong.
-export type ErrorCode =
-  | 'unknown_command'
-  | 'unauthenticated'
-  | 'session_locked'
-  | 'forbidden'
-  | 'invalid_input'
-  | 'purpose_required'
-  | 'training_required'
-  | 'policy_ack_required'
-  | 'totp_required'
-  | 'account_locked'
-  | 'bad_credentials'
-  | 'not_found'
-  | 'conflict'
-  | 'store_version'
-  | 'import_failed'
-  | 'setup_done'
-  | 'internal';
+import type { ErrorCode } from '../api/types';
+
+export type { ErrorCode };
 
 export class CanvassError extends Error {
   constructor(

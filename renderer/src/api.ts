@@ -4,7 +4,7 @@
 // whole session (signed out, idle-locked, policy not acknowledged) to the session store, so
 // every screen gets the same behaviour without handling them itself (R3, R15).
 import type { CanvassBridge, CommandName, InputOf, ResultOf } from '../../electron/api/contract';
-import type { ApiErrorDto } from '../../electron/api/types';
+import type { ApiErrorDto, ErrorCode } from '../../electron/api/types';
 import { useSession } from './app/sessionStore';
 import { fieldErrorsOf } from './shared/fieldErrors';
 
@@ -17,27 +17,7 @@ declare global {
 }
 
 /** Error codes the core answers with (electron/core/errors.ts), the host client's `offline`, and two of our own. */
-export type ApiErrorCode =
-  | 'unknown_command'
-  | 'unauthenticated'
-  | 'session_locked'
-  | 'forbidden'
-  | 'invalid_input'
-  | 'purpose_required'
-  | 'training_required'
-  | 'policy_ack_required'
-  | 'totp_required'
-  | 'account_locked'
-  | 'bad_credentials'
-  | 'not_found'
-  | 'conflict'
-  | 'store_version'
-  | 'import_failed'
-  | 'setup_done'
-  | 'internal'
-  | 'offline'
-  | 'no_bridge'
-  | 'transport';
+export type ApiErrorCode = ErrorCode | 'offline' | 'no_bridge' | 'transport';
 
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
