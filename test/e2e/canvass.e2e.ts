@@ -1,0 +1,105 @@
+// The canvass in Chromium (issue 4 §8): an analyst types 7AB*, puts the scene circle on the
+// map, gets ranked plates with their reasons, opens a read and adds the plate to a case — all
+// under a purpose and case number (R1, R11) that end up in the audit log (R3).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, importFile } from './support/app';
+import { bridgeCall, launchBrowser, screenshot } from './support/browser';
+import { startHost, type RunningHost } from './support/host';
+
+const CASE = '26-007700';
+
+/** Reads near 5th and Main, Los Angeles, an hour ago; one 7AB plate far away; another plate near. */
+function sceneCsv(): string {
+  const t = (min: number) => new Date(Date.now() - 3600_000 + min * 60_000).toISOString();
+  const rows = [
+    ['7ABC123', t(0), 34.0452, -118.2510, 'Cam 5th & Main', 'CA', '0.96', '', 'silver'],
+    ['7ABC123', t(9), 34.0456, -118.2506, 'Cam 5th & Main', 'CA', '0.94', '', 'silver'],
+    ['7ABX999', t(4), 34.0449, -118.2515, 'Cam 5th & Main', 'CA', '0.90', '', 'white'],
+    ['8XYZ111', t(5), 34.0451, -118.2512, 'Cam 5th & Main', 'CA', '0.97', '', 'black'],
+  ];
+  return ['plate,timestamp,lat,lon,source,state,confidence,heading,color', ...rows.map((r) => r.join(','))].join('\n');
+}
+
+describe('canvass in the browser host', () => {
+  let host: RunningHost;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    host = await startHost();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.stop();
+  });
+
+  it('finds 7AB* inside a drawn circle, ranks it with reasons, opens a read and adds it to a case', async () => {
+    try {
+      await page.goto(host.url);
+      await firstRunSetup(page);
+      await acknowledgePolicy(page);
+      await addOwnTraining(page);
+      const csv = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'scene.csv');
+      writeFileSync(csv, sceneCsv());
+      expect(await importFile(page, csv, 'Canvass CSV')).toBe(4);
+
+      await page.click('[data-testid=nav-canvass]');
+      await page.waitForSelector('body[data-canvass-page="canvass"]');
+      await giveAccess(page, 'Crime Analysis', CASE);
+      await page.waitForSelector('[data-testid=canvass-page]');
+
+      // A first search without an area brings the map to the matching reads ...
+      await page.fill('[data-testid=canvass-pattern] input, input[data-testid=canvass-pattern]', '7AB*');
+      await page.click('[data-testid=canvass-search]');
+      await page.waitForSelector('[data-testid=canvass-summary]');
+      // ... then the analyst clicks the scene on the map to draw the circle and searches in it.
+      const map = (await page.locator('[data-testid=canvass-map]').boundingBox())!;
+      // (off the centre, where the fitted reads' markers sit and would take the click)
+      await page.mouse.click(map.x + map.width / 2, map.y + map.height * 0.2);
+      await page.getByRole('button', { name: 'Clear area' }).waitFor(); // the circle is placed
+      await page.click('[data-testid=canvass-search]');
+      // the second search ran in the circle once the results speak of the distance from its centre
+      await page.locator('[data-testid=canvass-result]', { hasText: 'm from the centre' }).first().waitFor();
+
+      const results = page.locator('[data-testid=canvass-result]');
+      await results.first().waitFor();
+      const plates = await results.evaluateAll((els) => els.map((e) => e.getAttribute('data-plate')));
+      expect(plates).toEqual(['7ABC123', '7ABX999']); // two hits rank above one; 8XYZ111 does not match
+      await expect(results.first().textContent()).resolves.toMatch(/matches 7AB\* exactly/);
+
+      // open a read of the best plate
+      await results.first().click();
+      await page.getByRole('button', { name: 'Open read' }).first().click();
+      await page.waitForSelector('[data-testid=read-detail]');
+      await page.keyboard.press('Escape');
+
+      // add the plate's reads to a new case named after the case number
+      const add = page.locator('[data-testid=canvass-add-to-case]');
+      await add.locator('input').last().fill('Burglary 5th and Main');
+      await add.getByRole('button', { name: /Add 7ABC123 to case/ }).click();
+      await page.getByText('2 read(s) of 7ABC123 added to the case').waitFor();
+      const cases = (await bridgeCall(page, 'cases.list', {})) as { ok: boolean; result: { number: string; reads: number }[] };
+      expect(cases.result).toEqual([expect.objectContaining({ number: CASE, reads: 2 })]);
+
+      // the search is in the audit log with its pattern, purpose and case (R3)
+      const audit = (await bridgeCall(page, 'audit.list', { command: 'canvass.search', caseNumber: CASE })) as {
+        result: { records: { query: string; purpose: string }[] };
+      };
+      expect(audit.result.records.length).toBeGreaterThanOrEqual(2);
+      expect(audit.result.records[0]!.query).toContain('7AB*');
+      expect(audit.result.records[0]!.query).toMatch(/circle/); // the newest search ran inside the drawn circle
+      expect(audit.result.records[1]!.query).not.toMatch(/circle/);
+      expect(audit.result.records[0]!.purpose).toBe('Crime Analysis');
+    } catch (e) {
+      const shot = await screenshot(page, 'canvass');
+      if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
+      throw e;
+    }
+  });
+});
