@@ -10,6 +10,7 @@ import {
   accessSchema,
   agencyInputSchema,
   agencySettingsSchema,
+  alprCmd,
   cmd,
   columnMappingSchema,
   id,
@@ -48,7 +49,9 @@ const baseCommands = {
     secret: ['admin.password'],
   }),
   'auth.signIn': cmd<T.SignInResult>()({
-    input: z.object({ username: z.string().trim().min(1).max(64), password, totp: z.string().max(10).optional() }).strict(),
+    input: z
+      .object({ username: z.string().trim().min(1).max(64), password, totp: z.string().max(10).optional() })
+      .strict(),
     gate: 'public',
     audit: 'auth',
     alpr: false,
@@ -122,7 +125,12 @@ const baseCommands = {
   }),
 
   // administration
-  'agency.get': cmd<T.AgencyDto>()({ input: z.object({}).strict(), gate: 'agency.manage', audit: 'quiet', alpr: false }),
+  'agency.get': cmd<T.AgencyDto>()({
+    input: z.object({}).strict(),
+    gate: 'agency.manage',
+    audit: 'quiet',
+    alpr: false,
+  }),
   'agency.update': cmd<T.AgencyDto>()({
     input: agencyInputSchema.partial().extend({ settings: agencySettingsSchema.optional() }).strict(),
     gate: 'agency.manage',
@@ -146,7 +154,12 @@ const baseCommands = {
   }),
   'users.update': cmd<T.UserDto>()({
     input: z
-      .object({ id, displayName: z.string().trim().min(2).max(100).optional(), role: z.enum(ROLES).optional(), disabled: z.boolean().optional() })
+      .object({
+        id,
+        displayName: z.string().trim().min(2).max(100).optional(),
+        role: z.enum(ROLES).optional(),
+        disabled: z.boolean().optional(),
+      })
       .strict(),
     gate: 'users.manage',
     audit: 'admin',
@@ -159,7 +172,12 @@ const baseCommands = {
     alpr: false,
     secret: ['password'],
   }),
-  'users.unlock': cmd<{ ok: true }>()({ input: z.object({ id }).strict(), gate: 'users.manage', audit: 'admin', alpr: false }),
+  'users.unlock': cmd<{ ok: true }>()({
+    input: z.object({ id }).strict(),
+    gate: 'users.manage',
+    audit: 'admin',
+    alpr: false,
+  }),
   'training.list': cmd<T.TrainingDto[]>()({
     input: z.object({ userId: id.optional() }).strict(),
     gate: 'training.manage',
@@ -174,7 +192,12 @@ const baseCommands = {
   }),
   'training.add': cmd<T.TrainingDto>()({
     input: z
-      .object({ userId: id, course: z.string().trim().min(2).max(200), completedOn: isoDate, expiresOn: isoDate.optional() })
+      .object({
+        userId: id,
+        course: z.string().trim().min(2).max(200),
+        completedOn: isoDate,
+        expiresOn: isoDate.optional(),
+      })
       .strict(),
     gate: 'training.manage',
     audit: 'admin',
@@ -182,36 +205,32 @@ const baseCommands = {
   }),
 
   // reads (ALPR data: purpose + case number on every call, R1)
-  'reads.search': cmd<T.ReadPageDto>()({
-    input: z
+  'reads.search': alprCmd<T.ReadPageDto>()(
+    z
       .object({
         access: accessSchema,
         filter: readFilterSchema,
         sort: z
-          .object({ field: z.enum(['timestamp', 'plate', 'confidence', 'source']), dir: z.enum(['asc', 'desc']) })
+          .object({
+            field: z.enum(['timestamp', 'plate', 'confidence', 'source']),
+            dir: z.enum(['asc', 'desc']),
+          })
           .default({ field: 'timestamp', dir: 'desc' }),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(5000).default(200),
       })
       .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
-  'reads.mapPoints': cmd<T.MapPointsDto>()({
-    input: z
-      .object({ access: accessSchema, filter: readFilterSchema, limit: z.number().int().min(1).max(500_000).default(200_000) })
+  ),
+  'reads.mapPoints': alprCmd<T.MapPointsDto>()(
+    z
+      .object({
+        access: accessSchema,
+        filter: readFilterSchema,
+        limit: z.number().int().min(1).max(500_000).default(200_000),
+      })
       .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
-  'reads.get': cmd<T.ReadDetailDto>()({
-    input: z.object({ access: accessSchema, id }).strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
+  ),
+  'reads.get': alprCmd<T.ReadDetailDto>()(z.object({ access: accessSchema, id }).strict()),
   'reads.sources': cmd<T.SourceDto[]>()({
     input: z.object({}).strict(),
     gate: 'reads.view',

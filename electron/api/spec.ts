@@ -31,6 +31,16 @@ export function cmd<R>() {
   return <I extends z.ZodType>(spec: Omit<CommandSpec<I, R>, 'result'>): CommandSpec<I, R> => spec;
 }
 
+/** Declares a command that shows ALPR data: members with reads.view, purpose + case required, audited (R1, R3). */
+export function alprCmd<R>() {
+  return <I extends z.ZodType>(input: I): CommandSpec<I, R> => ({
+    input,
+    gate: 'reads.view',
+    audit: 'alpr',
+    alpr: true,
+  });
+}
+
 // ---- shared pieces
 
 /** R1: a purpose from the agency's list and a case or incident number, on every ALPR access. */
@@ -47,7 +57,12 @@ export type Access = z.infer<typeof accessSchema>;
 
 export const isoDateTime = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31');
-export const username = z.string().trim().min(2).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore');
+export const username = z
+  .string()
+  .trim()
+  .min(2)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore');
 export const password = z.string().min(1).max(256);
 export const id = z.number().int().positive();
 
@@ -92,7 +107,10 @@ export const agencyInputSchema = z.object({
   ori: z
     .string()
     .trim()
-    .regex(/^[A-Z]{2}[A-Z0-9]{7}$/, 'an ORI is 9 characters: two-letter state, then 7 letters/digits (e.g. CA0194200)'),
+    .regex(
+      /^[A-Z]{2}[A-Z0-9]{7}$/,
+      'an ORI is 9 characters: two-letter state, then 7 letters/digits (e.g. CA0194200)',
+    ),
   purposes: z.array(z.string().trim().min(3).max(300)).min(1).max(50).optional(),
   policyText: z.string().trim().min(20, 'paste the agency ALPR usage and privacy policy').max(200_000),
 });

@@ -3,7 +3,7 @@
 // that shows reads is `alpr: true`: the dispatcher then demands purpose + case (R1) and writes
 // the pattern, areas and windows into the audit record (R3).
 import { z } from 'zod';
-import { accessSchema, cmd, id, isoDateTime } from '../spec';
+import { accessSchema, alprCmd, cmd, id, isoDateTime } from '../spec';
 import type * as C from '../types-canvass';
 
 const lat = z.number().min(-90).max(90);
@@ -36,8 +36,8 @@ const pattern = z.string().trim().min(1, 'type the characters you know').max(64)
 const plate = z.string().trim().min(1).max(128);
 
 export const canvassCommands = {
-  'canvass.search': cmd<C.CanvassSearchDto>()({
-    input: z
+  'canvass.search': alprCmd<C.CanvassSearchDto>()(
+    z
       .object({
         access: accessSchema,
         pattern,
@@ -56,12 +56,9 @@ export const canvassCommands = {
         readsPerPlate: z.number().int().min(1).max(200).default(20),
       })
       .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
-  'canvass.commonLink': cmd<C.CommonLinkDto>()({
-    input: z
+  ),
+  'canvass.commonLink': alprCmd<C.CommonLinkDto>()(
+    z
       .object({
         access: accessSchema,
         scenes: z.array(sceneSchema).min(2).max(10),
@@ -70,12 +67,9 @@ export const canvassCommands = {
         limit: z.number().int().min(1).max(1000).default(100),
       })
       .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
-  'canvass.convoy': cmd<C.ConvoyDto>()({
-    input: z
+  ),
+  'canvass.convoy': alprCmd<C.ConvoyDto>()(
+    z
       .object({
         access: accessSchema,
         plate,
@@ -87,12 +81,9 @@ export const canvassCommands = {
         limit: z.number().int().min(1).max(1000).default(100),
       })
       .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
-  'canvass.frequentVisitors': cmd<C.FrequentVisitorDto>()({
-    input: z
+  ),
+  'canvass.frequentVisitors': alprCmd<C.FrequentVisitorDto>()(
+    z
       .object({
         access: accessSchema,
         area: areaSchema,
@@ -103,22 +94,14 @@ export const canvassCommands = {
         limit: z.number().int().min(1).max(1000).default(100),
       })
       .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
-  'canvass.locate': cmd<C.LocateDto>()({
-    input: z
-      .object({ access: accessSchema, plate, recent: z.number().int().min(1).max(500).default(20) })
-      .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
+  ),
+  'canvass.locate': alprCmd<C.LocateDto>()(
+    z.object({ access: accessSchema, plate, recent: z.number().int().min(1).max(500).default(20) }).strict(),
+  ),
 
   // partial-plate watches (R11): the case and purpose of the access become the watch's own
-  'watches.create': cmd<C.WatchDto>()({
-    input: z
+  'watches.create': alprCmd<C.WatchDto>()(
+    z
       .object({
         access: accessSchema,
         pattern,
@@ -126,10 +109,7 @@ export const canvassCommands = {
         description: z.string().trim().min(3).max(500),
       })
       .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
+  ),
   'watches.list': cmd<C.WatchDto[]>()({
     input: z.object({ activeOnly: z.boolean().default(false) }).strict(),
     gate: 'reads.view',
@@ -142,8 +122,8 @@ export const canvassCommands = {
     audit: 'admin',
     alpr: false,
   }),
-  'watches.alerts': cmd<{ total: number; results: C.WatchAlertDto[] }>()({
-    input: z
+  'watches.alerts': alprCmd<{ total: number; results: C.WatchAlertDto[] }>()(
+    z
       .object({
         access: accessSchema,
         watchId: id.optional(),
@@ -151,10 +131,7 @@ export const canvassCommands = {
         limit: z.number().int().min(1).max(1000).default(100),
       })
       .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
+  ),
 
   // minimal cases
   'cases.create': cmd<C.CaseDto>()({
@@ -179,14 +156,9 @@ export const canvassCommands = {
     audit: 'quiet',
     alpr: false,
   }),
-  'cases.get': cmd<C.CaseDetailDto>()({
-    input: z.object({ access: accessSchema, id }).strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
-  'cases.addReads': cmd<{ added: number; total: number }>()({
-    input: z
+  'cases.get': alprCmd<C.CaseDetailDto>()(z.object({ access: accessSchema, id }).strict()),
+  'cases.addReads': alprCmd<{ added: number; total: number }>()(
+    z
       .object({
         access: accessSchema,
         caseId: id,
@@ -194,8 +166,5 @@ export const canvassCommands = {
         note: z.string().trim().max(1000).optional(),
       })
       .strict(),
-    gate: 'reads.view',
-    audit: 'alpr',
-    alpr: true,
-  }),
+  ),
 } as const;
