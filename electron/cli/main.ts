@@ -5,6 +5,7 @@ import { registerAudit } from './commands/audit';
 import { registerBench } from './commands/bench';
 import { registerAppBenches } from './commands/bench-app';
 import { registerFootageBench } from './commands/bench-footage';
+import { registerMapBench } from './commands/bench-map';
 import { registerEval } from './commands/eval';
 import { registerImport } from './commands/import';
 import { registerImportReads } from './commands/import-reads';
@@ -29,6 +30,7 @@ registerBench(program);
 // `bench` may already be declared by another command group; the foundation adds its benches to it.
 registerAppBenches(program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('benchmarks (print their numbers)'));
 registerFootageBench(program.commands.find((c) => c.name() === 'bench')!);
+registerMapBench(program.commands.find((c) => c.name() === 'bench')!);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

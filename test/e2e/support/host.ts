@@ -5,8 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
-export const ROOT = join(__dirname, '../../..');
+// From import.meta (not __dirname) so the map benchmark can start a host through tsx's ESM loader too.
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface RunningHost {
   url: string;

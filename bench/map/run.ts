@@ -1,0 +1,209 @@
+// Benchmark: the canvass results map with 10,000 markers (issue 4: "the map must stay smooth").
+// A fresh store gets 500 plates × 20 reads (7AB0000…7AB0499) around one point through the
+// import page; the canvass search 7AB* (500 plates, 20 reads each) puts all 10,000 on the map.
+// Then requestAnimationFrame timestamps are recorded in the page while the map is panned with
+// mouse drags and zoomed with the wheel, the way an analyst does it. Needs `npm run build` and
+// Chromium (/usr/bin/chromium or CANVASS_CHROMIUM).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, importFile } from '../../test/e2e/support/app';
+import { launchBrowser } from '../../test/e2e/support/browser';
+import { startHost } from '../../test/e2e/support/host';
+import { manyReadsCsv } from '../../test/e2e/support/manyReads';
+
+export interface MapBenchOptions {
+  /** Markers on the map: plates = markers / 20 (the search's 20 reads a plate), at most 500. */
+  markers?: number;
+  /** Pan and zoom rounds. */
+  rounds?: number;
+}
+
+interface FrameStats {
+  frames: number;
+  p50_ms: number;
+  p95_ms: number;
+  max_ms: number;
+  /** Share of frame intervals over 25 ms (at least one 60 Hz frame missed). */
+  dropped_share: number;
+}
+
+const pct = (xs: number[], q: number) => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
+function stats(intervals: number[]): FrameStats {
+  const s = [...intervals].sort((a, b) => a - b);
+  return {
+    frames: s.length,
+    p50_ms: r1(pct(s, 0.5)),
+    p95_ms: r1(pct(s, 0.95)),
+    max_ms: r1(s[s.length - 1] ?? 0),
+    dropped_share: Math.round((s.filter((x) => x > 25).length / Math.max(1, s.length)) * 1000) / 1000,
+  };
+}
+
+/** Starts recording rAF timestamps in the page (window.__frames). A string, so the loader's
+ * helpers (tsx names functions with __name) never reach the page. */
+async function startFrames(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    window.__recording = true;
+    const tick = (t) => {
+      if (!window.__recording) return;
+      window.__frames.push(t);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })()`);
+}
+
+/** Stops recording; the intervals between consecutive frames. */
+async function stopFrames(page: Page): Promise<number[]> {
+  const ts = (await page.evaluate('(() => { window.__recording = false; return window.__frames; })()')) as number[];
+  return ts.slice(1).map((t, i) => t - ts[i]!);
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Mouse drags across the map: each a 360 px stroke in 30 moves, ~60 moves a second. */
+async function pan(page: Page, box: { x: number; y: number; width: number; height: number }, rounds: number) {
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const strokes: [number, number][] = [
+    [300, 0],
+    [0, 200],
+    [-300, 0],
+    [0, -200],
+    [220, 160],
+    [-220, -160],
+  ];
+  for (let r = 0; r < rounds; r++) {
+    for (const [dx, dy] of strokes) {
+      await page.mouse.move(cx - dx / 2, cy - dy / 2);
+      await page.mouse.down();
+      for (let i = 1; i <= 30; i++) {
+        await page.mouse.move(cx - dx / 2 + (dx * i) / 30, cy - dy / 2 + (dy * i) / 30);
+        await pause(16);
+      }
+      await page.mouse.up();
+      await pause(120); // the drag's end: inertia, then the layer redraws for the new view
+    }
+  }
+}
+
+/** Wheel zooms around the map centre: in three levels and out again, one notch every 150 ms. */
+async function zoom(page: Page, box: { x: number; y: number; width: number; height: number }, rounds: number) {
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.45);
+  for (let r = 0; r < rounds; r++) {
+    for (const dy of [-100, -100, -100, 100, 100, 100]) {
+      await page.mouse.wheel(0, dy);
+      await pause(300); // Leaflet's 40 ms wheel debounce + its 250 ms zoom animation
+    }
+  }
+}
+
+export async function benchMap(o: MapBenchOptions = {}) {
+  const markers = o.markers ?? 10_000;
+  const rounds = o.rounds ?? 3;
+  const plates = Math.ceil(markers / 20);
+  if (plates > 500) throw new Error('at most 10,000 markers (500 plates × 20 reads, the search limits)');
+  const dir = mkdtempSync(join(tmpdir(), 'canvass-bench-map-'));
+  const csv = join(dir, 'reads.csv');
+  writeFileSync(csv, manyReadsCsv({ prefix: '7AB', plates, readsPerPlate: 20 }));
+  const load_before = loadavg().map(r1);
+  const host = await startHost();
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    await page.goto(host.url);
+    await firstRunSetup(page);
+    await acknowledgePolicy(page);
+    await addOwnTraining(page);
+    const imported = await importFile(page, csv, 'Canvass CSV');
+    await page.click('[data-testid=nav-canvass]');
+    await page.waitForSelector('body[data-canvass-page="canvass"]');
+    await giveAccess(page, 'Crime Analysis', '26-000010');
+    await page.waitForSelector('[data-testid=canvass-page]');
+    await page.fill('[data-testid=canvass-pattern] input, input[data-testid=canvass-pattern]', '7AB*');
+
+    // First draw: from the click on Search to the first frame after the layer holds the markers.
+    await page.evaluate('window.__t0 = performance.now()');
+    await page.click('[data-testid=canvass-search]');
+    const mapEl = await page.waitForSelector(`[data-testid=canvass-map][data-reads="${plates * 20}"]`, {
+      timeout: 120_000,
+    });
+    const first_draw_ms = (await page.evaluate(
+      'new Promise((ok) => requestAnimationFrame(() => ok(performance.now() - window.__t0)))',
+    )) as number;
+    const search_ms = Number(
+      ((await page.textContent('[data-testid=canvass-summary]')) ?? '').match(/(\d+) ms/)?.[1] ?? NaN,
+    );
+    const layer_draw_ms = Number((await mapEl.getAttribute('data-draw-ms')) ?? NaN);
+    const box = (await mapEl.boundingBox())!;
+    await pause(500);
+
+    await startFrames(page);
+    await pan(page, box, rounds);
+    const panStats = stats(await stopFrames(page));
+    await startFrames(page);
+    await zoom(page, box, rounds);
+    const zoomStats = stats(await stopFrames(page));
+
+    // Hover: the mouse crosses the map (no button), as when looking for a marker.
+    await startFrames(page);
+    for (let i = 0; i <= 60; i++) {
+      await page.mouse.move(box.x + box.width * (0.2 + (0.6 * i) / 60), box.y + box.height * (0.3 + (0.4 * i) / 60));
+      await pause(16);
+    }
+    const hoverStats = stats(await stopFrames(page));
+
+    // Selection from the list: the frame in which the map restyles the selected plate's reads.
+    const selectFrames: number[] = [];
+    const cards = page.locator('[data-testid=canvass-result]');
+    for (let i = 1; i <= 5; i++) {
+      await startFrames(page);
+      await cards.nth(i).click();
+      await pause(400);
+      selectFrames.push(Math.max(...(await stopFrames(page))));
+    }
+    selectFrames.sort((a, b) => a - b);
+
+    // Clicking a marker (the fitted view's centre is inside the disc of reads) opens the read.
+    await page.keyboard.press('Escape');
+    const map2 = (await page.locator('[data-testid=canvass-map]').boundingBox())!;
+    await page.mouse.click(map2.x + map2.width / 2, map2.y + map2.height / 2);
+    const opened = await page
+      .waitForSelector('[data-testid=read-detail]', { timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false);
+    const markersNow = await page.getAttribute('[data-testid=canvass-map]', 'data-reads');
+
+    return {
+      markers: Number(markersNow),
+      imported,
+      first_draw_ms: Math.round(first_draw_ms),
+      search_ms,
+      layer_draw_ms: Number.isNaN(layer_draw_ms) ? null : layer_draw_ms,
+      pan: panStats,
+      zoom: zoomStats,
+      hover: hoverStats,
+      select_frame_ms: { p50: r1(pct(selectFrames, 0.5)), max: r1(selectFrames[selectFrames.length - 1] ?? 0) },
+      marker_click_opens_read: opened,
+      load_avg_before: load_before,
+      load_avg_after: loadavg().map(r1),
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model ?? 'unknown',
+        memory_gb: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        chromium: browser.version(),
+        viewport: '1500x950',
+      },
+    };
+  } finally {
+    await browser.close();
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
