@@ -8,8 +8,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, importFile } from '../../test/e2e/support/app';
+import {
+  acknowledgePolicy,
+  addOwnTraining,
+  firstRunSetup,
+  giveAccess,
+  importFile,
+} from '../../test/e2e/support/app';
 import { launchBrowser } from '../../test/e2e/support/browser';
+import { hoverMarker } from '../../test/e2e/support/canvassMap';
 import { startHost } from '../../test/e2e/support/host';
 import { manyReadsCsv } from '../../test/e2e/support/manyReads';
 
@@ -47,10 +54,11 @@ function stats(intervals: number[]): FrameStats {
  * helpers (tsx names functions with __name) never reach the page. */
 async function startFrames(page: Page): Promise<void> {
   await page.evaluate(`(() => {
+    const run = (window.__run = (window.__run || 0) + 1);
     window.__frames = [];
     window.__recording = true;
     const tick = (t) => {
-      if (!window.__recording) return;
+      if (!window.__recording || window.__run !== run) return;
       window.__frames.push(t);
       requestAnimationFrame(tick);
     };
@@ -60,7 +68,9 @@ async function startFrames(page: Page): Promise<void> {
 
 /** Stops recording; the intervals between consecutive frames. */
 async function stopFrames(page: Page): Promise<number[]> {
-  const ts = (await page.evaluate('(() => { window.__recording = false; return window.__frames; })()')) as number[];
+  const ts = (await page.evaluate(
+    '(() => { window.__recording = false; return window.__frames; })()',
+  )) as number[];
   return ts.slice(1).map((t, i) => t - ts[i]!);
 }
 
@@ -93,7 +103,11 @@ async function pan(page: Page, box: { x: number; y: number; width: number; heigh
 }
 
 /** Wheel zooms around the map centre: in three levels and out again, one notch every 150 ms. */
-async function zoom(page: Page, box: { x: number; y: number; width: number; height: number }, rounds: number) {
+async function zoom(
+  page: Page,
+  box: { x: number; y: number; width: number; height: number },
+  rounds: number,
+) {
   await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.45);
   for (let r = 0; r < rounds; r++) {
     for (const dy of [-100, -100, -100, 100, 100, 100]) {
@@ -128,7 +142,8 @@ export async function benchMap(o: MapBenchOptions = {}) {
     await page.fill('[data-testid=canvass-pattern] input, input[data-testid=canvass-pattern]', '7AB*');
 
     // First draw: from the click on Search to the first frame after the layer holds the markers.
-    await page.evaluate('window.__t0 = performance.now()');
+    // (resource timing tells when the search's answer had arrived: /api/call's responseEnd)
+    await page.evaluate('performance.clearResourceTimings(); window.__t0 = performance.now()');
     await page.click('[data-testid=canvass-search]');
     const mapEl = await page.waitForSelector(`[data-testid=canvass-map][data-reads="${plates * 20}"]`, {
       timeout: 120_000,
@@ -136,6 +151,9 @@ export async function benchMap(o: MapBenchOptions = {}) {
     const first_draw_ms = (await page.evaluate(
       'new Promise((ok) => requestAnimationFrame(() => ok(performance.now() - window.__t0)))',
     )) as number;
+    const answered_ms = (await page.evaluate(`Math.max(...performance.getEntriesByType('resource')
+      .filter((e) => e.name.endsWith('/api/call') && e.startTime >= window.__t0)
+      .map((e) => e.responseEnd)) - window.__t0`)) as number;
     const search_ms = Number(
       ((await page.textContent('[data-testid=canvass-summary]')) ?? '').match(/(\d+) ms/)?.[1] ?? NaN,
     );
@@ -153,7 +171,10 @@ export async function benchMap(o: MapBenchOptions = {}) {
     // Hover: the mouse crosses the map (no button), as when looking for a marker.
     await startFrames(page);
     for (let i = 0; i <= 60; i++) {
-      await page.mouse.move(box.x + box.width * (0.2 + (0.6 * i) / 60), box.y + box.height * (0.3 + (0.4 * i) / 60));
+      await page.mouse.move(
+        box.x + box.width * (0.2 + (0.6 * i) / 60),
+        box.y + box.height * (0.3 + (0.4 * i) / 60),
+      );
       await pause(16);
     }
     const hoverStats = stats(await stopFrames(page));
@@ -169,26 +190,61 @@ export async function benchMap(o: MapBenchOptions = {}) {
     }
     selectFrames.sort((a, b) => a - b);
 
-    // Clicking a marker (the fitted view's centre is inside the disc of reads) opens the read.
+    // Hovering a read names it (data-hover); clicking it opens the read.
     await page.keyboard.press('Escape');
-    const map2 = (await page.locator('[data-testid=canvass-map]').boundingBox())!;
-    await page.mouse.click(map2.x + map2.width / 2, map2.y + map2.height / 2);
-    const opened = await page
-      .waitForSelector('[data-testid=read-detail]', { timeout: 10_000 })
-      .then(() => true)
-      .catch(() => false);
+    const at = await hoverMarker(page);
+    let opened = false;
+    if (at) {
+      await page.mouse.click(at.x, at.y);
+      opened = await page
+        .waitForSelector('[data-testid=read-detail]', { timeout: 10_000 })
+        .then(() => true)
+        .catch(() => false);
+    }
+
+    // The search's own round trip (core + bridge + JSON), to tell it from the page's rendering.
+    const search_roundtrip_ms = (await page.evaluate(`(async () => {
+      const t = performance.now();
+      const r = await window.canvass.call('canvass.search', {
+        access: { purpose: 'Crime Analysis', caseNumber: '26-000010' },
+        pattern: '7AB*', tolerant: false, limit: 500, readsPerPlate: 20,
+      });
+      if (!r.ok) throw new Error(JSON.stringify(r));
+      return performance.now() - t;
+    })()`)) as number;
     const markersNow = await page.getAttribute('[data-testid=canvass-map]', 'data-reads');
+
+    // The same pans and zooms over the same view with no markers: the floor this machine sets.
+    await page.keyboard.press('Escape');
+    await page.fill('[data-testid=canvass-pattern] input, input[data-testid=canvass-pattern]', 'ZZZ9*');
+    await page.click('[data-testid=canvass-search]');
+    await page.waitForSelector('[data-testid=canvass-map][data-reads="0"]');
+    await pause(500);
+    await startFrames(page);
+    await pan(page, box, rounds);
+    const emptyPan = stats(await stopFrames(page));
+    await startFrames(page);
+    await zoom(page, box, rounds);
+    const emptyZoom = stats(await stopFrames(page));
 
     return {
       markers: Number(markersNow),
       imported,
       first_draw_ms: Math.round(first_draw_ms),
+      // of which: click → the search's answer received, then → parsed, rendered, drawn, painted
+      answer_received_ms: Math.round(answered_ms),
+      render_and_draw_ms: Math.round(first_draw_ms - answered_ms),
       search_ms,
+      search_roundtrip_ms: Math.round(search_roundtrip_ms),
       layer_draw_ms: Number.isNaN(layer_draw_ms) ? null : layer_draw_ms,
       pan: panStats,
       zoom: zoomStats,
       hover: hoverStats,
-      select_frame_ms: { p50: r1(pct(selectFrames, 0.5)), max: r1(selectFrames[selectFrames.length - 1] ?? 0) },
+      empty_map: { pan: emptyPan, zoom: emptyZoom },
+      select_frame_ms: {
+        p50: r1(pct(selectFrames, 0.5)),
+        max: r1(selectFrames[selectFrames.length - 1] ?? 0),
+      },
       marker_click_opens_read: opened,
       load_avg_before: load_before,
       load_avg_after: loadavg().map(r1),

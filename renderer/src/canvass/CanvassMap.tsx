@@ -1,12 +1,16 @@
 // The canvass map: click to put the scene circle (drag the radius in the form), see the
-// ranked plates' reads in scope; the selected plate's reads stand out, and clicking a read
-// selects its plate, so the list and the map stay in step.
+// ranked plates' reads in scope; the selected plate's reads stand out, hovering a read names it,
+// and clicking a read selects its plate and opens the read, so the list and the map stay in step.
+// The reads are one canvas layer (readsLayer.ts) built once per result set and only restyled
+// when the selection changes: 10,000 of them pan and zoom at the display's frame rate.
 import { useComputedColorScheme } from '@mantine/core';
 import L from 'leaflet';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { MeDto } from '../../../electron/api/types';
 import type { CanvassResultDto } from '../../../electron/api/types-canvass';
 import { createCoordinateGrid } from '../map/gridLayer';
+import { extentOf, pointsOf } from './readPoints';
+import { ReadsLayer } from './readsLayer';
 import type { Circle } from './store';
 
 interface Props {
@@ -16,20 +20,27 @@ interface Props {
   selected: string | null;
   onPlace(lat: number, lon: number): void;
   onSelect(plate: string): void;
+  onOpenRead(id: number): void;
 }
 
-export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect }: Props) {
+const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect, onOpenRead }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const sceneRef = useRef<L.LayerGroup | null>(null);
-  const readsRef = useRef<L.LayerGroup | null>(null);
-  const handlers = useRef({ onPlace, onSelect });
-  handlers.current = { onPlace, onSelect };
+  const readsRef = useRef<ReadsLayer | null>(null);
+  const handlers = useRef({ onPlace, onSelect, onOpenRead });
+  handlers.current = { onPlace, onSelect, onOpenRead };
   const scheme = useComputedColorScheme('light');
+  const points = useMemo(() => pointsOf(results), [results]);
+  const pointsRef = useRef(points);
+  pointsRef.current = points;
 
   useEffect(() => {
     if (!el.current) return;
-    const map = L.map(el.current, { preferCanvas: true, attributionControl: true });
+    const container = el.current;
+    const map = L.map(container, { preferCanvas: true, attributionControl: true });
     if (tiles.kind !== 'none' && tiles.url) {
       L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
     } else {
@@ -40,13 +51,68 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
       ).addTo(map);
     }
     sceneRef.current = L.layerGroup().addTo(map);
-    readsRef.current = L.layerGroup().addTo(map);
-    map.on('click', (e: L.LeafletMouseEvent) => handlers.current.onPlace(e.latlng.lat, e.latlng.lng));
+    const reads = new ReadsLayer({
+      onDraw: ({ drawn, ms }) => {
+        container.setAttribute('data-drawn', String(drawn));
+        container.setAttribute('data-draw-ms', ms.toFixed(1));
+      },
+    });
+    readsRef.current = reads;
+    const tip = L.tooltip({ direction: 'top', offset: [0, -6] });
+    let hovered = -1;
+    const hover = (i: number) => {
+      if (i === hovered) return;
+      hovered = i;
+      container.style.cursor = i >= 0 ? 'pointer' : '';
+      container.setAttribute('data-hover', i >= 0 ? String(pointsRef.current.reads[i]!.id) : '');
+      if (i < 0) {
+        tip.remove();
+        return;
+      }
+      const read = pointsRef.current.reads[i]!;
+      tip.setLatLng([read.lat!, read.lon!]).setContent(`${read.plate} · ${when(read.timestamp)}`);
+      if (!map.hasLayer(tip)) tip.addTo(map);
+    };
+    // Hit tests once a frame at most, never while the view moves (drag, inertia, zoom).
+    let pending: L.Point | null = null;
+    let moving = false;
+    map.on('movestart zoomstart', () => {
+      moving = true;
+      hover(-1);
+    });
+    map.on('moveend', () => {
+      moving = false;
+    });
+    map.on('mouseout', () => hover(-1));
+    map.on('mousemove', (e: L.LeafletMouseEvent) => {
+      if (moving) return;
+      const first = pending === null;
+      pending = e.containerPoint;
+      if (first) {
+        requestAnimationFrame(() => {
+          if (pending && mapRef.current) hover(reads.hit(pending));
+          pending = null;
+        });
+      }
+    });
+    map.on('click', (e: L.LeafletMouseEvent) => {
+      const i = reads.hit(e.containerPoint);
+      if (i < 0) {
+        handlers.current.onPlace(e.latlng.lat, e.latlng.lng);
+        return;
+      }
+      const p = pointsRef.current;
+      handlers.current.onSelect(p.plates[p.plate[i]!]!);
+      handlers.current.onOpenRead(p.reads[i]!.id);
+    });
     map.setView([47.61, -122.33], 11);
+    reads.addTo(map);
+    reads.setPoints(pointsRef.current);
     mapRef.current = map;
     return () => {
       map.remove();
       mapRef.current = null;
+      readsRef.current = null;
     };
   }, [tiles.kind, tiles.url, tiles.attribution, scheme]);
 
@@ -65,47 +131,26 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
     }
   }, [circle, tiles.kind, tiles.url, scheme]);
 
+  // A new result set: the layer's arrays are replaced (no layer per read), and the view fitted
+  // once (not on selection changes or circle moves).
   useEffect(() => {
     const map = mapRef.current;
-    const layer = readsRef.current;
-    if (!map || !layer) return;
-    layer.clearLayers();
-    const pts: L.LatLngExpression[] = [];
-    for (const r of results) {
-      const isSel = r.plate === selected;
-      for (const read of r.reads) {
-        if (read.lat === null || read.lon === null) continue;
-        pts.push([read.lat, read.lon]);
-        L.circleMarker([read.lat, read.lon], {
-          radius: isSel ? 8 : 5,
-          weight: 1,
-          color: isSel ? '#862e9c' : '#1c2a80',
-          fillColor: isSel ? '#be4bdb' : '#4c6ef5',
-          fillOpacity: isSel ? 0.95 : 0.6,
-        })
-          .bindTooltip(`${read.plate} · ${read.timestamp.slice(0, 16).replace('T', ' ')}`)
-          .on('click', (e) => {
-            L.DomEvent.stopPropagation(e);
-            handlers.current.onSelect(r.plate);
-          })
-          .addTo(layer);
-      }
-    }
-    el.current?.setAttribute('data-reads', String(pts.length));
-  }, [results, selected, tiles.kind, tiles.url, scheme]);
-
-  // Fit the view once per new result set (not on selection changes or circle moves).
-  useEffect(() => {
-    const map = mapRef.current;
+    readsRef.current?.setPoints(points);
+    el.current?.setAttribute('data-reads', String(points.n));
     if (!map) return;
-    const pts = results.flatMap((r) =>
-      r.reads
-        .filter((x) => x.lat !== null && x.lon !== null)
-        .map((x) => [x.lat!, x.lon!] as [number, number]),
-    );
-    if (circle) pts.push([circle.lat, circle.lon]);
-    if (pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [24, 24], maxZoom: 16, animate: false });
-  }, [results]);
+    const ext = extentOf(points);
+    if (!ext) return;
+    const bounds = L.latLngBounds(ext);
+    if (circle) bounds.extend([circle.lat, circle.lon]);
+    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16, animate: false });
+    // (the circle only widens a new fit: moving it does not refit)
+  }, [points, tiles.kind, tiles.url, scheme]);
+
+  // The selection only restyles: one redraw of the same arrays.
+  useEffect(() => {
+    readsRef.current?.setSelectedPlate(selected === null ? -1 : points.plates.indexOf(selected));
+    el.current?.setAttribute('data-selected', selected ?? '');
+  }, [points, selected, tiles.kind, tiles.url, scheme]);
 
   return (
     <div

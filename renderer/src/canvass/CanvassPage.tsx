@@ -14,7 +14,8 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
+import type { CanvassResultDto } from '../../../electron/api/types-canvass';
 import { useSession } from '../app/sessionStore';
 import { AlprGate } from '../reads/AlprGate';
 import { ReadDetailDrawer } from '../reads/ReadDetailDrawer';
@@ -49,13 +50,16 @@ function PatternError({
   );
 }
 
+const NO_RESULTS: CanvassResultDto[] = [];
+
 function CanvassContent() {
   const me = useSession((s) => s.me)!;
   const access = useReadsStore((s) => s.access)!;
   const openDetail = useReadsStore((s) => s.openDetail);
   const s = useCanvassStore();
   const d = s.draft;
-  const results = s.result?.results ?? [];
+  const results = s.result?.results ?? NO_RESULTS;
+  const openRead = useCallback((id: number) => void openDetail(id), [openDetail]);
   const selected = results.find((r) => r.plate === s.selected) ?? null;
 
   // Cases for the picker, once per visit (the store keeps the last query and results).
@@ -154,12 +158,7 @@ function CanvassContent() {
         <Stack w={460} gap="xs" style={{ minHeight: 0 }}>
           {s.loading && <Loader size="sm" />}
           {s.result && results.length === 0 && <Text c="dimmed">No plate matches.</Text>}
-          <ResultList
-            results={results}
-            selected={s.selected}
-            onSelect={s.select}
-            onOpenRead={(id) => void openDetail(id)}
-          />
+          <ResultList results={results} selected={s.selected} onSelect={s.select} onOpenRead={openRead} />
           {selected && (
             <AddToCase access={access} plate={selected.plate} readIds={selected.reads.map((r) => r.id)} />
           )}
@@ -171,6 +170,7 @@ function CanvassContent() {
           selected={s.selected}
           onPlace={(lat, lon) => s.edit({ circle: { lat, lon, radiusM: d.circle?.radiusM ?? 1000 } })}
           onSelect={s.select}
+          onOpenRead={openRead}
         />
       </Group>
       <ReadDetailDrawer />

@@ -24,6 +24,10 @@ export interface CanvassDraft {
   state: string;
 }
 
+/** The most the search returns (the api's caps): up to 10,000 reads on the map. */
+export const MAX_PLATES = 500;
+export const READS_PER_PLATE = 20;
+
 export const EMPTY_DRAFT: CanvassDraft = {
   pattern: '',
   tolerant: false,
@@ -97,7 +101,8 @@ export const useCanvassStore = create<CanvassState>()((set, get) => ({
         ...(to ? { to } : {}),
         ...(d.color.trim() ? { color: d.color.trim() } : {}),
         ...(d.state.trim() ? { state: d.state.trim() } : {}),
-        limit: 100,
+        limit: MAX_PLATES,
+        readsPerPlate: READS_PER_PLATE,
       });
       set({ result, loading: false, selected: result.results[0]?.plate ?? null });
     } catch (e) {
