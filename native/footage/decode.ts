@@ -25,6 +25,31 @@ export interface DecodeOptions {
   /** Start decoding at this file time (resume); earlier frames are skipped. */
   fromMs?: number;
   signal?: AbortSignal;
+  /** Whole frames read ahead of the caller before the pipe is paused (default 2). */
+  ahead?: number;
+  /** Where frame buffers come from; the caller gives them back once the pixels are done with. */
+  buffers?: FrameBuffers;
+}
+
+/**
+ * Recycled frame buffers. A fresh 6 MB buffer per 1080p frame costs page faults, zeroing and
+ * garbage collection; a buffer that comes back from a worker costs nothing. Holds at most
+ * `max` spare buffers, all of one size (a buffer of another size is dropped).
+ */
+export class FrameBuffers {
+  private readonly spare: ArrayBuffer[] = [];
+
+  constructor(readonly max: number) {}
+
+  take(bytes: number): Uint8Array {
+    const b = this.spare.pop();
+    if (b && b.byteLength === bytes) return new Uint8Array(b);
+    return new Uint8Array(bytes);
+  }
+
+  give(b: ArrayBuffer | undefined): void {
+    if (b && b.byteLength > 0 && this.spare.length < this.max) this.spare.push(b);
+  }
 }
 
 export interface DecodeSummary {
@@ -99,28 +124,65 @@ export async function* decodeFrames(
     return times.shift();
   };
 
-  let buf = new Uint8Array(frameBytes);
+  // The pipe is drained into whole frames as fast as ffmpeg writes them, up to `ahead` frames
+  // waiting here; only then is it paused. ffmpeg therefore decodes while the caller waits on the
+  // workers, instead of only while the caller happens to be reading.
+  const ahead = Math.max(1, opts.ahead ?? 2);
+  const buffers = opts.buffers ?? new FrameBuffers(0);
+  const ready: Uint8Array[] = [];
+  let buf = buffers.take(frameBytes);
   let filled = 0;
+  let ended = false;
+  let streamError: Error | null = null;
+  const stdout = proc.stdout;
+  stdout.on('data', (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(frameBytes - filled, chunk.length - off);
+      buf.set(chunk.subarray(off, off + n), filled);
+      filled += n;
+      off += n;
+      if (filled === frameBytes) {
+        ready.push(buf);
+        buf = buffers.take(frameBytes);
+        filled = 0;
+      }
+    }
+    if (ready.length >= ahead) stdout.pause();
+    wake?.();
+  });
+  stdout.on('end', () => {
+    ended = true;
+    wake?.();
+  });
+  stdout.on('error', (e) => {
+    streamError = e;
+    wake?.();
+  });
+  const nextFrame = async () => {
+    while (ready.length === 0 && !ended && !streamError) await new Promise<void>((r) => (wake = r));
+    wake = null;
+    if (streamError) throw streamError;
+    const f = ready.shift();
+    if (ready.length < ahead && !ended) stdout.resume();
+    return f;
+  };
+
   let seq = 0;
   try {
-    for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-      let off = 0;
-      while (off < chunk.length) {
-        const n = Math.min(frameBytes - filled, chunk.length - off);
-        buf.set(chunk.subarray(off, off + n), filled);
-        filled += n;
-        off += n;
-        if (filled < frameBytes) continue;
-        const t = await nextTime();
-        if (!t) throw new FootageError(file, 'ffmpeg delivered a frame without a timestamp');
-        const frame: DecodedFrame = { seq: seq++, ptsMs: t.ms, key: t.key, width: info.width, height: info.height, data: buf };
-        buf = new Uint8Array(frameBytes);
-        filled = 0;
-        if (opts.fromMs !== undefined && t.ms <= opts.fromMs) continue; // already processed before the resume point
-        summary.framesDelivered++;
-        summary.lastPtsMs = t.ms;
-        yield frame;
+    for (;;) {
+      const data = await nextFrame();
+      if (!data) break;
+      const t = await nextTime();
+      if (!t) throw new FootageError(file, 'ffmpeg delivered a frame without a timestamp');
+      const frame: DecodedFrame = { seq: seq++, ptsMs: t.ms, key: t.key, width: info.width, height: info.height, data };
+      if (opts.fromMs !== undefined && t.ms <= opts.fromMs) {
+        buffers.give(data.buffer as ArrayBuffer);
+        continue; // already processed before the resume point
       }
+      summary.framesDelivered++;
+      summary.lastPtsMs = t.ms;
+      yield frame;
     }
     const code = await exited;
     if (opts.signal?.aborted) return summary;

@@ -3,12 +3,15 @@
 // passes and its resumable state to a sink at checkpoints, and the sink commits them in one
 // transaction. Checkpoints are what make cancel, quit and crash cheap: at most one segment of
 // video is processed again, and the state handed over is exactly what a resumed run needs.
+// Each frame is released back to its worker once the tracker has seen it, with the request to
+// encode its context frame only if a pass took it as its best observation; those encodes are
+// awaited before anything is committed.
 import sharp from 'sharp';
-import { decodeFrames, type DecodeSummary } from './decode';
+import { decodeFrames, FrameBuffers, type DecodeSummary } from './decode';
 import { FootageError, type VideoInfo } from './ffmpeg';
 import type { FramePool } from './pool';
 import type { FrameResult } from './protocol';
-import { Tracker, type FinishedTrack, type Track, type TrackerOptions } from './tracker';
+import { Tracker, type ContextFrame, type FinishedTrack, type Track, type TrackerOptions } from './tracker';
 
 export interface Segment {
   /** Passes that ended since the last checkpoint. */
@@ -70,11 +73,27 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
   let verdict: Verdict = 'continue';
   const inflight: { seq: number; done: boolean; p: Promise<FrameResult> }[] = [];
   const capacity = pool.size * pool.depth;
+  const ahead = 2;
+  // Every buffer in flight (in the pool, read ahead, being filled) can come back for reuse.
+  const buffers = new FrameBuffers(capacity + ahead + 2);
+  let releases: Promise<void>[] = [];
+  const settleReleases = async () => {
+    const all = releases;
+    releases = [];
+    await Promise.all(all);
+  };
 
   const consume = async () => {
     const head = inflight.shift()!;
     const r = await head.p;
-    const ended = tracker.update(r.ptsMs, r.hits, r.frameJpeg);
+    const frame: ContextFrame | null = r.framed ? { jpeg: null } : null;
+    const ended = tracker.update(r.ptsMs, r.hits, frame);
+    const released = pool.release(r.ref, frame !== null && tracker.adopted(frame)).then((x) => {
+      if (frame) frame.jpeg = x.jpeg;
+      buffers.give(x.data);
+    });
+    released.catch(() => undefined); // surfaced when the releases are awaited
+    releases.push(released);
     finished.push(...ended);
     readsFound += ended.length;
     framesDone++;
@@ -83,6 +102,7 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
     if (r.ptsMs - segmentStart >= run.checkpointMs) await checkpoint(false);
   };
   const checkpoint = async (final: boolean) => {
+    await settleReleases();
     const open = final ? [] : tracker.snapshot((b) => sink.persist(b));
     await sink.commit({ finished, lastMs, open, framesDone, final });
     finished = [];
@@ -93,7 +113,7 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
     }
   };
 
-  const frames = decodeFrames(file, info, { fps: run.fps, keyframes: run.keyframes, fromMs: run.resume?.lastMs, signal: abort.signal }, decode);
+  const frames = decodeFrames(file, info, { fps: run.fps, keyframes: run.keyframes, fromMs: run.resume?.lastMs, signal: abort.signal, ahead, buffers }, decode);
   try {
     for await (const f of frames) {
       if (verdict !== 'continue') break;
@@ -111,16 +131,23 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
     }
   } catch (e) {
     abort.abort();
-    await Promise.allSettled(inflight.map((x) => x.p));
+    await dropInflight(pool, inflight);
+    await Promise.allSettled(releases);
     throw e;
   }
   if (verdict !== 'continue') {
     // Stopped at a checkpoint: frames decoded after it are dropped; a resume redoes them.
-    await Promise.allSettled(inflight.map((x) => x.p));
+    await dropInflight(pool, inflight);
+    await Promise.allSettled(releases);
     return { verdict, framesDone, readsFound, lastMs, decode };
   }
   while (inflight.length > 0) await consume();
-  if (verdict !== 'continue') return { verdict, framesDone, readsFound, lastMs, decode };
+  if (verdict !== 'continue') {
+    await dropInflight(pool, inflight);
+    await Promise.allSettled(releases);
+    return { verdict, framesDone, readsFound, lastMs, decode };
+  }
+  await settleReleases();
   const rest = tracker.flush();
   finished.push(...rest);
   readsFound += rest.length;
@@ -132,6 +159,13 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
   }
   await checkpoint(true);
   return { verdict, framesDone, readsFound, lastMs, decode };
+}
+
+/** Waits for frames still in the workers and lets the workers drop them. */
+async function dropInflight(pool: FramePool, inflight: { p: Promise<FrameResult> }[]): Promise<void> {
+  const results = await Promise.allSettled(inflight.splice(0).map((x) => x.p));
+  const refs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.ref] : []));
+  await Promise.allSettled(refs.map((ref) => pool.release(ref, false)));
 }
 
 /** A video whose frames stop well before its stated end was cut off: the error that says so. */
@@ -164,6 +198,9 @@ export async function processPhoto(file: string, pool: FramePool, trackerOptions
   data.set(raw.data);
   const r = await pool.submit({ seq: 0, ptsMs: 0, width: raw.info.width, height: raw.info.height, data: data.buffer });
   const tracker = new Tracker(trackerOptions);
-  tracker.update(0, r.hits, r.frameJpeg);
+  const frame: ContextFrame | null = r.framed ? { jpeg: null } : null;
+  tracker.update(0, r.hits, frame);
+  const released = await pool.release(r.ref, frame !== null && tracker.adopted(frame));
+  if (frame) frame.jpeg = released.jpeg;
   return { finished: tracker.flush(), width: raw.info.width, height: raw.info.height };
 }

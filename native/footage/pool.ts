@@ -1,18 +1,20 @@
 // A fixed pool of footage worker threads, one per core by default. Frames are handed to the
 // least busy worker, at most `depth` per worker at a time so each has its next frame queued
 // while it works; the caller awaits `slot()` before decoding more, which is what keeps memory
-// flat on a two-hour video.
+// flat on a two-hour video. A worker keeps each frame it answered until `release` says whether
+// to encode its context frame, and hands the frame's buffer back for the decoder to reuse.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FrameJob, FrameResult, WorkerInit, WorkerReply } from './protocol';
+import type { FrameJob, FrameResult, Released, WorkerInit, WorkerReply } from './protocol';
 import type { ModelVersions } from './recognizer';
 
 interface Slot {
   worker: Worker;
   busy: number;
   pending: Map<number, { resolve: (r: FrameResult) => void; reject: (e: Error) => void }>;
+  releasing: Map<number, { resolve: (r: Released) => void; reject: (e: Error) => void }>;
 }
 
 export interface PoolOptions {
@@ -25,6 +27,8 @@ export class FramePool {
   private readonly waiters: (() => void)[] = [];
   private failure: Error | null = null;
   private nextId = 0;
+  /** Frames answered and still held by their worker, by the pool's number. */
+  private readonly holders = new Map<number, Slot>();
   readonly size: number;
   readonly depth: number;
   versions: ModelVersions = {};
@@ -46,7 +50,7 @@ export class FramePool {
     const ready = [];
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(entry, { workerData: this.init });
-      const slot: Slot = { worker, busy: 0, pending: new Map() };
+      const slot: Slot = { worker, busy: 0, pending: new Map(), releasing: new Map() };
       this.slots.push(slot);
       ready.push(
         new Promise<ModelVersions>((resolve, reject) => {
@@ -60,7 +64,7 @@ export class FramePool {
       );
       worker.on('error', (e) => this.fail(slot, e));
       worker.on('exit', (code) => {
-        if (slot.pending.size > 0) this.fail(slot, new Error(`footage worker exited (code ${code}) with frames in flight`));
+        if (slot.pending.size > 0 || slot.releasing.size > 0) this.fail(slot, new Error(`footage worker exited (code ${code}) with frames in flight`));
       });
     }
     try {
@@ -74,21 +78,33 @@ export class FramePool {
   }
 
   private settle(slot: Slot, m: WorkerReply): void {
+    if (m.type === 'released') {
+      const r = slot.releasing.get(m.ref);
+      slot.releasing.delete(m.ref);
+      if (!r) return;
+      if (m.error) r.reject(new Error(`context frame encode failed: ${m.error}`));
+      else r.resolve({ jpeg: m.jpeg, data: m.data ?? new ArrayBuffer(0) });
+      return;
+    }
     if (m.type !== 'result' && m.type !== 'failed') return;
     const seq = m.type === 'result' ? m.result.seq : m.seq;
     const p = slot.pending.get(seq);
     if (!p) return;
     slot.pending.delete(seq);
     slot.busy--;
-    if (m.type === 'result') p.resolve(m.result);
-    else p.reject(new Error(`recognition failed on frame ${seq}: ${m.error}`));
+    if (m.type === 'result') {
+      this.holders.set(seq, slot);
+      p.resolve(m.result);
+    } else p.reject(new Error(`recognition failed on frame ${seq}: ${m.error}`));
     this.waiters.shift()?.();
   }
 
   private fail(slot: Slot, e: Error): void {
     this.failure ??= e;
     for (const p of slot.pending.values()) p.reject(e);
+    for (const p of slot.releasing.values()) p.reject(e);
     slot.pending.clear();
+    slot.releasing.clear();
     slot.busy = 0;
     while (this.waiters.length) this.waiters.shift()!();
   }
@@ -109,8 +125,23 @@ export class FramePool {
     // Frames travel under the pool's own number, so callers (photos) may reuse theirs.
     const id = this.nextId++;
     return new Promise<FrameResult>((resolve, reject) => {
-      slot.pending.set(id, { resolve: (r) => resolve({ ...r, seq: job.seq }), reject });
+      slot.pending.set(id, { resolve: (r) => resolve({ ...r, seq: job.seq, ref: id }), reject });
       slot.worker.postMessage({ ...job, seq: id }, [job.data]);
+    });
+  }
+
+  /**
+   * Lets the worker drop a frame it answered (`ref` from its result), first encoding its
+   * context frame if `encode`. Every answered frame must be released once.
+   */
+  release(ref: number, encode: boolean): Promise<Released> {
+    const slot = this.holders.get(ref);
+    if (!slot) return Promise.reject(this.failure ?? new Error(`frame ${ref} is not held by any worker`));
+    this.holders.delete(ref);
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<Released>((resolve, reject) => {
+      slot.releasing.set(ref, { resolve, reject });
+      slot.worker.postMessage({ type: 'release', ref, encode });
     });
   }
 
@@ -129,5 +160,6 @@ export class FramePool {
       ),
     );
     this.slots.length = 0;
+    this.holders.clear();
   }
 }

@@ -3,6 +3,8 @@
 // position (overlap with the box predicted from the track's motion, or closeness) and text
 // likeness; a track ends when unseen for `maxGapMs`. Each track keeps its best observation's
 // crop and context frame, a bounded set of readings for the text vote, and colour votes.
+// The context frame is a holder whose JPEG the caller fills in once it is encoded: the caller
+// asks `adopted` after each frame and encodes only frames that became some pass's best.
 // The whole state serialises to JSON (images by media hash) so a job can resume mid-video.
 import type { ColourGuess } from './colour';
 import type { Box } from './recognizer';
@@ -22,13 +24,18 @@ export interface TrackerOptions {
 
 export const DEFAULT_TRACKER: TrackerOptions = { maxGapMs: 1500, maxReadings: 24, minReadConfidence: 0.5, minColourShare: 0.35 };
 
+/** A frame's context JPEG; null until encoded (or if it could not be). */
+export interface ContextFrame {
+  jpeg: Uint8Array | null;
+}
+
 interface Best {
   ptsMs: number;
   quality: number;
   box: Box;
   alternatives: { text: string; confidence: number }[];
   cropJpeg?: Uint8Array | undefined;
-  frameJpeg?: Uint8Array | undefined;
+  frame?: ContextFrame | undefined;
   cropSha?: string | undefined;
   frameSha?: string | undefined;
 }
@@ -61,7 +68,8 @@ export interface FinishedTrack {
   colour: string | null;
   box: Box;
   cropJpeg?: Uint8Array | undefined;
-  frameJpeg?: Uint8Array | undefined;
+  /** Read its `jpeg` only after the caller has filled in every frame it asked for. */
+  frame?: ContextFrame | undefined;
   cropSha?: string | undefined;
   frameSha?: string | undefined;
 }
@@ -97,8 +105,16 @@ export class Tracker {
     return this.open.length ? Math.min(...this.open.map((t) => t.firstMs)) : null;
   }
 
-  /** Feeds one frame's plates (frames must come in time order); returns passes that ended. */
-  update(ptsMs: number, hits: WorkerHit[], frameJpeg: Uint8Array | null): FinishedTrack[] {
+  /** Whether an open pass's best observation is in this frame (so its JPEG is needed). */
+  adopted(frame: ContextFrame): boolean {
+    return this.open.some((t) => t.best.frame === frame);
+  }
+
+  /**
+   * Feeds one frame's plates (frames must come in time order); returns passes that ended.
+   * `frame` is null when the frame cannot give a context frame.
+   */
+  update(ptsMs: number, hits: WorkerHit[], frame: ContextFrame | null): FinishedTrack[] {
     const done = this.expire(ptsMs);
     const pairs: { score: number; t: number; h: number }[] = [];
     hits.forEach((hit, h) => {
@@ -114,7 +130,7 @@ export class Tracker {
       if (usedT.has(p.t) || usedH.has(p.h)) continue;
       usedT.add(p.t);
       usedH.add(p.h);
-      this.extend(this.open[p.t]!, hits[p.h]!, ptsMs, frameJpeg);
+      this.extend(this.open[p.t]!, hits[p.h]!, ptsMs, frame);
     }
     // Unmatched plates start passes; keyed by frame time and left-to-right order, which is
     // the same on every run over the same frames (resume relies on it).
@@ -122,7 +138,7 @@ export class Tracker {
       .map((hit, h) => ({ hit, h }))
       .filter(({ h }) => !usedH.has(h))
       .sort((a, b) => a.hit.box.x - b.hit.box.x || a.hit.box.y - b.hit.box.y);
-    fresh.forEach(({ hit }, i) => this.open.push(this.start(hit, ptsMs, i, frameJpeg)));
+    fresh.forEach(({ hit }, i) => this.open.push(this.start(hit, ptsMs, i, frame)));
     return done;
   }
 
@@ -161,7 +177,7 @@ export class Tracker {
     return 0;
   }
 
-  private start(hit: WorkerHit, ptsMs: number, i: number, frameJpeg: Uint8Array | null): Track {
+  private start(hit: WorkerHit, ptsMs: number, i: number, frame: ContextFrame | null): Track {
     const t: Track = {
       key: `${ptsMs}:${i}`,
       firstMs: ptsMs,
@@ -174,11 +190,11 @@ export class Tracker {
       colours: {},
       best: { ptsMs, quality: -1, box: hit.box, alternatives: [] },
     };
-    this.observe(t, hit, ptsMs, frameJpeg);
+    this.observe(t, hit, ptsMs, frame);
     return t;
   }
 
-  private extend(t: Track, hit: WorkerHit, ptsMs: number, frameJpeg: Uint8Array | null): void {
+  private extend(t: Track, hit: WorkerHit, ptsMs: number, frame: ContextFrame | null): void {
     const dt = ptsMs - t.lastMs;
     const a = centre(t.lastBox);
     const b = centre(hit.box);
@@ -187,10 +203,10 @@ export class Tracker {
     t.vy = t.observations > 1 ? 0.5 * t.vy + 0.5 * ((b.y - a.y) / dt) : (b.y - a.y) / dt;
     t.lastMs = ptsMs;
     t.lastBox = hit.box;
-    this.observe(t, hit, ptsMs, frameJpeg);
+    this.observe(t, hit, ptsMs, frame);
   }
 
-  private observe(t: Track, hit: WorkerHit, ptsMs: number, frameJpeg: Uint8Array | null): void {
+  private observe(t: Track, hit: WorkerHit, ptsMs: number, frame: ContextFrame | null): void {
     t.observations++;
     t.readings.push({ text: hit.text, confidence: hit.confidence, charConfidences: hit.charConfidences });
     if (t.readings.length > this.opts.maxReadings) {
@@ -201,9 +217,9 @@ export class Tracker {
     }
     addColour(t.colours, hit.colour, this.opts.minColourShare);
     // An observation without its context frame can be best only if no other has one.
-    const q = qualityOf(hit) * (frameJpeg ? 1 : 0.01);
+    const q = qualityOf(hit) * (frame ? 1 : 0.01);
     if (q > t.best.quality) {
-      t.best = { ptsMs, quality: q, box: hit.box, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, frameJpeg: frameJpeg ?? undefined };
+      t.best = { ptsMs, quality: q, box: hit.box, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, frame: frame ?? undefined };
     }
   }
 
@@ -229,22 +245,25 @@ export class Tracker {
       colour,
       box: t.best.box,
       cropJpeg: t.best.cropJpeg,
-      frameJpeg: t.best.frameJpeg,
+      frame: t.best.frame,
       cropSha: t.best.cropSha,
       frameSha: t.best.frameSha,
     };
   }
 
-  /** JSON-safe state; images are stored through `persist` (content-addressed) and kept by hash. */
+  /**
+   * JSON-safe state; images are stored through `persist` (content-addressed) and kept by hash.
+   * Context frames must be filled in by then.
+   */
   snapshot(persist: (bytes: Uint8Array) => string): Track[] {
     return this.open.map((t) => {
       const best = { ...t.best };
       if (best.cropJpeg && !best.cropSha) best.cropSha = persist(best.cropJpeg);
-      if (best.frameJpeg && !best.frameSha) best.frameSha = persist(best.frameJpeg);
+      if (best.frame?.jpeg && !best.frameSha) best.frameSha = persist(best.frame.jpeg);
       t.best.cropSha = best.cropSha;
       t.best.frameSha = best.frameSha;
       delete best.cropJpeg;
-      delete best.frameJpeg;
+      delete best.frame;
       return { ...t, best, readings: t.readings.map((r) => ({ ...r })), colours: { ...t.colours } };
     });
   }

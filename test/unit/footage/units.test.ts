@@ -84,7 +84,10 @@ describe('tracker', () => {
 
   it('snapshots open passes (images by hash) and resumes them', () => {
     const a = new Tracker();
-    a.update(0, [hit(100, 'ABC123')], new Uint8Array([1, 2, 3]));
+    const frame = { jpeg: null as Uint8Array | null };
+    a.update(0, [hit(100, 'ABC123')], frame);
+    expect(a.adopted(frame)).toBe(true);
+    frame.jpeg = new Uint8Array([1, 2, 3]); // the encode the caller asked for
     const stored: Uint8Array[] = [];
     const snap = JSON.parse(JSON.stringify(a.snapshot((b) => (stored.push(b), `sha${stored.length}`)))) as ReturnType<Tracker['snapshot']>;
     expect(stored).toHaveLength(2); // crop and frame
