@@ -11,7 +11,7 @@ import { loadSeattleWeek, type WeekRow } from './seattle';
 import { DEFAULT_SYNTH, hashCounts, synthRead } from './synth';
 
 /** Bump when the recipe changes so an old cache is rebuilt. */
-export const RECIPE = 'canvass-bench-v4';
+export const RECIPE = 'canvass-bench-v5';
 
 export interface BuildInfo {
   reads: number;
@@ -44,10 +44,8 @@ export function* weeks(rows: WeekRow[], target: number, batch: number, firstWeek
 }
 
 /**
- * Opens the cached store, or builds it. Building 10M reads through insertReads row by row
- * costs ~35k reads/s on 2 cores (its R*Tree and four B-tree indexes are most of that), so the
- * build takes the bulk path a restore would: reads first, then the same indexes created by
- * sorting, the R*Tree filled in position order, and the canvass plate index written in key
+ * Opens the cached store, or builds it. The build takes the bulk path a restore would: reads
+ * first, then the same indexes created by sorting, and the canvass plate index written in key
  * order. The same schema results; ingest speed through insertReads is measured separately.
  */
 export function openBenchStore(
@@ -125,10 +123,6 @@ export function openBenchStore(
   }
   for (const ix of indexSql) db.exec(ix.sql);
   lap('read indexes created');
-  // R*Tree in a coarse position order: neighbouring inserts share nodes.
-  db.exec(`INSERT INTO reads_geo (id, min_lat, max_lat, min_lon, max_lon)
-           SELECT id, lat, lat, lon, lon FROM reads WHERE lat IS NOT NULL ORDER BY round(lat, 2), round(lon, 2)`);
-  lap('R*Tree filled');
   bulkPlateIndex(db);
   lap('canvass plate index built');
   db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench.recipe', ?)").run(

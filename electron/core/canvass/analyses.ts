@@ -1,6 +1,6 @@
 // Canvass analyses (R11): the plates common to several scenes, the plates travelling with a
 // target plate (convoy), the frequent visitors of a place, and where a plate is usually and
-// was last seen. Each reads only the windows it needs through the time, plate or R*Tree index.
+// was last seen. Each reads only the windows it needs through the time, plate or grid-cell index.
 import type { Database } from 'better-sqlite3';
 import type {
   AreaDto,

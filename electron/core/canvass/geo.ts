@@ -1,5 +1,5 @@
-// Areas for canvasses: circles and polygons, their bounding boxes (for the R*Tree and the
-// lat/lon ranges), containment, distance and a 0..1 "closeness" used for ranking. Distances
+// Areas for canvasses: circles and polygons, their bounding boxes and the grid cells that
+// cover them (the reads_cell index), containment, distance and a 0..1 "closeness" used for ranking. Distances
 // are haversine metres; a canvass area is at most a few kilometres, so that is plenty.
 import type { AreaDto } from '../../api/types-canvass';
 
@@ -76,4 +76,30 @@ export function closeness(a: AreaDto, lat: number, lon: number): { value: number
 /** A ~100 m grid cell key, for counting distinct places. */
 export function placeKey(lat: number, lon: number): string {
   return `${Math.round(lat * 1000)}:${Math.round(lon * 700)}`;
+}
+
+/** Grid of the reads_cell index: 0.002° rows and columns (≈ 222 m × 150 m at Seattle's latitude). */
+const CELLS_PER_DEG = 500;
+const CELL_ROW = 200_000;
+
+/** The cell a position falls in: the same arithmetic as migration 11's CELL_SQL (IEEE doubles, truncation). */
+export function cellOf(lat: number, lon: number): number {
+  return Math.trunc((lat + 90) * CELLS_PER_DEG) * CELL_ROW + Math.trunc((lon + 180) * CELLS_PER_DEG);
+}
+
+/**
+ * Every cell that meets the box, or null when there would be more than `max` (a city-sized
+ * area: the time index is then the better way in). A 1 km circle needs about 150.
+ */
+export function cellsCovering(b: BBox, max: number): number[] | null {
+  const lo = cellOf(b.south, b.west);
+  const hi = cellOf(b.north, b.east);
+  const r0 = Math.floor(lo / CELL_ROW);
+  const r1 = Math.floor(hi / CELL_ROW);
+  const c0 = lo - r0 * CELL_ROW;
+  const c1 = hi - r1 * CELL_ROW;
+  if (r1 < r0 || c1 < c0 || (r1 - r0 + 1) * (c1 - c0 + 1) > max) return null;
+  const out: number[] = [];
+  for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) out.push(r * CELL_ROW + c);
+  return out;
 }

@@ -1,9 +1,9 @@
 // Fetching reads for canvasses: by plate and time (the reads_plate index), by time window
-// (reads_ts) or by area (the reads_geo R*Tree), always the same narrow column set, and
+// (reads_ts) or by area and time (the reads_cell grid index), always the same narrow column set, and
 // turning them into result rows. Bound parameters only.
 import type { Database } from 'better-sqlite3';
 import type { AreaDto, CanvassReadDto, MatchVia } from '../../api/types-canvass';
-import { bboxOf, contains } from './geo';
+import { bboxOf, cellsCovering, contains } from './geo';
 
 export interface ReadRow {
   id: number;
@@ -49,7 +49,10 @@ export function readsOfPlates(db: Database, plates: string[], w: Window): ReadRo
     .all(JSON.stringify(plates), w.from, w.to) as ReadRow[];
 }
 
-/** Reads in a window and (optionally) an area: the R*Tree for long windows, the time index for short ones. */
+/**
+ * Reads in a window and (optionally) an area: one (cell, time range) seek per grid cell of
+ * the area's box, or for an area too big for that (a city) the time index with a box filter.
+ */
 export function readsInScene(db: Database, w: Window, area: AreaDto | undefined): ReadRow[] {
   if (!area) {
     return db
@@ -57,14 +60,14 @@ export function readsInScene(db: Database, w: Window, area: AreaDto | undefined)
       .all(w.from, w.to) as ReadRow[];
   }
   const b = bboxOf(area);
-  const long = w.to - w.from > LONG_WINDOW_MS;
-  const rows = long
+  const cells = cellsCovering(b, MAX_SCENE_CELLS);
+  const rows = cells
     ? (db
         .prepare(
-          `SELECT ${COLS} FROM reads_geo g JOIN reads r ON r.id = g.id
-           WHERE g.min_lat >= ? AND g.max_lat <= ? AND g.min_lon >= ? AND g.max_lon <= ? AND r.ts >= ? AND r.ts < ?`,
+          `SELECT ${COLS} FROM reads r
+           WHERE r.cell IN (SELECT value FROM json_each(?)) AND r.ts >= ? AND r.ts < ?`,
         )
-        .all(b.south, b.north, b.west, b.east, w.from, w.to) as ReadRow[])
+        .all(JSON.stringify(cells), w.from, w.to) as ReadRow[])
     : (db
         .prepare(
           `SELECT ${COLS} FROM reads r WHERE r.ts >= ? AND r.ts < ? AND r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?`,
@@ -74,11 +77,10 @@ export function readsInScene(db: Database, w: Window, area: AreaDto | undefined)
 }
 
 /**
- * Past this a window is read through the R*Tree rather than the time index. A week of the
- * Seattle-shaped benchmark is ~93k reads by time but a 1 km circle holds far fewer over two
- * years, so long windows go by place first (docs/canvass.md).
+ * Up to this many grid cells an area is read cell by cell (≈ 9 km × 13 km at Seattle's
+ * latitude: any canvass scene); past it, by time. Each cell is one index seek (docs/canvass.md).
  */
-export const LONG_WINDOW_MS = 14 * 86_400_000;
+export const MAX_SCENE_CELLS = 4096;
 
 export function sourceNames(db: Database): Map<number, string> {
   return new Map(

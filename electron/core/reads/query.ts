@@ -6,6 +6,8 @@ import type { ReadFilter } from '../../api/contract';
 import type { ReadDetailDto, ReadRowDto } from '../../api/types';
 import { CanvassError } from '../errors';
 import { normalizePlate } from './plate';
+import { cellsCovering } from '../canvass/geo';
+import { MAX_SCENE_CELLS } from '../canvass/reads';
 
 export type SortField = 'timestamp' | 'plate' | 'confidence' | 'source';
 
@@ -66,9 +68,14 @@ export function buildWhere(f: ReadFilter): Where {
     params.to = Date.parse(f.to);
   }
   if (f.bbox) {
-    clauses.push(
-      'r.id IN (SELECT id FROM reads_geo WHERE min_lat >= @south AND max_lat <= @north AND min_lon >= @west AND max_lon <= @east)',
-    );
+    // A box of up to MAX_SCENE_CELLS grid cells goes through reads_cell; a larger one (a whole
+    // city on the map) is a plain filter on the other conditions or a scan.
+    const cells = cellsCovering(f.bbox, MAX_SCENE_CELLS);
+    if (cells) {
+      clauses.push('r.cell IN (SELECT value FROM json_each(@cells))');
+      params.cells = JSON.stringify(cells);
+    }
+    clauses.push('r.lat BETWEEN @south AND @north AND r.lon BETWEEN @west AND @east');
     Object.assign(params, f.bbox);
   }
   if (f.sourceIds?.length) {

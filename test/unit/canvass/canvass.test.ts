@@ -6,7 +6,9 @@ import { checkWatches } from '../../../electron/core/canvass/watches';
 import { candidatePlates } from '../../../electron/core/canvass/plate-index';
 import { parsePattern } from '../../../electron/core/canvass/pattern';
 import { insertReads, type NewRead } from '../../../electron/core/reads/store';
-import { migrations } from '../../../electron/core/store/migrations';
+import { CELL_SQL, migrate, migrations } from '../../../electron/core/store/migrations';
+import { bboxOf, cellOf, cellsCovering } from '../../../electron/core/canvass/geo';
+import { readsInScene } from '../../../electron/core/canvass/reads';
 import { bulkPlateIndex } from '../../../bench/canvass/build';
 import { ACCESS, harness, T0, type Harness } from '../../support/core';
 
@@ -283,5 +285,89 @@ describe('benchmark store builder', () => {
     bulkPlateIndex(db);
     expect(dump()).toEqual(viaHook);
     expect(viaHook.texts).not.toContain('deadbeefdeadbeefdeadbeef');
+  });
+});
+
+describe('grid cell index (migration 11)', () => {
+  it("computes the same cell in SQL (the generated column) and in geo.ts, edges and signs included", () => {
+    const db = h.core.store.db;
+    const spots: [number, number][] = [
+      [SCENE.lat, SCENE.lon],
+      [34.0522, -118.2437],
+      [-33.8688, 151.2093],
+      [0, 0],
+      [89.9999, 179.9999],
+      [-90, -180],
+      [47.61, -122.334], // on a 0.002° line
+      [47.61 - 1e-12, -122.334 + 1e-12],
+    ];
+    const sqlCell = db.prepare(`SELECT ${CELL_SQL} AS c FROM (SELECT ? AS lat, ? AS lon)`).pluck();
+    for (const [lat, lon] of spots) expect(sqlCell.get(lat, lon)).toBe(cellOf(lat, lon));
+    const stored = db.prepare('SELECT lat, lon, cell FROM reads WHERE lat IS NOT NULL').all() as {
+      lat: number;
+      lon: number;
+      cell: number;
+    }[];
+    expect(stored.length).toBeGreaterThan(0);
+    for (const r of stored) expect(r.cell).toBe(cellOf(r.lat, r.lon));
+    expect(db.prepare('SELECT cell FROM reads WHERE lat IS NULL LIMIT 1').pluck().get() ?? null).toBeNull();
+  });
+
+  it('covers a box with every cell it meets, and gives up on a city-sized box', () => {
+    const b = bboxOf({ kind: 'circle', lat: SCENE.lat, lon: SCENE.lon, radiusM: 1000 });
+    const cells = cellsCovering(b, 4096)!;
+    expect(cells.length).toBeGreaterThan(100);
+    expect(cells.length).toBeLessThan(200);
+    for (const [lat, lon] of [
+      [b.south, b.west],
+      [b.north, b.east],
+      [SCENE.lat, SCENE.lon],
+      [(b.south + b.north) / 2, b.east],
+    ] as [number, number][])
+      expect(cells).toContain(cellOf(lat, lon));
+    expect(cellsCovering({ south: 47.4, north: 47.8, west: -122.5, east: -122.1 }, 4096)).toBeNull();
+  });
+
+  it('answers area queries through reads_cell, and city-sized ones through time', () => {
+    const db = h.core.store.db;
+    const plan = (sql: string) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(JSON.stringify([1]), 0, 1) as { detail: string }[])
+        .map((r) => r.detail)
+        .join(' | ');
+    expect(
+      plan(
+        'SELECT r.id FROM reads r WHERE r.cell IN (SELECT value FROM json_each(?)) AND r.ts >= ? AND r.ts < ?',
+      ),
+    ).toMatch(/USING INDEX reads_cell \(cell=\? AND ts>\? AND ts<\?\)/);
+    // a read ~560 m from the scene is in a 1 km circle and out of a 500 m one; one 9 km away never is
+    const near = { lat: SCENE.lat + 0.005, lon: SCENE.lon };
+    add([read('CELL111', 5 * H, near), read('CELL222', 5 * H, { lat: SCENE.lat + 0.08, lon: SCENE.lon })]);
+    const w = { from: T0 + 4 * H, to: T0 + 6 * H };
+    const plates = (radiusM: number) =>
+      readsInScene(db, w, { kind: 'circle', ...SCENE, radiusM })
+        .map((r) => r.plate)
+        .sort();
+    expect(plates(1000)).toEqual(['CELL111']);
+    expect(plates(500)).toEqual([]);
+    expect(plates(20_000)).toEqual(['CELL111', 'CELL222']); // too many cells: by time, same answer
+  });
+});
+
+describe('migration 11', () => {
+  it('turns a version-10 store with an R*Tree into the cell index, reads kept', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(':memory:');
+    migrate(db, migrations.filter((m) => m.version <= 10));
+    db.exec(`INSERT INTO reads (plate, ts, lat, lon) VALUES ('OLD1234', 1, ${SCENE.lat}, ${SCENE.lon}), ('NOPOS12', 2, NULL, NULL);
+             INSERT INTO reads_geo VALUES (1, ${SCENE.lat}, ${SCENE.lat}, ${SCENE.lon}, ${SCENE.lon});`);
+    migrate(db);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('reads_geo', 'reads_cell')").pluck().all()).toEqual([
+      'reads_cell',
+    ]);
+    expect(db.prepare('SELECT plate, cell FROM reads ORDER BY id').raw().all()).toEqual([
+      ['OLD1234', cellOf(SCENE.lat, SCENE.lon)],
+      ['NOPOS12', null],
+    ]);
+    db.close();
   });
 });
