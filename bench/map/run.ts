@@ -50,13 +50,24 @@ function stats(intervals: number[]): FrameStats {
   };
 }
 
+/** The layer's redraw times (its data-draw-ms) during a recording. */
+function drawStats(draws: number[]) {
+  const s = [...draws].sort((a, b) => a - b);
+  return { redraws: s.length, p50_ms: r1(pct(s, 0.5)), max_ms: r1(s[s.length - 1] ?? 0) };
+}
+
 /** Starts recording rAF timestamps in the page (window.__frames). A string, so the loader's
  * helpers (tsx names functions with __name) never reach the page. */
 async function startFrames(page: Page): Promise<void> {
   await page.evaluate(`(() => {
     const run = (window.__run = (window.__run || 0) + 1);
     window.__frames = [];
+    window.__draws = [];
     window.__recording = true;
+    const map = document.querySelector('[data-testid=canvass-map]');
+    window.__drawObserver?.disconnect();
+    window.__drawObserver = new MutationObserver(() => window.__draws.push(Number(map.getAttribute('data-draw-ms'))));
+    window.__drawObserver.observe(map, { attributes: true, attributeFilter: ['data-draw-ms'] });
     const tick = (t) => {
       if (!window.__recording || window.__run !== run) return;
       window.__frames.push(t);
@@ -66,12 +77,19 @@ async function startFrames(page: Page): Promise<void> {
   })()`);
 }
 
-/** Stops recording; the intervals between consecutive frames. */
-async function stopFrames(page: Page): Promise<number[]> {
-  const ts = (await page.evaluate(
-    '(() => { window.__recording = false; return window.__frames; })()',
-  )) as number[];
-  return ts.slice(1).map((t, i) => t - ts[i]!);
+/** Stops recording; the intervals between consecutive frames, and the layer's redraw times. */
+async function stopFrames(page: Page): Promise<{ intervals: number[]; draws: number[] }> {
+  const { ts, draws } = (await page.evaluate(
+    '(() => { window.__recording = false; window.__drawObserver.disconnect(); return { ts: window.__frames, draws: window.__draws }; })()',
+  )) as { ts: number[]; draws: number[] };
+  return { intervals: ts.slice(1).map((t, i) => t - ts[i]!), draws };
+}
+
+async function record(page: Page, what: () => Promise<void>) {
+  await startFrames(page);
+  await what();
+  const { intervals, draws } = await stopFrames(page);
+  return { ...stats(intervals), layer_redraw: drawStats(draws) };
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -161,23 +179,19 @@ export async function benchMap(o: MapBenchOptions = {}) {
     const box = (await mapEl.boundingBox())!;
     await pause(500);
 
-    await startFrames(page);
-    await pan(page, box, rounds);
-    const panStats = stats(await stopFrames(page));
-    await startFrames(page);
-    await zoom(page, box, rounds);
-    const zoomStats = stats(await stopFrames(page));
+    const panStats = await record(page, () => pan(page, box, rounds));
+    const zoomStats = await record(page, () => zoom(page, box, rounds));
 
     // Hover: the mouse crosses the map (no button), as when looking for a marker.
-    await startFrames(page);
-    for (let i = 0; i <= 60; i++) {
-      await page.mouse.move(
-        box.x + box.width * (0.2 + (0.6 * i) / 60),
-        box.y + box.height * (0.3 + (0.4 * i) / 60),
-      );
-      await pause(16);
-    }
-    const hoverStats = stats(await stopFrames(page));
+    const hoverStats = await record(page, async () => {
+      for (let i = 0; i <= 60; i++) {
+        await page.mouse.move(
+          box.x + box.width * (0.2 + (0.6 * i) / 60),
+          box.y + box.height * (0.3 + (0.4 * i) / 60),
+        );
+        await pause(16);
+      }
+    });
 
     // Selection from the list: the frame in which the map restyles the selected plate's reads.
     const selectFrames: number[] = [];
@@ -186,7 +200,7 @@ export async function benchMap(o: MapBenchOptions = {}) {
       await startFrames(page);
       await cards.nth(i).click();
       await pause(400);
-      selectFrames.push(Math.max(...(await stopFrames(page))));
+      selectFrames.push(Math.max(...(await stopFrames(page)).intervals));
     }
     selectFrames.sort((a, b) => a - b);
 
@@ -220,12 +234,8 @@ export async function benchMap(o: MapBenchOptions = {}) {
     await page.click('[data-testid=canvass-search]');
     await page.waitForSelector('[data-testid=canvass-map][data-reads="0"]');
     await pause(500);
-    await startFrames(page);
-    await pan(page, box, rounds);
-    const emptyPan = stats(await stopFrames(page));
-    await startFrames(page);
-    await zoom(page, box, rounds);
-    const emptyZoom = stats(await stopFrames(page));
+    const emptyPan = await record(page, () => pan(page, box, rounds));
+    const emptyZoom = await record(page, () => zoom(page, box, rounds));
 
     return {
       markers: Number(markersNow),

@@ -102,7 +102,7 @@ export function ResultList({ results, selected, onSelect, onOpenRead }: Props) {
   useEffect(() => {
     if (selected === null) return;
     const i = results.findIndex((r) => r.plate === selected);
-    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'start' });
   }, [selected, results, virtualizer]);
   return (
     <ScrollArea style={{ flex: 1 }} viewportRef={viewport} data-testid="canvass-results">

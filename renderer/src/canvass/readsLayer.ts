@@ -1,15 +1,17 @@
 // One canvas for all the canvass result reads (10,000 and more). Leaflet's own canvas renderer
 // keeps a layer object per marker, re-projects and redraws each with its own path on every
 // zoom, and walks them all on every hover; here the reads are typed arrays (readPoints.ts),
-// projected once per zoom level, drawn as a pre-rendered sprite each (drawImage), and found
-// under the mouse through a pixel grid. Between redraws (while dragging, during the zoom
+// projected once per zoom level, stamped as pre-rendered sprites into one pixel buffer
+// (stamp.ts) that is put on the canvas at once, and found under the mouse through a pixel grid. Between redraws (while dragging, during the zoom
 // animation) the canvas is only moved and scaled by CSS, like Leaflet's renderers; it covers
 // half a view beyond each edge, so a drag shows markers up to there before the redraw at its end.
 import L from 'leaflet';
 import { NO_POINTS, PixelGrid, type ReadPoints } from './readPoints';
+import { stampOver, type Stamp } from './stamp';
 
 /** Canvas margin around the view, as a share of the view's size. */
 const PAD = 0.5;
+const OFF = -0x7fffffff;
 
 export interface MarkerStyle {
   radius: number;
@@ -20,26 +22,20 @@ export interface MarkerStyle {
 export const READ_STYLE: MarkerStyle = { radius: 5, fill: 'rgba(76,110,245,0.6)', stroke: '#1c2a80' };
 export const SELECTED_STYLE: MarkerStyle = { radius: 8, fill: 'rgba(190,75,219,0.95)', stroke: '#862e9c' };
 
-interface Sprite {
-  image: HTMLCanvasElement;
-  /** Size in CSS pixels; the image holds size × devicePixelRatio. */
-  size: number;
-}
-
-function sprite(style: MarkerStyle, dpr: number): Sprite {
-  const size = Math.ceil(style.radius * 2 + 2);
+/** A marker rendered once by the canvas itself (antialiased), kept as pixels to stamp. */
+function sprite(style: MarkerStyle, dpr: number): Stamp {
+  const size = Math.ceil((style.radius * 2 + 2) * dpr);
   const image = document.createElement('canvas');
-  image.width = image.height = Math.ceil(size * dpr);
+  image.width = image.height = size;
   const ctx = image.getContext('2d')!;
-  ctx.scale(dpr, dpr);
   ctx.beginPath();
-  ctx.arc(size / 2, size / 2, style.radius, 0, Math.PI * 2);
+  ctx.arc(size / 2, size / 2, style.radius * dpr, 0, Math.PI * 2);
   ctx.fillStyle = style.fill;
   ctx.fill();
-  ctx.lineWidth = 1;
+  ctx.lineWidth = dpr;
   ctx.strokeStyle = style.stroke;
   ctx.stroke();
-  return { image, size };
+  return { w: size, h: size, data: ctx.getImageData(0, 0, size, size).data };
 }
 
 export interface ReadsLayerOptions {
@@ -51,6 +47,9 @@ export class ReadsLayer extends L.Layer {
   private pts: ReadPoints = NO_POINTS;
   private selectedPlate = -1;
   private canvas: HTMLCanvasElement | null = null;
+  private x0 = new Float64Array(0);
+  private y0 = new Float64Array(0);
+  private x0Points: ReadPoints | null = null;
   private px = new Float64Array(0);
   private py = new Float64Array(0);
   private grid: PixelGrid | null = null;
@@ -58,8 +57,11 @@ export class ReadsLayer extends L.Layer {
   /** Absolute pixel position of the canvas's top-left corner, at `drawnZoom`. */
   private topLeft = L.point(0, 0);
   private drawnZoom = 0;
-  private sprites: { dpr: number; read: Sprite; selected: Sprite } | null = null;
+  private sprites: { dpr: number; read: Stamp; selected: Stamp } | null = null;
   private readonly onDraw: ReadsLayerOptions['onDraw'];
+  /** Each read's stamp position in the last drawing (device pixels); OFF when out of view. */
+  private sx = new Int32Array(0);
+  private sy = new Int32Array(0);
   private frame: number | null = null;
 
   constructor(opts: ReadsLayerOptions = {}) {
@@ -94,7 +96,8 @@ export class ReadsLayer extends L.Layer {
   /** The read under a container point (topmost as drawn), or -1. */
   hit(at: L.Point): number {
     const map = this._map;
-    if (!map || !this.grid || map.getZoom() !== this.projectedZoom) return -1;
+    if (!map || !this.pts.n || map.getZoom() !== this.projectedZoom) return -1;
+    this.grid ??= new PixelGrid(this.px, this.py);
     const p = map.containerPointToLayerPoint(at).add(map.getPixelOrigin());
     const plate = this.pts.plate;
     const sel = this.selectedPlate;
@@ -139,19 +142,31 @@ export class ReadsLayer extends L.Layer {
     L.DomUtil.setTransform(this.canvas, this.topLeft.multiplyBy(scale).subtract(newOrigin), scale);
   }
 
+  /**
+   * Pixel positions at `zoom`. Positions at zoom 0 are computed once per result set; Leaflet's
+   * projections scale linearly with zoom, so each zoom level is one multiplication a read.
+   */
   private project(zoom: number): void {
     const map = this._map!;
     const { n, lat, lon } = this.pts;
-    if (this.px.length !== n) {
+    if (this.x0.length !== n || this.x0Points !== this.pts) {
+      this.x0 = new Float64Array(n);
+      this.y0 = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const p = map.project([lat[i]!, lon[i]!], 0);
+        this.x0[i] = p.x;
+        this.y0[i] = p.y;
+      }
+      this.x0Points = this.pts;
       this.px = new Float64Array(n);
       this.py = new Float64Array(n);
     }
+    const k = map.getZoomScale(zoom, 0);
     for (let i = 0; i < n; i++) {
-      const p = map.project([lat[i]!, lon[i]!], zoom);
-      this.px[i] = p.x;
-      this.py[i] = p.y;
+      this.px[i] = this.x0[i]! * k;
+      this.py[i] = this.y0[i]! * k;
     }
-    this.grid = new PixelGrid(this.px, this.py);
+    this.grid = null; // built at the first hit test at this zoom
     this.projectedZoom = zoom;
   }
 
@@ -181,26 +196,56 @@ export class ReadsLayer extends L.Layer {
       this.sprites = { dpr, read: sprite(READ_STYLE, dpr), selected: sprite(SELECTED_STYLE, dpr) };
     }
 
-    const ctx = canvas.getContext('2d')!;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
+    // Where each stamp goes (device pixels), and the box they cover: only that box is written.
     const { n, plate } = this.pts;
+    const W = canvas.width;
+    const H = canvas.height;
     const ox = this.topLeft.x;
     const oy = this.topLeft.y;
+    if (this.sx.length !== n) {
+      this.sx = new Int32Array(n);
+      this.sy = new Int32Array(n);
+    }
+    const { read, selected } = this.sprites;
+    let bx0 = W;
+    let by0 = H;
+    let bx1 = 0;
+    let by1 = 0;
     let drawn = 0;
-    const pass = (s: Sprite, selected: boolean) => {
-      const half = s.size / 2;
-      for (let i = 0; i < n; i++) {
-        if ((plate[i] === this.selectedPlate) !== selected) continue;
-        const x = this.px[i]! - ox;
-        const y = this.py[i]! - oy;
-        if (x < -half || y < -half || x > w + half || y > h + half) continue;
-        ctx.drawImage(s.image, Math.round(x - half), Math.round(y - half), s.size, s.size);
-        drawn++;
+    for (let i = 0; i < n; i++) {
+      const s = plate[i] === this.selectedPlate ? selected : read;
+      const x = Math.round((this.px[i]! - ox) * dpr - s.w / 2);
+      const y = Math.round((this.py[i]! - oy) * dpr - s.h / 2);
+      if (x >= W || y >= H || x + s.w <= 0 || y + s.h <= 0) {
+        this.sx[i] = OFF;
+        continue;
       }
-    };
-    pass(this.sprites.read, false);
-    pass(this.sprites.selected, true);
+      this.sx[i] = x;
+      this.sy[i] = y;
+      bx0 = Math.min(bx0, x);
+      by0 = Math.min(by0, y);
+      bx1 = Math.max(bx1, x + s.w);
+      by1 = Math.max(by1, y + s.h);
+      drawn++;
+    }
+    const ctx = canvas.getContext('2d')!;
+    ctx.clearRect(0, 0, W, H);
+    if (drawn) {
+      bx0 = Math.max(0, bx0);
+      by0 = Math.max(0, by0);
+      const bw = Math.min(W, bx1) - bx0;
+      const bh = Math.min(H, by1) - by0;
+      const img = ctx.createImageData(bw, bh);
+      // the selected plate's reads last, on top (as hit() assumes)
+      for (const top of [false, true]) {
+        const s = top ? selected : read;
+        for (let i = 0; i < n; i++) {
+          if (this.sx[i] === OFF || (plate[i] === this.selectedPlate) !== top) continue;
+          stampOver(img.data, bw, bh, s, this.sx[i]! - bx0, this.sy[i]! - by0);
+        }
+      }
+      ctx.putImageData(img, bx0, by0);
+    }
     this.onDraw?.({ drawn, ms: performance.now() - t0 });
   }
 }
