@@ -41,7 +41,9 @@ export function manyReadsCsv({ prefix, plates, readsPerPlate, radiusM = 2000, se
       const ts = new Date(now - 86_400_000 + Math.floor(rnd() * 86_000_000)).toISOString();
       const cam = `Cam ${1 + Math.floor(rnd() * 40)}`;
       const conf = (0.85 + rnd() * 0.14).toFixed(2);
-      rows.push([plate, ts, lat.toFixed(6), lon.toFixed(6), cam, 'WA', conf, '', colors[p % colors.length]].join(','));
+      rows.push(
+        [plate, ts, lat.toFixed(6), lon.toFixed(6), cam, 'WA', conf, '', colors[p % colors.length]].join(','),
+      );
     }
   }
   return rows.join('\n') + '\n';
