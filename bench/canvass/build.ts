@@ -11,7 +11,7 @@ import { loadSeattleWeek, type WeekRow } from './seattle';
 import { DEFAULT_SYNTH, hashCounts, synthRead } from './synth';
 
 /** Bump when the recipe changes so an old cache is rebuilt. */
-export const RECIPE = 'canvass-bench-v5';
+export const RECIPE = 'canvass-bench-v6';
 
 export interface BuildInfo {
   reads: number;
@@ -140,26 +140,26 @@ export function openBenchStore(
 }
 
 /**
- * Fills canvass_texts (with reversed texts) and canvass_grams from the reads: texts in plate
- * order, the rtext index created afterwards by sorting, grams by the insert hook's own SQL
+ * Fills canvass_texts (with reversed texts) and canvass_grams from the reads: (era, text) pairs
+ * in order, the text indexes created afterwards by sorting, grams by the insert hook's own SQL
  * (writeGramsAfter). The test "bench builder writes the same index as insertReads" checks it.
  */
 export function bulkPlateIndex(db: Store['db']): void {
-  const rtextIndex = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'canvass_texts_rtext'").get() as {
-    sql: string;
-  };
-  db.exec('DROP INDEX canvass_texts_rtext');
-  const texts = db
+  const indexes = db
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'canvass_texts' AND sql IS NOT NULL")
+    .all() as { name: string; sql: string }[];
+  for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`); // names from sqlite_master, not input
+  const pairs = db
     .prepare(
-      `SELECT DISTINCT plate FROM reads WHERE length(plate) BETWEEN 2 AND 10 AND plate NOT GLOB '*[^A-Z0-9]*' ORDER BY plate`,
+      `SELECT DISTINCT era, plate FROM reads WHERE length(plate) BETWEEN 2 AND 10 AND plate NOT GLOB '*[^A-Z0-9]*' ORDER BY era, plate`,
     )
     .raw()
-    .all() as [string][];
-  const ins = db.prepare('INSERT INTO canvass_texts (text, rtext) VALUES (?, ?)');
+    .all() as [number, string][];
+  const ins = db.prepare('INSERT INTO canvass_texts (era, text, rtext) VALUES (?, ?, ?)');
   db.transaction(() => {
-    for (const [t] of texts) ins.run(t, reverse(t));
+    for (const [era, t] of pairs) ins.run(era, t, reverse(t));
   })();
-  texts.length = 0;
-  db.exec(rtextIndex.sql);
+  pairs.length = 0;
+  for (const ix of indexes) db.exec(ix.sql);
   writeGramsAfter(db, 0);
 }

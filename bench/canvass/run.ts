@@ -9,6 +9,7 @@ import { canvassSearch } from '../../electron/core/canvass/search';
 import { systemClock } from '../../electron/core/clock';
 import { insertReads, sourceId, type NewRead } from '../../electron/core/reads/store';
 import { openStore, type Store } from '../../electron/core/store/db';
+import { allEras } from '../../electron/core/reads/era';
 import { openBenchStore, weeks } from './build';
 import { loadSeattleWeek, SEATTLE_WEEK } from './seattle';
 import { rng } from './synth';
@@ -108,19 +109,22 @@ export function benchCanvass(opts: {
   });
   // Common link: three scenes around reads of one regular vehicle, two hours each.
   // Regular vehicles: plates of randomly drawn reads that have 40-400 reads in all.
-  const countOf = db.prepare('SELECT count(*) AS n FROM reads WHERE plate = ?');
+  const eras = allEras(db);
+  const countOf = db.prepare(
+    'SELECT count(*) AS n FROM reads WHERE era IN (SELECT value FROM json_each(?)) AND plate = ?',
+  );
   const regulars: { text: string }[] = [];
   for (let tries = 0; regulars.length < runs && tries < 50 * runs; tries++) {
     const s = sampleRead.get(1 + Math.floor(r() * maxId)) as Sample | undefined;
     if (!s || regulars.some((x) => x.text === s.plate)) continue;
-    const n = (countOf.get(s.plate) as { n: number }).n;
+    const n = (countOf.get(eras, s.plate) as { n: number }).n;
     if (n >= 40 && n <= 400) regulars.push({ text: s.plate });
   }
   const ofPlate = db.prepare(
-    'SELECT ts, lat, lon FROM reads WHERE plate = ? AND lat IS NOT NULL ORDER BY ts',
+    'SELECT ts, lat, lon FROM reads WHERE era IN (SELECT value FROM json_each(?)) AND plate = ? AND lat IS NOT NULL ORDER BY ts',
   );
   for (let i = 0; i < Math.min(runs, regulars.length); i++) {
-    const reads = ofPlate.all(regulars[i]!.text) as { ts: number; lat: number; lon: number }[];
+    const reads = ofPlate.all(eras, regulars[i]!.text) as { ts: number; lat: number; lon: number }[];
     if (reads.length < 3) continue;
     const picks = [0, Math.floor(reads.length / 2), reads.length - 1].map((j) => reads[j]!);
     const scenes = picks.map((p) => ({

@@ -1,16 +1,18 @@
 // The plate index behind partial-plate canvasses (R11, DESIGN "a plate index that answers
 // wildcard and misread-tolerant patterns without scanning every read").
 //
-// canvass_texts: one row per distinct plate text (A-Z 0-9, 2-10 characters) and its reverse,
-// written once, when the text is first read. canvass_grams: the text's adjacent character
-// pairs keyed by position (`7ABC123` → 0:7A 1:AB … 5:23). A prefix (`7AB*`) is a range on the
-// reads' own plate index, a suffix (`*123`) a range on the reversed text; known pairs anywhere
-// else (`?ABC1??`, `*BC1*`) become posting lists, the shortest intersected. A search estimates
-// each way with a capped count and takes the cheapest; only those texts are checked against
-// the full pattern, and only the matching ones get their counts and first/last seen from the
-// reads_plate index. Nothing is updated per read: ingest pays one probe of reads_plate, and a
-// few appends for a text never seen before. Layout chosen by measurement: docs/canvass.md.
-import type { Database, Statement } from 'better-sqlite3';
+// Everything here is cut by era (reads/era.ts: 2^32 ms of read time), so that ingest writes
+// only the newest, hot part of each B-tree (docs/canvass.md "Ingest"). canvass_texts: one row
+// per distinct plate text (A-Z 0-9, 2-10 characters) per era it was read in, with its reverse.
+// canvass_grams: each such row's adjacent character pairs keyed by position (`7ABC123` →
+// 0:7A 1:AB … 5:23). A prefix (`7AB*`) is a range on the texts, a suffix (`*123`) a range on
+// the reversed texts; known pairs anywhere else (`?ABC1??`, `*BC1*`) become posting lists, the
+// shortest intersected — each once per era. A search estimates each way with a capped count
+// and takes the cheapest; only those texts are checked against the full pattern, and only the
+// matching ones get their counts and first/last seen from reads_plate (era, plate, ts).
+// Nothing is updated per read: a batch appends the (era, text) pairs it has not seen before
+// and their grams. Layout chosen by measurement: docs/canvass.md.
+import type { Database } from 'better-sqlite3';
 import {
   MAX_PLATE_CHARS,
   parsePattern,
@@ -21,6 +23,7 @@ import {
   type Token,
 } from './pattern';
 import { widenToken } from './confusions';
+import { allEras, eraOf } from '../reads/era';
 
 const CHAR_INDEX: ReadonlyMap<string, number> = new Map([...PLATE_ALPHABET].map((c, i) => [c, i]));
 /** Pair positions 0..8. */
@@ -48,8 +51,8 @@ export function gramsOf(text: string): number[] {
 export const reverse = (s: string) => [...s].reverse().join('');
 
 export interface PlateIndexWriter {
-  /** A read with this plate was just inserted with this id. */
-  add(plate: string, readId: number): void;
+  /** A read with this plate and time was just inserted. */
+  add(plate: string, ts: number): void;
   /** Writes what was added; call inside the same transaction as the reads. */
   flush(): void;
 }
@@ -60,11 +63,11 @@ export interface PlateIndexWriter {
  * list's last page once.
  */
 const GRAMS_AFTER_SQL = `WITH RECURSIVE pos(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM pos WHERE i < 8)
-  INSERT OR IGNORE INTO canvass_grams (key, text_id)
-  SELECT (i * 36 + instr(@abc, substr(t.text, i + 1, 1)) - 1) * 36 + instr(@abc, substr(t.text, i + 2, 1)) - 1, t.id
+  INSERT OR IGNORE INTO canvass_grams (era, key, text_id)
+  SELECT t.era, (i * 36 + instr(@abc, substr(t.text, i + 1, 1)) - 1) * 36 + instr(@abc, substr(t.text, i + 2, 1)) - 1, t.id
   FROM canvass_texts t JOIN pos ON i + 1 < length(t.text)
   WHERE t.id > @after
-  ORDER BY 1, 2`;
+  ORDER BY 1, 2, 3`;
 
 /** Writes the grams of every text added after text id `after` (the hook, migrations, the bench builder). */
 export function writeGramsAfter(db: Database, after: number): void {
@@ -72,37 +75,36 @@ export function writeGramsAfter(db: Database, after: number): void {
 }
 
 /**
- * The hook insertReads calls. A text is new when no read older than this batch carries it:
- * one statement probes reads_plate for all the batch's plates in plate order (measured at 10M
- * reads: 3× faster than a probe per plate, whose cost was the call, not the page). New texts
- * are appended with their reverse in one statement, then their grams in one more.
+ * The hook insertReads calls. The batch's distinct (era, text) pairs go in, sorted, in one
+ * statement that skips the pairs already there (a probe of the era's hot part of the unique
+ * index, not of all time); the grams of the rows it added follow in one more.
  */
 export function plateIndexWriter(db: Database): PlateIndexWriter {
-  const firstId = new Map<string, number>();
-  let minId = Infinity;
+  const pairs = new Set<string>();
   return {
-    add(plate, readId) {
-      if (readId < minId) minId = readId;
-      if (!firstId.has(plate) && INDEXABLE.test(plate)) firstId.set(plate, readId);
+    add(plate, ts) {
+      if (INDEXABLE.test(plate)) pairs.add(`${eraOf(ts)} ${plate}`);
     },
     flush() {
-      if (firstId.size === 0) return;
-      const texts = [...firstId.keys()].sort();
-      firstId.clear();
-      const fresh = db
-        .prepare(
-          'SELECT value FROM json_each(?) WHERE NOT EXISTS (SELECT 1 FROM reads WHERE plate = value AND id < ?)',
-        )
-        .pluck()
-        .all(JSON.stringify(texts), minId) as string[];
-      minId = Infinity;
-      if (fresh.length === 0) return;
+      if (pairs.size === 0) return;
+      const rows = [...pairs]
+        .map((k) => {
+          const sp = k.indexOf(' ');
+          const text = k.slice(sp + 1);
+          return [Number(k.slice(0, sp)), text, reverse(text)] as const;
+        })
+        .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+      pairs.clear();
       const after =
         (db.prepare('SELECT coalesce(max(id), 0) FROM canvass_texts').pluck().get() as number) ?? 0;
-      db.prepare(
-        "INSERT INTO canvass_texts (text, rtext) SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?)",
-      ).run(JSON.stringify(fresh.map((t) => [t, reverse(t)])));
-      writeGramsAfter(db, after);
+      const added = db
+        .prepare(
+          `INSERT INTO canvass_texts (era, text, rtext)
+           SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]' FROM json_each(?) WHERE true
+           ON CONFLICT (era, text) DO NOTHING`,
+        )
+        .run(JSON.stringify(rows)).changes;
+      if (added > 0) writeGramsAfter(db, after);
     },
   };
 }
@@ -252,26 +254,38 @@ export function variants(p: Pattern, tolerant: boolean): Pattern[] {
   return [...out.values()];
 }
 
-const POSTING = 'SELECT text_id FROM canvass_grams WHERE key IN (SELECT value FROM json_each(?))';
+const POSTING =
+  'SELECT text_id FROM canvass_grams WHERE era IN (SELECT value FROM json_each(@eras)) AND key IN (SELECT value FROM json_each(?))';
+const ERAS = 'era IN (SELECT value FROM json_each(@eras))';
 const HIGH = '\uffff';
 /** Counts stop here: past it a source is "big" and its exact size does not matter. */
 const COUNT_CAP = 20_000;
 /** A plate range this small is taken without counting the pair lists (which can be long). */
 const GOOD_ENOUGH = 1_000;
 
-/** Statements of one search, prepared once. */
+/** A prepared statement with the store's eras bound as @eras. */
+interface Query {
+  get(...a: unknown[]): unknown;
+  all(...a: unknown[]): unknown[];
+}
+
+/** Statements of one search, prepared once, bound to the store's eras. */
 function statements(db: Database) {
-  const p = (sql: string) => db.prepare(sql);
+  const eras = { eras: allEras(db) };
+  const p = (sql: string): Query => {
+    const st = db.prepare(sql);
+    return { get: (...a) => st.get(eras, ...a), all: (...a) => st.all(eras, ...a) };
+  };
   return {
     countPrefix: p(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM reads WHERE plate >= ? AND plate < ? LIMIT ${COUNT_CAP})`,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_texts WHERE ${ERAS} AND text >= ? AND text < ? LIMIT ${COUNT_CAP})`,
     ),
     countKeys: p(`SELECT count(*) AS n FROM (${POSTING} LIMIT ${COUNT_CAP})`),
     countSuffix: p(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_texts WHERE rtext >= ? AND rtext < ? LIMIT ${COUNT_CAP})`,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_texts WHERE ${ERAS} AND rtext >= ? AND rtext < ? LIMIT ${COUNT_CAP})`,
     ),
-    prefix: p('SELECT DISTINCT plate AS text FROM reads WHERE plate >= ? AND plate < ?'),
-    suffix: p('SELECT text FROM canvass_texts WHERE rtext >= ? AND rtext < ?'),
+    prefix: p(`SELECT text FROM canvass_texts WHERE ${ERAS} AND text >= ? AND text < ?`),
+    suffix: p(`SELECT text FROM canvass_texts WHERE ${ERAS} AND rtext >= ? AND rtext < ?`),
     pairs: [1, 2, 3].map((k) =>
       p(
         `SELECT text FROM canvass_texts WHERE id IN (${Array.from({ length: k }, () => POSTING).join(' INTERSECT ')})`,
@@ -281,7 +295,7 @@ function statements(db: Database) {
 }
 type Stmts = ReturnType<typeof statements>;
 
-const num = (s: Statement, ...a: unknown[]) => (s.get(...a) as { n: number }).n;
+const num = (s: Query, ...a: unknown[]) => (s.get(...a) as { n: number }).n;
 
 /** Counts what a source would return (for pairs: its shortest posting list), memoized. */
 function estimate(s: Stmts, src: Source, memo: Map<string, number>): number {
@@ -335,7 +349,9 @@ export function candidatePlates(
   const memo = new Map<string, number>();
   const all = variants(p, tolerant).map(sourcesFor);
   if (all.some((x) => x.length === 0)) {
-    const texts = (db.prepare('SELECT text FROM canvass_texts').raw().all() as [string][]).map((r) => r[0]);
+    const texts = (db.prepare('SELECT DISTINCT text FROM canvass_texts').raw().all() as [string][]).map(
+      (r) => r[0],
+    );
     return { texts, scanned: true };
   }
   const seen = new Set<string>();
@@ -354,13 +370,13 @@ export function candidatePlates(
   return { texts: [...seen], scanned: false };
 }
 
-/** Counts and first/last seen of the given texts, from the reads_plate index (texts without reads are left out). */
+/** Counts and first/last seen of the given texts, from reads_plate, era by era (texts without reads are left out). */
 export function plateRows(db: Database, texts: string[]): PlateRow[] {
   if (texts.length === 0) return [];
   return db
     .prepare(
       `SELECT plate AS text, count(*) AS reads, min(ts) AS first_ts, max(ts) AS last_ts FROM reads
-       WHERE plate IN (SELECT value FROM json_each(?)) GROUP BY plate`,
+       WHERE era IN (SELECT value FROM json_each(?)) AND plate IN (SELECT value FROM json_each(?)) GROUP BY plate`,
     )
-    .all(JSON.stringify(texts)) as PlateRow[];
+    .all(allEras(db), JSON.stringify(texts)) as PlateRow[];
 }

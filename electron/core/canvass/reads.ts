@@ -1,9 +1,10 @@
-// Fetching reads for canvasses: by plate and time (the reads_plate index), by time window
+// Fetching reads for canvasses: by plate and time (the era-cut reads_plate index), by time window
 // (reads_ts) or by area and time (the reads_cell grid index), always the same narrow column set, and
 // turning them into result rows. Bound parameters only.
 import type { Database } from 'better-sqlite3';
 import type { AreaDto, CanvassReadDto, MatchVia } from '../../api/types-canvass';
 import { bboxOf, cellsCovering, contains } from './geo';
+import { erasIn } from '../reads/era';
 
 export interface ReadRow {
   id: number;
@@ -31,22 +32,26 @@ export interface Window {
   to: number;
 }
 
-/** Reads of one plate in a window, newest first. */
+/** Reads of one plate in a window, newest first: one reads_plate seek per era of the window. */
 export function readsOfPlate(db: Database) {
   const stmt = db.prepare(
-    `SELECT ${COLS} FROM reads r WHERE r.plate = ? AND r.ts >= ? AND r.ts < ? ORDER BY r.ts DESC`,
+    `SELECT ${COLS} FROM reads r
+     WHERE r.era IN (SELECT value FROM json_each(?)) AND r.plate = ? AND r.ts >= ? AND r.ts < ? ORDER BY r.ts DESC`,
   );
-  return (plate: string, w: Window) => stmt.all(plate, w.from, w.to) as ReadRow[];
+  return (plate: string, w: Window) =>
+    stmt.all(JSON.stringify(erasIn(db, w.from, w.to)), plate, w.from, w.to) as ReadRow[];
 }
 
-/** Reads of many plates in one window: one statement, SQLite seeks the plate index per plate. */
+/** Reads of many plates in one window: one statement, SQLite seeks reads_plate per era and plate. */
 export function readsOfPlates(db: Database, plates: string[], w: Window): ReadRow[] {
   if (plates.length === 0) return [];
   return db
     .prepare(
-      `SELECT ${COLS} FROM reads r WHERE r.plate IN (SELECT value FROM json_each(?)) AND r.ts >= ? AND r.ts < ?`,
+      `SELECT ${COLS} FROM reads r
+       WHERE r.era IN (SELECT value FROM json_each(?)) AND r.plate IN (SELECT value FROM json_each(?))
+         AND r.ts >= ? AND r.ts < ?`,
     )
-    .all(JSON.stringify(plates), w.from, w.to) as ReadRow[];
+    .all(JSON.stringify(erasIn(db, w.from, w.to)), JSON.stringify(plates), w.from, w.to) as ReadRow[];
 }
 
 /**

@@ -7,6 +7,7 @@ import type { ReadDetailDto, ReadRowDto } from '../../api/types';
 import { CanvassError } from '../errors';
 import { normalizePlate } from './plate';
 import { cellsCovering } from '../canvass/geo';
+import { erasIn } from './era';
 import { MAX_SCENE_CELLS } from '../canvass/reads';
 
 export type SortField = 'timestamp' | 'plate' | 'confidence' | 'source';
@@ -39,11 +40,16 @@ export function plateGlob(pattern: string): { exact: string } | { glob: string }
   return { glob: cleaned };
 }
 
-export function buildWhere(f: ReadFilter): Where {
+export function buildWhere(db: Database, f: ReadFilter): Where {
   const clauses: string[] = [];
   const params: Record<string, unknown> = {};
   if (f.plate) {
     const g = plateGlob(f.plate);
+    // reads_plate leads with the era (reads/era.ts): name the eras so SQLite seeks each.
+    clauses.push('r.era IN (SELECT value FROM json_each(@eras))');
+    params.eras = JSON.stringify(
+      erasIn(db, f.from ? Date.parse(f.from) : -Infinity, f.to ? Date.parse(f.to) : Infinity),
+    );
     if ('exact' in g) {
       clauses.push('r.plate = @plate');
       params.plate = g.exact;
@@ -144,7 +150,7 @@ export function searchReads(
   offset: number,
   limit: number,
 ): { total: number; rows: ReadRowDto[] } {
-  const w = buildWhere(filter);
+  const w = buildWhere(db, filter);
   const total = (db.prepare(`SELECT count(*) AS n FROM reads r ${w.sql}`).get(w.params) as { n: number }).n;
   const dir = sort.dir === 'asc' ? 'ASC' : 'DESC';
   const rows = db
@@ -154,7 +160,7 @@ export function searchReads(
 }
 
 export function mapPoints(db: Database, filter: ReadFilter, limit: number) {
-  const w = buildWhere(filter);
+  const w = buildWhere(db, filter);
   const pts = db
     .prepare(`SELECT r.id, r.lat, r.lon FROM reads r ${w.sql}${w.sql ? ' AND' : ' WHERE'} r.lat IS NOT NULL LIMIT @limit`)
     .raw()

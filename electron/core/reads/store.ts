@@ -88,7 +88,7 @@ export function insertReads(db: Database, clock: Clock, reads: NewRead[], import
         r.provenance ? JSON.stringify(r.provenance) : null,
       ).lastInsertRowid,
     );
-    plates.add(r.plate, id);
+    plates.add(r.plate, r.ts);
     ids[i] = id;
   }
   plates.flush();

@@ -3,8 +3,10 @@
 // purpose or case, no data; the audit record holds the pattern and the area.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkWatches } from '../../../electron/core/canvass/watches';
-import { candidatePlates } from '../../../electron/core/canvass/plate-index';
-import { parsePattern } from '../../../electron/core/canvass/pattern';
+import { candidatePlates, plateRows } from '../../../electron/core/canvass/plate-index';
+import { ERA_MS, eraOf } from '../../../electron/core/reads/era';
+import { matches, parsePattern } from '../../../electron/core/canvass/pattern';
+import { rng } from '../../../bench/canvass/synth';
 import { insertReads, type NewRead } from '../../../electron/core/reads/store';
 import { CELL_SQL, migrate, migrations } from '../../../electron/core/store/migrations';
 import { bboxOf, cellOf, cellsCovering } from '../../../electron/core/canvass/geo';
@@ -166,23 +168,57 @@ describe('plate index', () => {
     expect(texts('*4567')).toEqual(['NEW4567']);
   });
 
-  it('migrations 3 and 4 build the index from reads already in the store', () => {
+  it('cuts the index by era: a text read in two eras has a row in each, found once', () => {
     const db = h.core.store.db;
-    const [m3, m4] = [3, 4].map((v) => migrations.find((m) => m.version === v)!);
-    db.exec(
-      'DROP TABLE canvass_grams; DROP TABLE canvass_texts; CREATE TABLE canvass_grams (x); CREATE TABLE canvass_plates (x);',
-    );
-    db.transaction(() => {
-      m3!.up(db);
-      m4!.up(db);
-    })();
-    expect((db.prepare('SELECT count(*) AS n FROM canvass_texts').get() as { n: number }).n).toBe(5);
-    expect(candidatePlates(db, parsePattern('*123'), false).texts.sort()).toEqual(['7A8C123', '7ABC123']);
-    expect(candidatePlates(db, parsePattern('*C12*'), false).texts.sort()).toEqual([
-      '7A8C123',
-      '7ABC123',
-      'ABC1234',
+    const later = ERA_MS * 1.5; // a read ~74 days after the others, in the next era or the one after
+    add([read('7ABC123', later, SCENE), read('LATE999', later, SCENE)]);
+    const rows = db.prepare('SELECT era FROM canvass_texts WHERE text = ? ORDER BY era').pluck().all('7ABC123');
+    expect(rows).toEqual([eraOf(T0), eraOf(T0 + later)]);
+    expect(candidatePlates(db, parsePattern('7AB*'), false).texts.sort()).toEqual(['7ABC123', '7ABD999']);
+    expect(candidatePlates(db, parsePattern('*C12?'), false).texts.sort()).toEqual(['7A8C123', '7ABC123']);
+    expect(plateRows(db, ['7ABC123', 'LATE999'])).toEqual([
+      { text: '7ABC123', reads: 3, first_ts: T0, last_ts: T0 + later },
+      { text: 'LATE999', reads: 1, first_ts: T0 + later, last_ts: T0 + later },
     ]);
+    // every plate lookup seeks the era-led index, never scans the reads
+    const plan = (sql: string, ...a: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...a) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    expect(
+      plan(
+        'SELECT count(*) FROM reads WHERE era IN (SELECT value FROM json_each(?)) AND plate IN (SELECT value FROM json_each(?)) GROUP BY plate',
+        '[1]',
+        '["A"]',
+      ),
+    ).toMatch(/USING (COVERING )?INDEX reads_plate \(era=\? AND plate=\?\)/);
+    expect(
+      plan(
+        'SELECT text FROM canvass_texts WHERE era IN (SELECT value FROM json_each(?)) AND rtext >= ? AND rtext < ?',
+        '[1]',
+        'A',
+        'B',
+      ),
+    ).toMatch(/INDEX canvass_texts_rtext \(era=\? AND rtext>\? AND rtext<\?\)/);
+  });
+
+  it('finds every stored text a pattern matches, whatever the era (property)', () => {
+    const db = h.core.store.db;
+    const r = rng(7);
+    const abc = 'ABCDEFGH0123456789';
+    const plates = Array.from({ length: 400 }, () => {
+      const n = 5 + Math.floor(r() * 4);
+      return Array.from({ length: n }, () => abc[Math.floor(r() * abc.length)]).join('');
+    });
+    add(plates.map((p, i) => read(p, (i % 3) * ERA_MS + i * 1000, SCENE)));
+    const stored = [...new Set(plates)];
+    for (let k = 0; k < 60; k++) {
+      const p = plates[Math.floor(r() * plates.length)]!;
+      const i = Math.floor(r() * (p.length - 2));
+      const pattern = [`${p.slice(0, 3)}*`, `*${p.slice(-3)}`, `*${p.slice(i, i + 3)}*`, `${p.slice(0, 2)}?${p.slice(3)}`][k % 4]!;
+      const parsed = parsePattern(pattern);
+      const want = stored.filter((t) => matches(parsed, t)).sort();
+      const got = candidatePlates(db, parsed, false).texts.filter((t) => matches(parsed, t)).sort();
+      expect(got, pattern).toEqual(want);
+    }
   });
 });
 
@@ -353,21 +389,39 @@ describe('grid cell index (migration 11)', () => {
   });
 });
 
-describe('migration 11', () => {
-  it('turns a version-10 store with an R*Tree into the cell index, reads kept', async () => {
+describe('migrations 11 and 12', () => {
+  it('bring a version-2 store with reads (R*Tree, one plate index for all time) to cells and eras', async () => {
     const { default: Database } = await import('better-sqlite3');
     const db = new Database(':memory:');
-    migrate(db, migrations.filter((m) => m.version <= 10));
-    db.exec(`INSERT INTO reads (plate, ts, lat, lon) VALUES ('OLD1234', 1, ${SCENE.lat}, ${SCENE.lon}), ('NOPOS12', 2, NULL, NULL);
-             INSERT INTO reads_geo VALUES (1, ${SCENE.lat}, ${SCENE.lat}, ${SCENE.lon}, ${SCENE.lon});`);
+    migrate(db, migrations.filter((m) => m.version <= 2));
+    const ins = db.prepare('INSERT INTO reads (plate, ts, lat, lon) VALUES (?, ?, ?, ?)');
+    const geo = db.prepare('INSERT INTO reads_geo VALUES (?, ?, ?, ?, ?)');
+    const rows: [string, number, number | null, number | null][] = [
+      ['OLD1234', T0, SCENE.lat, SCENE.lon],
+      ['OLD1234', T0 + ERA_MS, FAR.lat, FAR.lon],
+      ['NOPOS12', T0, null, null],
+    ];
+    for (const r of rows) {
+      const id = Number(ins.run(...r).lastInsertRowid);
+      if (r[2] !== null) geo.run(id, r[2], r[2], r[3], r[3]);
+    }
     migrate(db);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('reads_geo', 'reads_cell')").pluck().all()).toEqual([
       'reads_cell',
     ]);
-    expect(db.prepare('SELECT plate, cell FROM reads ORDER BY id').raw().all()).toEqual([
-      ['OLD1234', cellOf(SCENE.lat, SCENE.lon)],
-      ['NOPOS12', null],
+    expect(db.prepare('SELECT plate, cell, era FROM reads ORDER BY id').raw().all()).toEqual([
+      ['OLD1234', cellOf(SCENE.lat, SCENE.lon), eraOf(T0)],
+      ['OLD1234', cellOf(FAR.lat, FAR.lon), eraOf(T0 + ERA_MS)],
+      ['NOPOS12', null, eraOf(T0)],
     ]);
+    expect(db.prepare('SELECT era, text, rtext FROM canvass_texts ORDER BY era, text').raw().all()).toEqual([
+      [eraOf(T0), 'NOPOS12', '21SOPON'],
+      [eraOf(T0), 'OLD1234', '4321DLO'],
+      [eraOf(T0 + ERA_MS), 'OLD1234', '4321DLO'],
+    ]);
+    expect(candidatePlates(db, parsePattern('*D12*'), false).texts).toEqual(['OLD1234']);
+    expect(candidatePlates(db, parsePattern('*S12'), false).texts).toEqual(['NOPOS12']);
+    expect(plateRows(db, ['OLD1234'])).toEqual([{ text: 'OLD1234', reads: 2, first_ts: T0, last_ts: T0 + ERA_MS }]);
     db.close();
   });
 });

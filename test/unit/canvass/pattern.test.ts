@@ -150,7 +150,7 @@ describe('misread tolerance', () => {
 describe('gram keys', () => {
   it('the SQL that writes grams computes the same keys as gramsOf', () => {
     const store = openMemoryStore();
-    const ins = store.db.prepare('INSERT INTO canvass_texts (text, rtext) VALUES (?, ?)');
+    const ins = store.db.prepare('INSERT INTO canvass_texts (era, text, rtext) VALUES (0, ?, ?)');
     const rows = store.db.prepare('SELECT key FROM canvass_grams WHERE text_id = ? ORDER BY key').pluck();
     fc.assert(
       fc.property(
