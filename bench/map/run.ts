@@ -163,7 +163,7 @@ export async function benchMap(o: MapBenchOptions = {}) {
     // (resource timing tells when the search's answer had arrived: /api/call's responseEnd)
     await page.evaluate('performance.clearResourceTimings(); window.__t0 = performance.now()');
     await page.click('[data-testid=canvass-search]');
-    const mapEl = await page.waitForSelector(`[data-testid=canvass-map][data-reads="${plates * 20}"]`, {
+    const mapEl = await page.waitForSelector(`[data-testid=canvass-map][data-drawn="${plates * 20}"]`, {
       timeout: 120_000,
     });
     const first_draw_ms = (await page.evaluate(
@@ -176,6 +176,7 @@ export async function benchMap(o: MapBenchOptions = {}) {
       ((await page.textContent('[data-testid=canvass-summary]')) ?? '').match(/(\d+) ms/)?.[1] ?? NaN,
     );
     const layer_draw_ms = Number((await mapEl.getAttribute('data-draw-ms')) ?? NaN);
+    const layer_draw_frames = Number((await mapEl.getAttribute('data-draw-frames')) ?? NaN);
     const box = (await mapEl.boundingBox())!;
     await pause(500);
 
@@ -247,6 +248,7 @@ export async function benchMap(o: MapBenchOptions = {}) {
       search_ms,
       search_roundtrip_ms: Math.round(search_roundtrip_ms),
       layer_draw_ms: Number.isNaN(layer_draw_ms) ? null : layer_draw_ms,
+      layer_draw_frames,
       pan: panStats,
       zoom: zoomStats,
       hover: hoverStats,

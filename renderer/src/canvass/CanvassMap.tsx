@@ -52,8 +52,9 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
     }
     sceneRef.current = L.layerGroup().addTo(map);
     const reads = new ReadsLayer({
-      onDraw: ({ drawn, ms }) => {
+      onDraw: ({ drawn, ms, frames }) => {
         container.setAttribute('data-drawn', String(drawn));
+        container.setAttribute('data-draw-frames', String(frames));
         container.setAttribute('data-draw-ms', ms.toFixed(1));
       },
     });

@@ -12,6 +12,12 @@ import { stampOver, type Stamp } from './stamp';
 /** Canvas margin around the view, as a share of the view's size. */
 const PAD = 0.5;
 const OFF = -0x7fffffff;
+/**
+ * Stamping time per animation frame. A redraw of 10,000 markers (~16 ms on a quiet core, 2-4×
+ * that on a busy one) is spread over frames; the last drawing stays on screen (moved or scaled
+ * by CSS) until the new one is complete, so the map keeps moving at the display's rate.
+ */
+const BUDGET_MS = 6;
 
 export interface MarkerStyle {
   radius: number;
@@ -39,8 +45,8 @@ function sprite(style: MarkerStyle, dpr: number): Stamp {
 }
 
 export interface ReadsLayerOptions {
-  /** Called after each redraw with what it drew and how long it took. */
-  onDraw?(info: { drawn: number; ms: number }): void;
+  /** Called when a drawing is shown: markers in it, stamping time, frames it was spread over. */
+  onDraw?(info: { drawn: number; ms: number; frames: number }): void;
 }
 
 export class ReadsLayer extends L.Layer {
@@ -63,6 +69,9 @@ export class ReadsLayer extends L.Layer {
   private sx = new Int32Array(0);
   private sy = new Int32Array(0);
   private frame: number | null = null;
+  private job: DrawJob | null = null;
+  /** Until a drawing is shown, stamp without BUDGET_MS (a new result set, nothing moves). */
+  private whole = false;
 
   constructor(opts: ReadsLayerOptions = {}) {
     super();
@@ -75,15 +84,18 @@ export class ReadsLayer extends L.Layer {
     this.projectedZoom = NaN;
     this.grid = null;
     this.redraw();
+    // Nothing moves while the results arrive: the first drawing is done in one frame, soonest.
+    this.whole = true;
   }
 
-  /** Redraws in the next animation frame, once however many changes asked for it. */
+  /**
+   * Draws again from the next animation frame: a drawing under way is started over (its view or
+   * its points are stale), and however many changes ask in one frame, it is one drawing.
+   */
   redraw(): void {
+    this.job = null;
     if (this.frame !== null || !this._map) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = null;
-      this.draw();
-    });
+    this.frame = requestAnimationFrame(() => this.step());
   }
 
   /** Highlights one plate's reads (an index into `pts.plates`, -1 for none): a redraw only. */
@@ -118,6 +130,7 @@ export class ReadsLayer extends L.Layer {
   override onRemove(): this {
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.frame = null;
+    this.job = null;
     this.canvas?.remove();
     this.canvas = null;
     return this;
@@ -136,6 +149,7 @@ export class ReadsLayer extends L.Layer {
   private animateZoom(e: L.ZoomAnimEvent): void {
     const map = this._map;
     if (!map || !this.canvas) return;
+    this.job = null; // drawn for the old view: the moveend after the zoom starts a new one
     const scale = map.getZoomScale(e.zoom, this.drawnZoom);
     const panePos = L.DomUtil.getPosition(map.getPane('mapPane')!) ?? L.point(0, 0);
     const newOrigin = map.project(e.center, e.zoom).subtract(map.getSize().divideBy(2)).add(panePos).round();
@@ -170,52 +184,73 @@ export class ReadsLayer extends L.Layer {
     this.projectedZoom = zoom;
   }
 
-  private draw(): void {
+  /** One frame's share of the drawing: begin it, stamp for up to BUDGET_MS, show it when done. */
+  private step(): void {
+    this.frame = null;
+    const started = performance.now();
+    this.job ??= this.begin();
+    const job = this.job;
+    if (!job) return;
+    const { plate } = this.pts;
+    const sel = this.selectedPlate;
+    const { sx, sy } = this;
+    const data = job.img?.data;
+    // the selected plate's reads in a second pass, on top (as hit() assumes)
+    for (; job.pass < 2; job.pass++, job.next = 0) {
+      const top = job.pass === 1;
+      const s = top ? job.sprites.selected : job.sprites.read;
+      for (let i = job.next; i < this.pts.n; i++) {
+        if ((i & 511) === 0 && i > job.next && !this.whole && performance.now() - started > BUDGET_MS) {
+          job.next = i;
+          job.ms += performance.now() - started;
+          job.frames++;
+          this.frame = requestAnimationFrame(() => this.step());
+          return;
+        }
+        if (!data || sx[i] === OFF || (plate[i] === sel) !== top) continue;
+        stampOver(data, job.bw, job.bh, s, sx[i]! - job.bx, sy[i]! - job.by);
+      }
+    }
+    this.commit(job);
+    job.ms += performance.now() - started;
+    this.job = null;
+    this.whole = false;
+    this.onDraw?.({ drawn: job.drawn, ms: job.ms, frames: job.frames + 1 });
+  }
+
+  /** The view to draw: stamp positions (device pixels) and the box they cover. */
+  private begin(): DrawJob | null {
     const map = this._map;
-    const canvas = this.canvas;
-    if (!map || !canvas) return;
-    const t0 = performance.now();
+    if (!map || !this.canvas) return null;
     const size = map.getSize();
     const pad = size.multiplyBy(PAD).round();
     const min = map.containerPointToLayerPoint(pad.multiplyBy(-1)).round();
     const w = size.x + 2 * pad.x;
     const h = size.y + 2 * pad.y;
     const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(h * dpr);
-      canvas.style.width = `${w}px`;
-      canvas.style.height = `${h}px`;
-    }
-    L.DomUtil.setPosition(canvas, min);
+    const W = Math.round(w * dpr);
+    const H = Math.round(h * dpr);
     const zoom = map.getZoom();
     if (zoom !== this.projectedZoom) this.project(zoom);
-    this.topLeft = map.getPixelOrigin().add(min);
-    this.drawnZoom = zoom;
     if (this.sprites?.dpr !== dpr) {
       this.sprites = { dpr, read: sprite(READ_STYLE, dpr), selected: sprite(SELECTED_STYLE, dpr) };
     }
-
-    // Where each stamp goes (device pixels), and the box they cover: only that box is written.
+    const sprites = this.sprites;
+    const topLeft = map.getPixelOrigin().add(min);
     const { n, plate } = this.pts;
-    const W = canvas.width;
-    const H = canvas.height;
-    const ox = this.topLeft.x;
-    const oy = this.topLeft.y;
     if (this.sx.length !== n) {
       this.sx = new Int32Array(n);
       this.sy = new Int32Array(n);
     }
-    const { read, selected } = this.sprites;
     let bx0 = W;
     let by0 = H;
     let bx1 = 0;
     let by1 = 0;
     let drawn = 0;
     for (let i = 0; i < n; i++) {
-      const s = plate[i] === this.selectedPlate ? selected : read;
-      const x = Math.round((this.px[i]! - ox) * dpr - s.w / 2);
-      const y = Math.round((this.py[i]! - oy) * dpr - s.h / 2);
+      const s = plate[i] === this.selectedPlate ? sprites.selected : sprites.read;
+      const x = Math.round((this.px[i]! - topLeft.x) * dpr - s.w / 2);
+      const y = Math.round((this.py[i]! - topLeft.y) * dpr - s.h / 2);
       if (x >= W || y >= H || x + s.w <= 0 || y + s.h <= 0) {
         this.sx[i] = OFF;
         continue;
@@ -228,24 +263,72 @@ export class ReadsLayer extends L.Layer {
       by1 = Math.max(by1, y + s.h);
       drawn++;
     }
-    const ctx = canvas.getContext('2d')!;
-    ctx.clearRect(0, 0, W, H);
-    if (drawn) {
-      bx0 = Math.max(0, bx0);
-      by0 = Math.max(0, by0);
-      const bw = Math.min(W, bx1) - bx0;
-      const bh = Math.min(H, by1) - by0;
-      const img = ctx.createImageData(bw, bh);
-      // the selected plate's reads last, on top (as hit() assumes)
-      for (const top of [false, true]) {
-        const s = top ? selected : read;
-        for (let i = 0; i < n; i++) {
-          if (this.sx[i] === OFF || (plate[i] === this.selectedPlate) !== top) continue;
-          stampOver(img.data, bw, bh, s, this.sx[i]! - bx0, this.sy[i]! - by0);
-        }
-      }
-      ctx.putImageData(img, bx0, by0);
-    }
-    this.onDraw?.({ drawn, ms: performance.now() - t0 });
+    bx0 = Math.max(0, bx0);
+    by0 = Math.max(0, by0);
+    const bw = Math.min(W, bx1) - bx0;
+    const bh = Math.min(H, by1) - by0;
+    const img = drawn ? new ImageData(bw, bh) : null;
+    return {
+      min,
+      topLeft,
+      zoom,
+      w,
+      h,
+      W,
+      H,
+      img,
+      bx: bx0,
+      by: by0,
+      bw,
+      bh,
+      sprites,
+      drawn,
+      pass: 0,
+      next: 0,
+      ms: 0,
+      frames: 0,
+    };
   }
+
+  /** Shows a finished drawing: the canvas moves to the drawn view and takes the pixels at once. */
+  private commit(job: DrawJob): void {
+    const canvas = this.canvas!;
+    if (canvas.width !== job.W || canvas.height !== job.H) {
+      canvas.width = job.W;
+      canvas.height = job.H;
+      canvas.style.width = `${job.w}px`;
+      canvas.style.height = `${job.h}px`;
+    }
+    L.DomUtil.setPosition(canvas, job.min);
+    const ctx = canvas.getContext('2d')!;
+    ctx.clearRect(0, 0, job.W, job.H);
+    if (job.img) ctx.putImageData(job.img, job.bx, job.by);
+    this.topLeft = job.topLeft;
+    this.drawnZoom = job.zoom;
+  }
+}
+
+/** A drawing under way: the view it is for and how far the stamping got. */
+interface DrawJob {
+  /** Layer point of the canvas's top-left corner, and the same as an absolute pixel. */
+  min: L.Point;
+  topLeft: L.Point;
+  zoom: number;
+  /** Canvas size in CSS pixels and in device pixels. */
+  w: number;
+  h: number;
+  W: number;
+  H: number;
+  /** The markers' box (device pixels) and its pixels. */
+  img: ImageData | null;
+  bx: number;
+  by: number;
+  bw: number;
+  bh: number;
+  sprites: { read: Stamp; selected: Stamp };
+  drawn: number;
+  pass: number;
+  next: number;
+  ms: number;
+  frames: number;
 }
