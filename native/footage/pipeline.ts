@@ -3,15 +3,15 @@
 // passes and its resumable state to a sink at checkpoints, and the sink commits them in one
 // transaction. Checkpoints are what make cancel, quit and crash cheap: at most one segment of
 // video is processed again, and the state handed over is exactly what a resumed run needs.
-// Each frame is released back to its worker once the tracker has seen it, with the request to
-// encode its context frame only if a pass took it as its best observation; those encodes are
-// awaited before anything is committed.
+// Images are encoded only for frames a pass needs (held.ts decides, after the tracker has seen
+// each frame); those encodes are awaited before anything is committed.
 import sharp from 'sharp';
 import { decodeFrames, FrameBuffers, type DecodeSummary } from './decode';
 import { FootageError, type VideoInfo } from './ffmpeg';
 import type { FramePool } from './pool';
 import type { FrameResult } from './protocol';
-import { Tracker, type ContextFrame, type FinishedTrack, type Track, type TrackerOptions } from './tracker';
+import { HeldFrames, fillImages } from './held';
+import { resolveImages, Tracker, type FinishedTrack, type FrameImages, type Track, type TrackerOptions } from './tracker';
 
 export interface Segment {
   /** Passes that ended since the last checkpoint. */
@@ -74,27 +74,18 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
   const inflight: { seq: number; done: boolean; p: Promise<FrameResult> }[] = [];
   const capacity = pool.size * pool.depth;
   const ahead = 2;
-  // Every buffer in flight (in the pool, read ahead, being filled) can come back for reuse.
-  const buffers = new FrameBuffers(capacity + ahead + 2);
-  let releases: Promise<void>[] = [];
-  const settleReleases = async () => {
-    const all = releases;
-    releases = [];
-    await Promise.all(all);
-  };
+  const keep = 4;
+  // Every buffer in flight (in the pool, read ahead, kept, being filled) can come back for reuse.
+  const buffers = new FrameBuffers(capacity + ahead + keep + 2);
+  const held = new HeldFrames(pool, buffers, keep);
 
   const consume = async () => {
     const head = inflight.shift()!;
     const r = await head.p;
-    const frame: ContextFrame | null = r.framed ? { jpeg: null } : null;
-    const ended = tracker.update(r.ptsMs, r.hits, frame);
-    const released = pool.release(r.ref, frame !== null && tracker.adopted(frame)).then((x) => {
-      if (frame) frame.jpeg = x.jpeg;
-      buffers.give(x.data);
-    });
-    released.catch(() => undefined); // surfaced when the releases are awaited
-    releases.push(released);
+    const images: FrameImages = { framed: r.framed, jpeg: null, crops: new Map() };
+    const ended = tracker.update(r.ptsMs, r.hits, images);
     finished.push(...ended);
+    held.settle(tracker, finished, images, r.ref);
     readsFound += ended.length;
     framesDone++;
     lastMs = r.ptsMs;
@@ -102,7 +93,8 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
     if (r.ptsMs - segmentStart >= run.checkpointMs) await checkpoint(false);
   };
   const checkpoint = async (final: boolean) => {
-    await settleReleases();
+    await held.flush(tracker, finished);
+    finished.forEach(resolveImages);
     const open = final ? [] : tracker.snapshot((b) => sink.persist(b));
     await sink.commit({ finished, lastMs, open, framesDone, final });
     finished = [];
@@ -132,24 +124,25 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
   } catch (e) {
     abort.abort();
     await dropInflight(pool, inflight);
-    await Promise.allSettled(releases);
+    await held.drop();
     throw e;
   }
   if (verdict !== 'continue') {
     // Stopped at a checkpoint: frames decoded after it are dropped; a resume redoes them.
     await dropInflight(pool, inflight);
-    await Promise.allSettled(releases);
+    await held.drop();
     return { verdict, framesDone, readsFound, lastMs, decode };
   }
   while (inflight.length > 0) await consume();
   if (verdict !== 'continue') {
     await dropInflight(pool, inflight);
-    await Promise.allSettled(releases);
+    await held.drop();
     return { verdict, framesDone, readsFound, lastMs, decode };
   }
-  await settleReleases();
   const rest = tracker.flush();
   finished.push(...rest);
+  await held.flush(tracker, finished);
+  finished.forEach(resolveImages);
   readsFound += rest.length;
   const cutOff = truncation(file, info, decode, lastMs);
   if (cutOff) {
@@ -165,7 +158,7 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
 async function dropInflight(pool: FramePool, inflight: { p: Promise<FrameResult> }[]): Promise<void> {
   const results = await Promise.allSettled(inflight.splice(0).map((x) => x.p));
   const refs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.ref] : []));
-  await Promise.allSettled(refs.map((ref) => pool.release(ref, false)));
+  await Promise.allSettled(refs.map((ref) => pool.release(ref)));
 }
 
 /** A video whose frames stop well before its stated end was cut off: the error that says so. */
@@ -198,9 +191,11 @@ export async function processPhoto(file: string, pool: FramePool, trackerOptions
   data.set(raw.data);
   const r = await pool.submit({ seq: 0, ptsMs: 0, width: raw.info.width, height: raw.info.height, data: data.buffer });
   const tracker = new Tracker(trackerOptions);
-  const frame: ContextFrame | null = r.framed ? { jpeg: null } : null;
-  tracker.update(0, r.hits, frame);
-  const released = await pool.release(r.ref, frame !== null && tracker.adopted(frame));
-  if (frame) frame.jpeg = released.jpeg;
-  return { finished: tracker.flush(), width: raw.info.width, height: raw.info.height };
+  const images: FrameImages = { framed: r.framed, jpeg: null, crops: new Map() };
+  tracker.update(0, r.hits, images);
+  const finished = tracker.flush();
+  const want = tracker.needs(images, finished) ?? { frame: false, crops: [] };
+  fillImages(images, want, await pool.release(r.ref, want));
+  finished.forEach(resolveImages);
+  return { finished, width: raw.info.width, height: raw.info.height };
 }

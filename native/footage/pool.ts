@@ -1,13 +1,13 @@
 // A fixed pool of footage worker threads, one per core by default. Frames are handed to the
 // least busy worker, at most `depth` per worker at a time so each has its next frame queued
 // while it works; the caller awaits `slot()` before decoding more, which is what keeps memory
-// flat on a two-hour video. A worker keeps each frame it answered until `release` says whether
-// to encode its context frame, and hands the frame's buffer back for the decoder to reuse.
+// flat on a two-hour video. A worker keeps each frame it answered until `release` says what of
+// it to encode (context frame, crops), and hands the frame's buffer back for the decoder.
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FrameJob, FrameResult, Released, WorkerInit, WorkerReply } from './protocol';
+import type { FrameJob, FrameResult, Released, ReleaseRequest, WorkerInit, WorkerReply } from './protocol';
 import type { ModelVersions } from './recognizer';
 
 interface Slot {
@@ -83,7 +83,7 @@ export class FramePool {
       slot.releasing.delete(m.ref);
       if (!r) return;
       if (m.error) r.reject(new Error(`context frame encode failed: ${m.error}`));
-      else r.resolve({ jpeg: m.jpeg, data: m.data ?? new ArrayBuffer(0) });
+      else r.resolve({ jpeg: m.jpeg, crops: m.crops, data: m.data ?? new ArrayBuffer(0) });
       return;
     }
     if (m.type !== 'result' && m.type !== 'failed') return;
@@ -131,17 +131,17 @@ export class FramePool {
   }
 
   /**
-   * Lets the worker drop a frame it answered (`ref` from its result), first encoding its
-   * context frame if `encode`. Every answered frame must be released once.
+   * Lets the worker drop a frame it answered (`ref` from its result), first encoding what
+   * `want` asks for. Every answered frame must be released once.
    */
-  release(ref: number, encode: boolean): Promise<Released> {
+  release(ref: number, want: ReleaseRequest = { frame: false, crops: [] }): Promise<Released> {
     const slot = this.holders.get(ref);
     if (!slot) return Promise.reject(this.failure ?? new Error(`frame ${ref} is not held by any worker`));
     this.holders.delete(ref);
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<Released>((resolve, reject) => {
       slot.releasing.set(ref, { resolve, reject });
-      slot.worker.postMessage({ type: 'release', ref, encode });
+      slot.worker.postMessage({ type: 'release', ref, ...want });
     });
   }
 

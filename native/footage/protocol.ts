@@ -1,8 +1,8 @@
 // Messages between the footage pool (main thread) and its worker threads. Plain data only:
 // frames go in as transferred ArrayBuffers, JPEGs come back the same way. A worker keeps each
-// frame after answering until the main thread releases it, saying whether the tracker made it
-// some pass's best observation: only then is its context frame encoded. The frame's buffer
-// then goes back to the decoder for the next frame.
+// frame after answering until the main thread releases it, saying what of it the passes need
+// (the context frame, some plate crops): only those are encoded, and the frame's buffer goes
+// back to the decoder for the next frame.
 import type { ColourGuess } from './colour';
 import type { ModelVersions, PlateHit, RecognizerSpec } from './recognizer';
 
@@ -25,7 +25,8 @@ export interface FrameJob {
 }
 
 export interface WorkerHit extends PlateHit {
-  cropJpeg: Uint8Array;
+  /** Present when encoded with the hit; from a worker, crops come with `release`. */
+  cropJpeg?: Uint8Array | undefined;
   colour: ColourGuess | null;
 }
 
@@ -41,17 +42,26 @@ export interface FrameResult {
   ms: number;
 }
 
-/** A released frame: its context JPEG if asked for, and its buffer back for reuse. */
+/** A released frame: the JPEGs asked for, and its buffer back for reuse. */
 export interface Released {
   jpeg: Uint8Array | null;
+  /** Crops in the order their hit indices were asked for. */
+  crops: Uint8Array[];
   data: ArrayBuffer;
 }
 
-export type WorkerRequest = FrameJob | { type: 'release'; ref: number; encode: boolean } | { type: 'close' };
+/** What to encode of a frame before dropping it. */
+export interface ReleaseRequest {
+  frame: boolean;
+  /** Indices into the frame's hits. */
+  crops: number[];
+}
+
+export type WorkerRequest = FrameJob | ({ type: 'release'; ref: number } & ReleaseRequest) | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'ready'; versions: ModelVersions }
   | { type: 'fatal'; error: string }
   | { type: 'result'; result: FrameResult }
   | { type: 'failed'; seq: number; error: string }
-  | { type: 'released'; ref: number; jpeg: Uint8Array | null; data: ArrayBuffer | null; error?: string };
+  | { type: 'released'; ref: number; jpeg: Uint8Array | null; crops: Uint8Array[]; data: ArrayBuffer | null; error?: string };

@@ -3,8 +3,9 @@
 // position (overlap with the box predicted from the track's motion, or closeness) and text
 // likeness; a track ends when unseen for `maxGapMs`. Each track keeps its best observation's
 // crop and context frame, a bounded set of readings for the text vote, and colour votes.
-// The context frame is a holder whose JPEG the caller fills in once it is encoded: the caller
-// asks `adopted` after each frame and encodes only frames that became some pass's best.
+// Images are encoded lazily: each frame comes with a FrameImages holder that the caller fills
+// in, and `needs` says what of a frame the passes still want (its context frame, which crops),
+// so only the frames that end up as a pass's best observation are ever encoded.
 // The whole state serialises to JSON (images by media hash) so a job can resume mid-video.
 import type { ColourGuess } from './colour';
 import type { Box } from './recognizer';
@@ -24,9 +25,20 @@ export interface TrackerOptions {
 
 export const DEFAULT_TRACKER: TrackerOptions = { maxGapMs: 1500, maxReadings: 24, minReadConfidence: 0.5, minColourShare: 0.35 };
 
-/** A frame's context JPEG; null until encoded (or if it could not be). */
-export interface ContextFrame {
+/** One frame's images, filled in by the caller when a pass needs them. */
+export interface FrameImages {
+  /** A plate in it is sure enough to become a read, so it may give the context frame. */
+  framed: boolean;
+  /** The context frame's JPEG, once encoded. */
   jpeg: Uint8Array | null;
+  /** Plate crop JPEGs by the plate's index in the frame's hits, once encoded. */
+  crops: Map<number, Uint8Array>;
+}
+
+/** What passes need of one frame: its context frame, and the crops of these hits. */
+export interface ImageNeeds {
+  frame: boolean;
+  crops: number[];
 }
 
 interface Best {
@@ -34,8 +46,11 @@ interface Best {
   quality: number;
   box: Box;
   alternatives: { text: string; confidence: number }[];
+  /** The crop, when the hit came with one already encoded. */
   cropJpeg?: Uint8Array | undefined;
-  frame?: ContextFrame | undefined;
+  /** Otherwise its frame's images and the hit's index there. */
+  images?: FrameImages | undefined;
+  hit?: number | undefined;
   cropSha?: string | undefined;
   frameSha?: string | undefined;
 }
@@ -68,10 +83,28 @@ export interface FinishedTrack {
   colour: string | null;
   box: Box;
   cropJpeg?: Uint8Array | undefined;
-  /** Read its `jpeg` only after the caller has filled in every frame it asked for. */
-  frame?: ContextFrame | undefined;
+  frameJpeg?: Uint8Array | undefined;
+  /** Where the images are until `resolveImages` copies them in (once the caller filled them). */
+  images?: FrameImages | undefined;
+  hit?: number | undefined;
   cropSha?: string | undefined;
   frameSha?: string | undefined;
+}
+
+/** Copies a finished pass's images out of its frame's holder (after the caller filled it). */
+export function resolveImages(f: FinishedTrack): void {
+  if (!f.images) return;
+  f.cropJpeg ??= f.hit !== undefined ? f.images.crops.get(f.hit) : undefined;
+  if (f.images.framed) f.frameJpeg ??= f.images.jpeg ?? undefined;
+  delete f.images;
+  delete f.hit;
+}
+
+/** Adds what `best` needs of `images` to `need`. */
+function addNeed(need: ImageNeeds, best: Best, images: FrameImages): void {
+  if (best.images !== images) return;
+  if (images.framed && !best.frameSha && !images.jpeg) need.frame = true;
+  if (!best.cropJpeg && !best.cropSha && best.hit !== undefined && !images.crops.has(best.hit) && !need.crops.includes(best.hit)) need.crops.push(best.hit);
 }
 
 const centre = (b: Box) => ({ x: b.x + b.w / 2, y: b.y + b.h / 2 });
@@ -105,16 +138,28 @@ export class Tracker {
     return this.open.length ? Math.min(...this.open.map((t) => t.firstMs)) : null;
   }
 
-  /** Whether an open pass's best observation is in this frame (so its JPEG is needed). */
-  adopted(frame: ContextFrame): boolean {
-    return this.open.some((t) => t.best.frame === frame);
+  /** Whether an open pass's best observation is in this frame. */
+  adopted(images: FrameImages): boolean {
+    return this.open.some((t) => t.best.images === images);
+  }
+
+  /**
+   * What the open passes (and `finished`, passes that ended but are not committed yet) still
+   * need encoded of a frame's images; null when nothing.
+   */
+  needs(images: FrameImages, finished: readonly FinishedTrack[] = []): ImageNeeds | null {
+    const need: ImageNeeds = { frame: false, crops: [] };
+    for (const t of this.open) addNeed(need, t.best, images);
+    for (const f of finished) addNeed(need, { ...f, ptsMs: f.bestMs, quality: 0 }, images);
+    return need.frame || need.crops.length > 0 ? need : null;
   }
 
   /**
    * Feeds one frame's plates (frames must come in time order); returns passes that ended.
-   * `frame` is null when the frame cannot give a context frame.
+   * `images` holds the frame's images, null when the hits carry their crops and the frame
+   * gives no context frame.
    */
-  update(ptsMs: number, hits: WorkerHit[], frame: ContextFrame | null): FinishedTrack[] {
+  update(ptsMs: number, hits: WorkerHit[], images: FrameImages | null): FinishedTrack[] {
     const done = this.expire(ptsMs);
     const pairs: { score: number; t: number; h: number }[] = [];
     hits.forEach((hit, h) => {
@@ -130,7 +175,7 @@ export class Tracker {
       if (usedT.has(p.t) || usedH.has(p.h)) continue;
       usedT.add(p.t);
       usedH.add(p.h);
-      this.extend(this.open[p.t]!, hits[p.h]!, ptsMs, frame);
+      this.extend(this.open[p.t]!, hits[p.h]!, p.h, ptsMs, images);
     }
     // Unmatched plates start passes; keyed by frame time and left-to-right order, which is
     // the same on every run over the same frames (resume relies on it).
@@ -138,7 +183,7 @@ export class Tracker {
       .map((hit, h) => ({ hit, h }))
       .filter(({ h }) => !usedH.has(h))
       .sort((a, b) => a.hit.box.x - b.hit.box.x || a.hit.box.y - b.hit.box.y);
-    fresh.forEach(({ hit }, i) => this.open.push(this.start(hit, ptsMs, i, frame)));
+    fresh.forEach(({ hit, h }, i) => this.open.push(this.start(hit, h, ptsMs, i, images)));
     return done;
   }
 
@@ -177,7 +222,7 @@ export class Tracker {
     return 0;
   }
 
-  private start(hit: WorkerHit, ptsMs: number, i: number, frame: ContextFrame | null): Track {
+  private start(hit: WorkerHit, h: number, ptsMs: number, i: number, images: FrameImages | null): Track {
     const t: Track = {
       key: `${ptsMs}:${i}`,
       firstMs: ptsMs,
@@ -190,11 +235,11 @@ export class Tracker {
       colours: {},
       best: { ptsMs, quality: -1, box: hit.box, alternatives: [] },
     };
-    this.observe(t, hit, ptsMs, frame);
+    this.observe(t, hit, h, ptsMs, images);
     return t;
   }
 
-  private extend(t: Track, hit: WorkerHit, ptsMs: number, frame: ContextFrame | null): void {
+  private extend(t: Track, hit: WorkerHit, h: number, ptsMs: number, images: FrameImages | null): void {
     const dt = ptsMs - t.lastMs;
     const a = centre(t.lastBox);
     const b = centre(hit.box);
@@ -203,10 +248,10 @@ export class Tracker {
     t.vy = t.observations > 1 ? 0.5 * t.vy + 0.5 * ((b.y - a.y) / dt) : (b.y - a.y) / dt;
     t.lastMs = ptsMs;
     t.lastBox = hit.box;
-    this.observe(t, hit, ptsMs, frame);
+    this.observe(t, hit, h, ptsMs, images);
   }
 
-  private observe(t: Track, hit: WorkerHit, ptsMs: number, frame: ContextFrame | null): void {
+  private observe(t: Track, hit: WorkerHit, h: number, ptsMs: number, images: FrameImages | null): void {
     t.observations++;
     t.readings.push({ text: hit.text, confidence: hit.confidence, charConfidences: hit.charConfidences });
     if (t.readings.length > this.opts.maxReadings) {
@@ -217,9 +262,9 @@ export class Tracker {
     }
     addColour(t.colours, hit.colour, this.opts.minColourShare);
     // An observation without its context frame can be best only if no other has one.
-    const q = qualityOf(hit) * (frame ? 1 : 0.01);
+    const q = qualityOf(hit) * (images?.framed ? 1 : 0.01);
     if (q > t.best.quality) {
-      t.best = { ptsMs, quality: q, box: hit.box, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, frame: frame ?? undefined };
+      t.best = { ptsMs, quality: q, box: hit.box, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, images: images ?? undefined, hit: h };
     }
   }
 
@@ -245,7 +290,8 @@ export class Tracker {
       colour,
       box: t.best.box,
       cropJpeg: t.best.cropJpeg,
-      frame: t.best.frame,
+      images: t.best.images,
+      hit: t.best.hit,
       cropSha: t.best.cropSha,
       frameSha: t.best.frameSha,
     };
@@ -253,17 +299,19 @@ export class Tracker {
 
   /**
    * JSON-safe state; images are stored through `persist` (content-addressed) and kept by hash.
-   * Context frames must be filled in by then.
+   * The images `needs` asked for must be filled in by then.
    */
   snapshot(persist: (bytes: Uint8Array) => string): Track[] {
     return this.open.map((t) => {
       const best = { ...t.best };
-      if (best.cropJpeg && !best.cropSha) best.cropSha = persist(best.cropJpeg);
-      if (best.frame?.jpeg && !best.frameSha) best.frameSha = persist(best.frame.jpeg);
+      const crop = best.cropJpeg ?? (best.hit !== undefined ? best.images?.crops.get(best.hit) : undefined);
+      if (crop && !best.cropSha) best.cropSha = persist(crop);
+      if (best.images?.framed && best.images.jpeg && !best.frameSha) best.frameSha = persist(best.images.jpeg);
       t.best.cropSha = best.cropSha;
       t.best.frameSha = best.frameSha;
       delete best.cropJpeg;
-      delete best.frame;
+      delete best.images;
+      delete best.hit;
       return { ...t, best, readings: t.readings.map((r) => ({ ...r })), colours: { ...t.colours } };
     });
   }

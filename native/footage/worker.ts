@@ -1,15 +1,16 @@
 // One footage worker thread: owns one recognizer (and so its own inference sessions), takes
-// frames from the pool, and answers with the plates found, each with its JPEG crop and a colour
-// guess. It keeps the frame until the main thread releases it, and encodes the JPEG context
-// frame only if the tracker made the frame a pass's best observation (most frames never are).
-// Images are encoded here so the main thread never touches pixels and only small JPEGs travel
-// back, with the frame's buffer for the decoder to fill again.
+// frames from the pool, and answers with the plates found, each with a colour guess. It keeps
+// the frame until the main thread releases it, and only then encodes what the tracker still
+// needs of it: the JPEG context frame and the plate crops of a pass's best observation (most
+// frames are never anyone's best, so most are never encoded). Images are encoded here so the
+// main thread never touches pixels and only small JPEGs travel back, with the frame's buffer
+// for the decoder to fill again.
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { estimateColour, greyWorldGains } from './colour';
 import { BUILTIN_ENGINE, createRecognizer } from './engine';
 import { loadRecognizer, type Box, type PlateRecognizer, type RgbImage } from './recognizer';
-import type { FrameJob, FrameResult, WorkerHit, WorkerInit, WorkerReply, WorkerRequest } from './protocol';
+import type { FrameJob, FrameResult, ReleaseRequest, WorkerHit, WorkerInit, WorkerReply, WorkerRequest } from './protocol';
 
 const init = workerData as WorkerInit;
 // Every frame is new, so libvips' operation cache only grows; and this thread is already one
@@ -28,30 +29,49 @@ function pad(img: RgbImage, b: Box, margin: number): { left: number; top: number
   return { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
 }
 
-async function handle(recognizer: PlateRecognizer, job: FrameJob, img: RgbImage): Promise<FrameResult> {
+/** A frame answered and not yet released: its pixels and its plates' boxes. */
+interface Held {
+  img: RgbImage;
+  boxes: Box[];
+}
+
+async function handle(recognizer: PlateRecognizer, job: FrameJob, img: RgbImage): Promise<{ result: FrameResult; boxes: Box[] }> {
   const started = performance.now();
-  const plates = await recognizer.recognize(img);
-  const raw = { raw: { width: img.width, height: img.height, channels: 3 as const } };
-  const hits: WorkerHit[] = [];
+  const plates = (await recognizer.recognize(img)).filter((p) => p.score >= init.minDetectorScore);
   const gains = plates.length > 0 ? greyWorldGains(img) : undefined;
-  for (const p of plates) {
-    if (p.score < init.minDetectorScore) continue;
-    const region = pad(img, p.box, 0.15);
-    const crop = await sharp(img.data, raw).extract(region).jpeg({ quality: 92 }).toBuffer();
-    const colour = estimateColour(img, p.box, gains);
-    hits.push({ ...p, cropJpeg: new Uint8Array(crop), colour });
-  }
+  const hits: WorkerHit[] = plates.map((p) => ({ ...p, colour: estimateColour(img, p.box, gains) }));
   // A frame whose plates are all too unsure to become a read is never a read's context frame
   // (the tracker prefers observations with a frame).
   const framed = hits.some((h) => h.confidence >= init.minFrameConfidence);
-  return { seq: job.seq, ptsMs: job.ptsMs, hits, framed, ref: job.seq, ms: performance.now() - started };
+  const result = { seq: job.seq, ptsMs: job.ptsMs, hits, framed, ref: job.seq, ms: performance.now() - started };
+  return { result, boxes: plates.map((p) => p.box) };
+}
+
+function rawOf(img: RgbImage) {
+  return { raw: { width: img.width, height: img.height, channels: 3 as const } };
 }
 
 async function contextJpeg(img: RgbImage): Promise<Uint8Array> {
-  const pipeline = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
+  const pipeline = sharp(img.data, rawOf(img));
   if (img.width > init.contextMaxWidth) pipeline.resize({ width: init.contextMaxWidth });
   // Huffman optimisation would cost two thirds of the encode for a few percent of size.
   return new Uint8Array(await pipeline.jpeg({ quality: 85, optimiseCoding: false }).toBuffer());
+}
+
+async function cropJpeg(img: RgbImage, box: Box): Promise<Uint8Array> {
+  return new Uint8Array(await sharp(img.data, rawOf(img)).extract(pad(img, box, 0.15)).jpeg({ quality: 92 }).toBuffer());
+}
+
+async function encode(h: Held, want: ReleaseRequest): Promise<{ jpeg: Uint8Array | null; crops: Uint8Array[] }> {
+  const [jpeg, ...crops] = await Promise.all([
+    want.frame ? contextJpeg(h.img) : null,
+    ...want.crops.map((i) => {
+      const box = h.boxes[i];
+      if (!box) throw new Error(`no plate ${i} in this frame`);
+      return cropJpeg(h.img, box);
+    }),
+  ]);
+  return { jpeg: jpeg ?? null, crops: crops as Uint8Array[] };
 }
 
 async function main(): Promise<void> {
@@ -65,27 +85,31 @@ async function main(): Promise<void> {
   }
   port.postMessage({ type: 'ready', versions: recognizer.versions } satisfies WorkerReply);
   // Frames answered but not yet released, by the pool's number.
-  const held = new Map<number, RgbImage>();
+  const held = new Map<number, Held>();
   port.on('message', (msg: WorkerRequest) => {
     if (!('type' in msg)) {
       const img: RgbImage = { width: msg.width, height: msg.height, data: new Uint8Array(msg.data) };
       handle(recognizer, msg, img).then(
-        (result) => {
-          held.set(msg.seq, img);
-          port.postMessage({ type: 'result', result } satisfies WorkerReply, result.hits.map((h) => h.cropJpeg.buffer as ArrayBuffer));
+        ({ result, boxes }) => {
+          held.set(msg.seq, { img, boxes });
+          port.postMessage({ type: 'result', result } satisfies WorkerReply);
         },
         (e: unknown) => port.postMessage({ type: 'failed', seq: msg.seq, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),
       );
     } else if (msg.type === 'release') {
-      const img = held.get(msg.ref);
+      const h = held.get(msg.ref);
       held.delete(msg.ref);
-      const reply = (jpeg: Uint8Array | null, error?: string) => {
-        const data = img ? (img.data.buffer as ArrayBuffer) : null;
-        const transfer = [jpeg?.buffer as ArrayBuffer, data].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-        port.postMessage({ type: 'released', ref: msg.ref, jpeg, data, ...(error ? { error } : {}) } satisfies WorkerReply, transfer);
+      const reply = (jpeg: Uint8Array | null, crops: Uint8Array[], error?: string) => {
+        const data = h ? (h.img.data.buffer as ArrayBuffer) : null;
+        const transfer = [jpeg?.buffer, ...crops.map((c) => c.buffer), data].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+        port.postMessage({ type: 'released', ref: msg.ref, jpeg, crops, data, ...(error ? { error } : {}) } satisfies WorkerReply, transfer);
       };
-      if (!img || !msg.encode) reply(null);
-      else contextJpeg(img).then(reply, (e: unknown) => reply(null, e instanceof Error ? e.message : String(e)));
+      if (!h) reply(null, [], `frame ${msg.ref} is not held`);
+      else if (!msg.frame && msg.crops.length === 0) reply(null, []);
+      else encode(h, msg).then(
+        (r) => reply(r.jpeg, r.crops),
+        (e: unknown) => reply(null, [], e instanceof Error ? e.message : String(e)),
+      );
     } else {
       void Promise.resolve(recognizer.close?.()).finally(() => port.close());
     }

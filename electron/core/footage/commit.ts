@@ -57,7 +57,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
   const ts = correct(cam(t.bestMs), offsetMs);
   const { place, how } = placeOf(f, ts);
   const cropSha = t.cropSha ?? (t.cropJpeg ? media.put(t.cropJpeg) : null);
-  const frameSha = t.frameSha ?? (t.frame?.jpeg ? media.put(t.frame.jpeg) : null);
+  const frameSha = t.frameSha ?? (t.frameJpeg ? media.put(t.frameJpeg) : null);
   return {
     plate,
     plateRaw: t.text,

@@ -9,7 +9,10 @@ import { checkIsoBoxes, FootageError } from '../../../native/footage/ffmpeg';
 import { selectExpression } from '../../../native/footage/decode';
 import type { WorkerHit } from '../../../native/footage/protocol';
 import { consensus, editDistance } from '../../../native/footage/text';
-import { DEFAULT_TRACKER, Tracker } from '../../../native/footage/tracker';
+import { DEFAULT_TRACKER, resolveImages, Tracker, type FinishedTrack, type FrameImages } from '../../../native/footage/tracker';
+import { HeldFrames } from '../../../native/footage/held';
+import type { FramePool } from '../../../native/footage/pool';
+import type { ReleaseRequest } from '../../../native/footage/protocol';
 import { placeAt, readTrack } from '../../../electron/core/footage/sidecar';
 import { correct } from '../../../electron/core/footage/timebase';
 import { tempDir } from './support';
@@ -84,10 +87,14 @@ describe('tracker', () => {
 
   it('snapshots open passes (images by hash) and resumes them', () => {
     const a = new Tracker();
-    const frame = { jpeg: null as Uint8Array | null };
-    a.update(0, [hit(100, 'ABC123')], frame);
-    expect(a.adopted(frame)).toBe(true);
-    frame.jpeg = new Uint8Array([1, 2, 3]); // the encode the caller asked for
+    const images = { framed: true, jpeg: null as Uint8Array | null, crops: new Map<number, Uint8Array>() };
+    a.update(0, [{ ...hit(100, 'ABC123'), cropJpeg: undefined }], images);
+    expect(a.adopted(images)).toBe(true);
+    expect(a.needs(images)).toEqual({ frame: true, crops: [0] });
+    // the encodes the caller was asked for
+    images.jpeg = new Uint8Array([1, 2, 3]);
+    images.crops.set(0, new Uint8Array([4]));
+    expect(a.needs(images)).toBeNull();
     const stored: Uint8Array[] = [];
     const snap = JSON.parse(JSON.stringify(a.snapshot((b) => (stored.push(b), `sha${stored.length}`)))) as ReturnType<Tracker['snapshot']>;
     expect(stored).toHaveLength(2); // crop and frame
@@ -96,6 +103,70 @@ describe('tracker', () => {
     b.update(200, [hit(120, 'ABC123', 0.5)], null);
     const [f] = b.flush();
     expect(f).toMatchObject({ key: '0:0', observations: 2, cropSha: 'sha1', frameSha: 'sha2' });
+  });
+});
+
+describe('kept frames (images encoded only for a pass\'s best observation)', () => {
+  /** A pool whose workers "encode" a frame as [ref] and a crop as [ref, hit]. */
+  function fakePool() {
+    const calls: { ref: number; want: ReleaseRequest }[] = [];
+    const pool = {
+      release: (ref: number, want: ReleaseRequest) => {
+        calls.push({ ref, want });
+        return Promise.resolve({ jpeg: want.frame ? new Uint8Array([ref]) : null, crops: want.crops.map((h) => new Uint8Array([ref, h])), data: new ArrayBuffer(8) });
+      },
+    };
+    return { pool: pool as unknown as FramePool, calls };
+  }
+  const imagesOf = (framed = true): FrameImages => ({ framed, jpeg: null, crops: new Map() });
+  const noHit = (h: ReturnType<typeof hit>) => ({ ...h, cropJpeg: undefined });
+
+  it('lets a frame go unencoded once a later one is the best, and encodes the best when the pass ends', async () => {
+    const { pool, calls } = fakePool();
+    const t = new Tracker();
+    const held = new HeldFrames(pool, null, 4);
+    const finished: FinishedTrack[] = [];
+    const confidences = [0.7, 0.9, 0.8];
+    confidences.forEach((c, i) => {
+      const images = imagesOf();
+      finished.push(...t.update(i * 200, [noHit(hit(100 + i * 10, 'ABC123', c))], images));
+      held.settle(t, finished, images, i);
+    });
+    // frame 0 was beaten by frame 1; frame 2 never beat it: both went back unencoded
+    expect(calls).toEqual([
+      { ref: 0, want: { frame: false, crops: [] } },
+      { ref: 2, want: { frame: false, crops: [] } },
+    ]);
+    expect(held.size).toBe(1);
+    const images = imagesOf();
+    finished.push(...t.update(3000, [], images)); // the pass ends
+    held.settle(t, finished, images, 3);
+    expect(calls).toContainEqual({ ref: 1, want: { frame: true, crops: [0] } });
+    await held.flush(t, finished);
+    finished.forEach(resolveImages);
+    expect(finished).toHaveLength(1);
+    expect(finished[0]).toMatchObject({ bestMs: 200, frameJpeg: new Uint8Array([1]), cropJpeg: new Uint8Array([1, 0]) });
+    expect(held.encoded).toEqual({ frames: 1, crops: 1 });
+  });
+
+  it('keeps at most `max` frames, encoding the oldest, and encodes open passes\' best at a checkpoint', async () => {
+    const { pool, calls } = fakePool();
+    const t = new Tracker();
+    const held = new HeldFrames(pool, null, 1);
+    const a = imagesOf();
+    t.update(0, [noHit(hit(100, 'ABC123'))], a);
+    held.settle(t, [], a, 0);
+    const b = imagesOf(false); // its plate is too unsure for a context frame
+    t.update(100, [noHit(hit(100, 'ABC123')), noHit(hit(700, 'XYZ789', 0.3))], b);
+    held.settle(t, [], b, 1);
+    expect(calls).toEqual([{ ref: 0, want: { frame: true, crops: [0] } }]);
+    await held.flush(t, []);
+    expect(calls[1]).toEqual({ ref: 1, want: { frame: false, crops: [1] } });
+    const snap = t.snapshot((bytes) => `sha:${[...bytes].join(',')}`);
+    expect(snap.map((s) => [s.best.cropSha, s.best.frameSha])).toEqual([
+      ['sha:0,0', 'sha:0'],
+      ['sha:1,1', undefined],
+    ]);
   });
 });
 
