@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const external = ['electron', 'better-sqlite3', 'onnxruntime-node', 'sharp', 'bufferutil', 'utf-8-validate', '@ffmpeg-installer/ffmpeg'];
+// ffmpeg/ffprobe installers find their binaries from their own folder, so they stay packages too.
+const external = ['electron', 'better-sqlite3', 'onnxruntime-node', 'sharp', 'bufferutil', 'utf-8-validate', '@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe'];
 const metaUrl = { 'import.meta.url': '__canvass_import_meta_url' };
 const cjsBanner = { js: "const __canvass_import_meta_url = require('node:url').pathToFileURL(__filename).href;" };
 
@@ -24,18 +25,21 @@ await Promise.all([
     sourcemap: true,
     logLevel: 'warning',
   }),
-  // The footage worker, beside main.cjs where native/footage/pool.ts looks for it first.
-  build({
-    entryPoints: [join(root, 'native/footage/worker.ts')],
-    outfile: join(root, 'dist/electron/footage-worker.mjs'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    external,
-    packages: 'external',
-    logLevel: 'warning',
-  }),
+  // The footage worker, beside each bundle that holds the pool (main.cjs, cli.mjs): that is
+  // where native/footage/pool.ts looks for it first.
+  ...['dist/electron/footage-worker.mjs', 'dist/footage-worker.mjs'].map((out) =>
+    build({
+      entryPoints: [join(root, 'native/footage/worker.ts')],
+      outfile: join(root, out),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      external,
+      packages: 'external',
+      logLevel: 'warning',
+    }),
+  ),
   build({
     entryPoints: [join(root, 'electron/shell/preload.ts')],
     outfile: join(root, 'dist/electron/preload.cjs'),
@@ -69,4 +73,4 @@ await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-console.log('built dist/electron/{main,preload}.cjs, dist/electron/footage-worker.mjs, dist/host-client.js, dist/cli.mjs');
+console.log('built dist/electron/{main,preload}.cjs, {dist,dist/electron}/footage-worker.mjs, dist/host-client.js, dist/cli.mjs');

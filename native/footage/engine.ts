@@ -2,6 +2,9 @@
 // recognition, models in models/*.onnx) behind the PlateRecognizer seam. Built inside each
 // worker; one ONNX thread per model per worker, since the pool already has a worker per core.
 // Which model versions run is the engine's business; they travel into provenance.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RecognitionEngine, type EngineOptions } from '../recognition/index';
 import type { PlateHit, PlateRecognizer, RecognizerSpec, RgbImage } from './recognizer';
 
@@ -46,15 +49,32 @@ export async function createRecognizer(options: Record<string, unknown>): Promis
 }
 
 /**
+ * Where the models are, decided once in the main thread and handed to every worker:
+ * CANVASS_MODELS_DIR, else a packaged app's resources folder (electron-builder puts models/
+ * there, outside the asar archive), else models/ one or two folders above this code (source
+ * tree, dist/cli.mjs, dist/electron/main.cjs). A bundled worker cannot find them on its own: its
+ * bundle sits at another depth than the source it came from. Undefined: the engine's default.
+ */
+export function modelsDirFor(
+  env: NodeJS.ProcessEnv = process.env,
+  resourcesPath = (process as { resourcesPath?: string }).resourcesPath,
+  here = dirname(fileURLToPath(import.meta.url)),
+): string | undefined {
+  if (env.CANVASS_MODELS_DIR) return env.CANVASS_MODELS_DIR;
+  const candidates = [...(resourcesPath ? [join(resourcesPath, 'models')] : []), join(here, '..', 'models'), join(here, '..', '..', 'models')];
+  return candidates.find((dir) => existsSync(join(dir, 'plate-detector.onnx')));
+}
+
+/**
  * The recognizer workers build: the engine, unless CANVASS_RECOGNIZER names another module
  * exporting createRecognizer (options as JSON in CANVASS_RECOGNIZER_OPTIONS). Never taken
  * from api input: it is code that gets loaded.
  */
-export function recognizerSpec(minScore: number, env: NodeJS.ProcessEnv = process.env): RecognizerSpec {
+export function recognizerSpec(minScore: number, env: NodeJS.ProcessEnv = process.env, modelsDir = modelsDirFor(env)): RecognizerSpec {
   const custom = env.CANVASS_RECOGNIZER;
   if (custom) {
     const module = /^[a-z]+:/.test(custom) ? custom : new URL(`file://${custom}`).href;
     return { module, options: env.CANVASS_RECOGNIZER_OPTIONS ? (JSON.parse(env.CANVASS_RECOGNIZER_OPTIONS) as Record<string, unknown>) : {} };
   }
-  return { module: BUILTIN_ENGINE, options: { minScore } };
+  return { module: BUILTIN_ENGINE, options: modelsDir ? { minScore, modelsDir } : { minScore } };
 }

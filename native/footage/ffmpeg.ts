@@ -8,12 +8,20 @@ import { basename, extname } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * A binary inside a packaged app's asar archive cannot be run: electron-builder unpacks it
+ * beside the archive (asarUnpack), under app.asar.unpacked.
+ */
+export function unpacked(path: string): string {
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
+}
+
 export function ffmpegPath(): string {
-  return process.env.CANVASS_FFMPEG ?? (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+  return process.env.CANVASS_FFMPEG ?? unpacked((require('@ffmpeg-installer/ffmpeg') as { path: string }).path);
 }
 
 export function ffprobePath(): string {
-  return process.env.CANVASS_FFPROBE ?? (require('@ffprobe-installer/ffprobe') as { path: string }).path;
+  return process.env.CANVASS_FFPROBE ?? unpacked((require('@ffprobe-installer/ffprobe') as { path: string }).path);
 }
 
 /** A file the pipeline cannot use, with the reason in words an analyst can act on. */

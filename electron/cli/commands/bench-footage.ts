@@ -105,6 +105,8 @@ interface RunResult {
   memory: { t: number; self: number; children: number }[];
   /** CPU seconds: this process (main thread + workers) and ffmpeg. */
   cpu: { process: number; ffmpeg: number };
+  /** CPU seconds (process + children) and frames done when the first frames were reported. */
+  first: { cpu: number; frames: number } | null;
 }
 
 async function runImport(file: string, fps: number): Promise<RunResult> {
@@ -114,12 +116,19 @@ async function runImport(file: string, fps: number): Promise<RunResult> {
   try {
     const id = enqueueFootage(core.store.db, core.clock, { paths: [file], source: { name: 'bench' }, fps, keyframes: true }, null);
     let frames = 0;
+    let first: RunResult['first'] = null;
+    const childCpu = new Map<string, number>();
+    const c0 = process.cpuUsage();
     core.events.on('event', (e) => {
       if (e.type === 'job.progress' || e.type === 'job.finished') frames = (e.payload as JobEventDto).framesDone;
+      // The workers are up and the models loaded: what follows is the per-frame cost alone.
+      if (!first && e.type === 'job.progress' && frames > 0) {
+        sample(childCpu);
+        const c = process.cpuUsage(c0);
+        first = { cpu: (c.user + c.system) / 1e6 + [...childCpu.values()].reduce((a, b) => a + b, 0), frames };
+      }
     });
-    const childCpu = new Map<string, number>();
     const t0 = performance.now();
-    const c0 = process.cpuUsage();
     const sampler = setInterval(() => memory.push({ t: (performance.now() - t0) / 1000, ...sample(childCpu) }), 250);
     await kick(core, { footage: footageRunner() });
     clearInterval(sampler);
@@ -129,7 +138,7 @@ async function runImport(file: string, fps: number): Promise<RunResult> {
     const job = core.store.db.prepare('SELECT status, error FROM jobs WHERE id = ?').get(id) as { status: string; error: string | null };
     if (job.status !== 'done') throw new Error(`bench import ${job.status}: ${job.error}`);
     const reads = core.store.db.prepare('SELECT plate FROM reads').all() as { plate: string }[];
-    return { seconds, frames, reads, memory, cpu };
+    return { seconds, frames, reads, memory, cpu, first };
   } finally {
     core.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -153,6 +162,11 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
   // Wall time on a shared machine measures the neighbours too; CPU time per frame does not.
   // On N idle cores the pipeline can use all of them (workers + ffmpeg), hence the projection.
   const cpuPerFrame = (speed.cpu.process + speed.cpu.ffmpeg) / Math.max(1, speed.frames);
+  // Starting the workers and loading the models is paid once per job, not per frame: an hour
+  // of video costs startup + frames x the steady per-frame CPU.
+  const f = speed.first;
+  const steady = f && speed.frames > f.frames ? (speed.cpu.process + speed.cpu.ffmpeg - f.cpu) / (speed.frames - f.frames) : cpuPerFrame;
+  const startup = f ? Math.max(0, f.cpu - steady * f.frames) : 0;
   const cores = availableParallelism();
   const projectedFps = cores / cpuPerFrame;
   const framesPerVideoSecond = speed.frames / opts.seconds;
@@ -168,6 +182,9 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
     oneHourTakesMinutes: r1(60 / realtime),
     cpuMsPerFrame: r1(cpuPerFrame * 1000),
     cpuMsPerFrameFfmpeg: r1((speed.cpu.ffmpeg / Math.max(1, speed.frames)) * 1000),
+    cpuMsPerFrameSteady: r1(steady * 1000),
+    startupCpuSeconds: r1(startup),
+    projectedOneHourMinutesIdleSteady: r1((startup + 3600 * framesPerVideoSecond * steady) / cores / 60),
     projectedFramesPerSecondIdle: r1(projectedFps),
     projectedOneHourMinutesIdle: r1((3600 * framesPerVideoSecond) / projectedFps / 60),
     readsInSpeedClip: speed.reads.length,

@@ -1,11 +1,12 @@
 // The pure parts of the footage pipeline: the text vote, the tracker's pass logic (merge,
 // split, occlusion, resumable state), position tracks (GPX, NMEA, CSV) with interpolation,
 // the colour names, the sampling expression and the MP4 truncation check.
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nameOf, estimateColour, greyWorldGains } from '../../../native/footage/colour';
-import { checkIsoBoxes, FootageError } from '../../../native/footage/ffmpeg';
+import { checkIsoBoxes, FootageError, unpacked } from '../../../native/footage/ffmpeg';
+import { modelsDirFor, recognizerSpec } from '../../../native/footage/engine';
 import { selectExpression } from '../../../native/footage/decode';
 import type { WorkerHit } from '../../../native/footage/protocol';
 import { consensus, editDistance } from '../../../native/footage/text';
@@ -244,6 +245,26 @@ describe('colour, sampling and container checks', () => {
   it('samples a frame per 1/fps bucket plus key frames', () => {
     expect(selectExpression(5, true)).toBe("select='eq(pict_type\\,PICT_TYPE_I)+isnan(prev_t)+gt(floor(t*5)\\,floor(prev_t*5))'");
     expect(selectExpression(2.5, false)).not.toContain('PICT_TYPE_I');
+  });
+
+  it('finds models and binaries where a packaged app has them', () => {
+    const root = join(__dirname, '../../..');
+    const res = tempDir();
+    const nowhere = join(res, 'a', 'b', 'c');
+    expect(modelsDirFor({}, res, nowhere)).toBeUndefined(); // nowhere: the engine's default
+    expect(modelsDirFor({}, undefined, join(root, 'native', 'footage'))).toBe(join(root, 'models')); // from source
+    expect(modelsDirFor({}, undefined, join(root, 'dist'))).toBe(join(root, 'models')); // dist/cli.mjs
+    mkdirSync(join(res, 'models'));
+    copyFileSync(join(root, 'models/plate-detector.onnx'), join(res, 'models', 'plate-detector.onnx'));
+    expect(modelsDirFor({}, res, join(root, 'dist', 'electron'))).toBe(join(res, 'models')); // packaged: resources first
+    expect(modelsDirFor({ CANVASS_MODELS_DIR: '/m' }, res)).toBe('/m');
+    expect(recognizerSpec(0.45, {}, join(res, 'models')).options).toEqual({ minScore: 0.45, modelsDir: join(res, 'models') });
+    expect(recognizerSpec(0.45, {}).options).toEqual({ minScore: 0.45, modelsDir: join(root, 'models') });
+    expect(unpacked('/opt/Canvass/resources/app.asar/node_modules/@ffmpeg-installer/linux-x64/ffmpeg')).toBe(
+      '/opt/Canvass/resources/app.asar.unpacked/node_modules/@ffmpeg-installer/linux-x64/ffmpeg',
+    );
+    expect(unpacked('C:\\Canvass\\resources\\app.asar\\node_modules\\f.exe')).toBe('C:\\Canvass\\resources\\app.asar.unpacked\\node_modules\\f.exe');
+    expect(unpacked('/work/node_modules/ffmpeg')).toBe('/work/node_modules/ffmpeg');
   });
 
   it('finds a cut-off MP4 by its box sizes', () => {
