@@ -50,10 +50,17 @@ function stats(intervals: number[]): FrameStats {
   };
 }
 
-/** The layer's redraw times (its data-draw-ms) during a recording. */
-function drawStats(draws: number[]) {
-  const s = [...draws].sort((a, b) => a - b);
-  return { redraws: s.length, p50_ms: r1(pct(s, 0.5)), max_ms: r1(s[s.length - 1] ?? 0) };
+/** The layer's redraws during a recording: from asked to shown, and main-thread time. */
+function drawStats(draws: [number, number][]) {
+  const wall = draws.map((d) => d[0]).sort((a, b) => a - b);
+  const main = draws.map((d) => d[1]).sort((a, b) => a - b);
+  return {
+    redraws: wall.length,
+    p50_ms: r1(pct(wall, 0.5)),
+    max_ms: r1(wall[wall.length - 1] ?? 0),
+    main_thread_p50_ms: r1(pct(main, 0.5)),
+    main_thread_max_ms: r1(main[main.length - 1] ?? 0),
+  };
 }
 
 /** Starts recording rAF timestamps in the page (window.__frames). A string, so the loader's
@@ -66,7 +73,7 @@ async function startFrames(page: Page): Promise<void> {
     window.__recording = true;
     const map = document.querySelector('[data-testid=canvass-map]');
     window.__drawObserver?.disconnect();
-    window.__drawObserver = new MutationObserver(() => window.__draws.push(Number(map.getAttribute('data-draw-ms'))));
+    window.__drawObserver = new MutationObserver(() => window.__draws.push([Number(map.getAttribute('data-draw-ms')), Number(map.getAttribute('data-draw-main-ms'))]));
     window.__drawObserver.observe(map, { attributes: true, attributeFilter: ['data-draw-ms'] });
     const tick = (t) => {
       if (!window.__recording || window.__run !== run) return;
@@ -78,10 +85,10 @@ async function startFrames(page: Page): Promise<void> {
 }
 
 /** Stops recording; the intervals between consecutive frames, and the layer's redraw times. */
-async function stopFrames(page: Page): Promise<{ intervals: number[]; draws: number[] }> {
+async function stopFrames(page: Page): Promise<{ intervals: number[]; draws: [number, number][] }> {
   const { ts, draws } = (await page.evaluate(
     '(() => { window.__recording = false; window.__drawObserver.disconnect(); return { ts: window.__frames, draws: window.__draws }; })()',
-  )) as { ts: number[]; draws: number[] };
+  )) as { ts: number[]; draws: [number, number][] };
   return { intervals: ts.slice(1).map((t, i) => t - ts[i]!), draws };
 }
 
@@ -176,7 +183,8 @@ export async function benchMap(o: MapBenchOptions = {}) {
       ((await page.textContent('[data-testid=canvass-summary]')) ?? '').match(/(\d+) ms/)?.[1] ?? NaN,
     );
     const layer_draw_ms = Number((await mapEl.getAttribute('data-draw-ms')) ?? NaN);
-    const layer_draw_frames = Number((await mapEl.getAttribute('data-draw-frames')) ?? NaN);
+    const layer_draw_main_ms = Number((await mapEl.getAttribute('data-draw-main-ms')) ?? NaN);
+    const stamping = await mapEl.getAttribute('data-stamping');
     const box = (await mapEl.boundingBox())!;
     await pause(500);
 
@@ -248,7 +256,8 @@ export async function benchMap(o: MapBenchOptions = {}) {
       search_ms,
       search_roundtrip_ms: Math.round(search_roundtrip_ms),
       layer_draw_ms: Number.isNaN(layer_draw_ms) ? null : layer_draw_ms,
-      layer_draw_frames,
+      layer_draw_main_thread_ms: layer_draw_main_ms,
+      stamping,
       pan: panStats,
       zoom: zoomStats,
       hover: hoverStats,

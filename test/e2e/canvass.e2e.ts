@@ -139,9 +139,10 @@ describe('canvass map with 10,000 results', () => {
       await giveAccess(page, 'Crime Analysis', CASE);
       await page.fill('[data-testid=canvass-pattern] input, input[data-testid=canvass-pattern]', '9MK*');
       await page.click('[data-testid=canvass-search]');
-      // every read is on the layer, and in the fitted view every one is drawn
+      // every read is on the layer, and in the fitted view every one is drawn (stamped in the worker)
       const map = page.locator('[data-testid=canvass-map]');
       await page.waitForSelector('[data-testid=canvass-map][data-reads="10000"][data-drawn="10000"]');
+      await expect(map.getAttribute('data-stamping')).resolves.toBe('worker');
       await expect(page.locator('[data-testid=canvass-summary]').textContent()).resolves.toMatch(
         /500 plate\(s\)/,
       );

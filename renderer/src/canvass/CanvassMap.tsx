@@ -52,9 +52,10 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
     }
     sceneRef.current = L.layerGroup().addTo(map);
     const reads = new ReadsLayer({
-      onDraw: ({ drawn, ms, frames }) => {
+      onDraw: ({ drawn, ms, mainMs, stamping }) => {
         container.setAttribute('data-drawn', String(drawn));
-        container.setAttribute('data-draw-frames', String(frames));
+        container.setAttribute('data-stamping', stamping);
+        container.setAttribute('data-draw-main-ms', mainMs.toFixed(1));
         container.setAttribute('data-draw-ms', ms.toFixed(1));
       },
     });

@@ -1,23 +1,18 @@
 // One canvas for all the canvass result reads (10,000 and more). Leaflet's own canvas renderer
 // keeps a layer object per marker, re-projects and redraws each with its own path on every
 // zoom, and walks them all on every hover; here the reads are typed arrays (readPoints.ts),
-// projected once per zoom level, stamped as pre-rendered sprites into one pixel buffer
-// (stamp.ts) that is put on the canvas at once, and found under the mouse through a pixel grid. Between redraws (while dragging, during the zoom
-// animation) the canvas is only moved and scaled by CSS, like Leaflet's renderers; it covers
-// half a view beyond each edge, so a drag shows markers up to there before the redraw at its end.
+// projected once per zoom level, stamped as pre-rendered sprites into one pixel buffer by a
+// worker (stamp.ts, stampWorker.ts) that the page puts on the canvas at once, and found under
+// the mouse through a pixel grid. Between drawings (while dragging, during the zoom animation,
+// while the worker stamps) the last drawing stays, only moved and scaled by CSS like Leaflet's
+// renderers do; the canvas covers half a view beyond each edge, so a drag shows markers up to
+// there before the drawing for the new view arrives.
 import L from 'leaflet';
 import { NO_POINTS, PixelGrid, type ReadPoints } from './readPoints';
-import { stampOver, type Stamp } from './stamp';
+import { stampAll, type Stamp, type StampRequest, type StampResponse } from './stamp';
 
 /** Canvas margin around the view, as a share of the view's size. */
 const PAD = 0.5;
-const OFF = -0x7fffffff;
-/**
- * Stamping time per animation frame. A redraw of 10,000 markers (~16 ms on a quiet core, 2-4×
- * that on a busy one) is spread over frames; the last drawing stays on screen (moved or scaled
- * by CSS) until the new one is complete, so the map keeps moving at the display's rate.
- */
-const BUDGET_MS = 6;
 
 export interface MarkerStyle {
   radius: number;
@@ -45,8 +40,60 @@ function sprite(style: MarkerStyle, dpr: number): Stamp {
 }
 
 export interface ReadsLayerOptions {
-  /** Called when a drawing is shown: markers in it, stamping time, frames it was spread over. */
-  onDraw?(info: { drawn: number; ms: number; frames: number }): void;
+  /**
+   * Called when a drawing is shown: markers in it, ms from its start to shown, ms of the page's
+   * main thread, where it was stamped.
+   */
+  onDraw?(info: { drawn: number; ms: number; mainMs: number; stamping: 'worker' | 'page' }): void;
+}
+
+/** Where the stamping runs: the worker when the page can start one, else the page itself. */
+interface Stamper {
+  readonly kind: 'worker' | 'page';
+  stamp(req: StampRequest, done: (r: StampResponse) => void): void;
+  dispose(): void;
+}
+
+function createStamper(): Stamper {
+  try {
+    const worker = new Worker(new URL('./stampWorker.ts', import.meta.url), { type: 'module' });
+    let done: ((r: StampResponse) => void) | null = null;
+    worker.onmessage = (e: MessageEvent<StampResponse>) => done?.(e.data);
+    return {
+      kind: 'worker',
+      stamp: (req, cb) => {
+        done = cb;
+        worker.postMessage(req, [req.xs.buffer, req.ys.buffer, req.kinds.buffer]);
+      },
+      dispose: () => worker.terminate(),
+    };
+  } catch {
+    return { kind: 'page', stamp: (req, cb) => cb({ seq: req.seq, data: stampAll(req) }), dispose: () => {} };
+  }
+}
+
+/** The view a drawing is for. */
+interface View {
+  seq: number;
+  pts: ReadPoints;
+  /** Layer point of the canvas's top-left corner, and the same as an absolute pixel. */
+  min: L.Point;
+  topLeft: L.Point;
+  zoom: number;
+  /** Canvas size in CSS pixels and in device pixels. */
+  w: number;
+  h: number;
+  W: number;
+  H: number;
+  /** The markers' box, device pixels. */
+  bx: number;
+  by: number;
+  bw: number;
+  bh: number;
+  drawn: number;
+  started: number;
+  /** Time the page's main thread spent on it (positions, then putting the pixels). */
+  mainMs: number;
 }
 
 export class ReadsLayer extends L.Layer {
@@ -60,42 +107,37 @@ export class ReadsLayer extends L.Layer {
   private py = new Float64Array(0);
   private grid: PixelGrid | null = null;
   private projectedZoom = NaN;
-  /** Absolute pixel position of the canvas's top-left corner, at `drawnZoom`. */
+  /** Absolute pixel position of the shown canvas's top-left corner, at `drawnZoom`. */
   private topLeft = L.point(0, 0);
   private drawnZoom = 0;
   private sprites: { dpr: number; read: Stamp; selected: Stamp } | null = null;
   private readonly onDraw: ReadsLayerOptions['onDraw'];
-  /** Each read's stamp position in the last drawing (device pixels); OFF when out of view. */
-  private sx = new Int32Array(0);
-  private sy = new Int32Array(0);
+  private stamper: Stamper | null = null;
   private frame: number | null = null;
-  private job: DrawJob | null = null;
-  /** Until a drawing is shown, stamp without BUDGET_MS (a new result set, nothing moves). */
-  private whole = false;
+  /** Numbers the drawings: an answer for an older one than `seq` is dropped. */
+  private seq = 0;
+  /** The drawing the stamper is working on, and whether another was asked for meanwhile. */
+  private inFlight: View | null = null;
+  private again = false;
+  /** Between zoomanim and zoomend nothing is drawn or shown (the view is between two zooms). */
+  private zooming = false;
 
   constructor(opts: ReadsLayerOptions = {}) {
     super();
     this.onDraw = opts.onDraw;
   }
 
-  /** A new result set: projected and drawn in the next frame. */
+  /** Where the stamping runs, for tests and support. */
+  get stamping(): 'worker' | 'page' | null {
+    return this.stamper?.kind ?? null;
+  }
+
+  /** A new result set: projected and drawn from the next frame. */
   setPoints(pts: ReadPoints): void {
     this.pts = pts;
     this.projectedZoom = NaN;
     this.grid = null;
     this.redraw();
-    // Nothing moves while the results arrive: the first drawing is done in one frame, soonest.
-    this.whole = true;
-  }
-
-  /**
-   * Draws again from the next animation frame: a drawing under way is started over (its view or
-   * its points are stale), and however many changes ask in one frame, it is one drawing.
-   */
-  redraw(): void {
-    this.job = null;
-    if (this.frame !== null || !this._map) return;
-    this.frame = requestAnimationFrame(() => this.step());
   }
 
   /** Highlights one plate's reads (an index into `pts.plates`, -1 for none): a redraw only. */
@@ -103,6 +145,19 @@ export class ReadsLayer extends L.Layer {
     if (plate === this.selectedPlate) return;
     this.selectedPlate = plate;
     this.redraw();
+  }
+
+  /**
+   * Draws again from the next animation frame: a drawing under way is dropped (its view or its
+   * points are stale), and however many changes ask in one frame, it is one drawing.
+   */
+  redraw(): void {
+    this.seq++;
+    if (this.frame !== null || !this._map) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.start();
+    });
   }
 
   /** The read under a container point (topmost as drawn), or -1. */
@@ -123,6 +178,7 @@ export class ReadsLayer extends L.Layer {
     canvas.style.pointerEvents = 'none'; // the map takes the events; hit() finds the read
     map.getPane('overlayPane')!.appendChild(canvas);
     this.canvas = canvas;
+    this.stamper = createStamper();
     this.redraw();
     return this;
   }
@@ -130,7 +186,10 @@ export class ReadsLayer extends L.Layer {
   override onRemove(): this {
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.frame = null;
-    this.job = null;
+    this.seq++;
+    this.inFlight = null;
+    this.stamper?.dispose();
+    this.stamper = null;
     this.canvas?.remove();
     this.canvas = null;
     return this;
@@ -142,14 +201,21 @@ export class ReadsLayer extends L.Layer {
       moveend: this.redraw,
       resize: this.redraw,
       zoomanim: this.animateZoom as L.LeafletEventHandlerFn,
+      zoomend: this.zoomEnd,
     };
+  }
+
+  private zoomEnd(): void {
+    this.zooming = false;
+    this.redraw();
   }
 
   /** During the zoom animation: scale the last drawing around the zoom's new pixel origin. */
   private animateZoom(e: L.ZoomAnimEvent): void {
     const map = this._map;
     if (!map || !this.canvas) return;
-    this.job = null; // drawn for the old view: the moveend after the zoom starts a new one
+    this.zooming = true;
+    this.seq++; // a drawing under way is for the old view: the moveend after the zoom asks anew
     const scale = map.getZoomScale(e.zoom, this.drawnZoom);
     const panePos = L.DomUtil.getPosition(map.getPane('mapPane')!) ?? L.point(0, 0);
     const newOrigin = map.project(e.center, e.zoom).subtract(map.getSize().divideBy(2)).add(panePos).round();
@@ -163,7 +229,7 @@ export class ReadsLayer extends L.Layer {
   private project(zoom: number): void {
     const map = this._map!;
     const { n, lat, lon } = this.pts;
-    if (this.x0.length !== n || this.x0Points !== this.pts) {
+    if (this.x0Points !== this.pts) {
       this.x0 = new Float64Array(n);
       this.y0 = new Float64Array(n);
       for (let i = 0; i < n; i++) {
@@ -184,44 +250,15 @@ export class ReadsLayer extends L.Layer {
     this.projectedZoom = zoom;
   }
 
-  /** One frame's share of the drawing: begin it, stamp for up to BUDGET_MS, show it when done. */
-  private step(): void {
-    this.frame = null;
-    const started = performance.now();
-    this.job ??= this.begin();
-    const job = this.job;
-    if (!job) return;
-    const { plate } = this.pts;
-    const sel = this.selectedPlate;
-    const { sx, sy } = this;
-    const data = job.img?.data;
-    // the selected plate's reads in a second pass, on top (as hit() assumes)
-    for (; job.pass < 2; job.pass++, job.next = 0) {
-      const top = job.pass === 1;
-      const s = top ? job.sprites.selected : job.sprites.read;
-      for (let i = job.next; i < this.pts.n; i++) {
-        if ((i & 511) === 0 && i > job.next && !this.whole && performance.now() - started > BUDGET_MS) {
-          job.next = i;
-          job.ms += performance.now() - started;
-          job.frames++;
-          this.frame = requestAnimationFrame(() => this.step());
-          return;
-        }
-        if (!data || sx[i] === OFF || (plate[i] === sel) !== top) continue;
-        stampOver(data, job.bw, job.bh, s, sx[i]! - job.bx, sy[i]! - job.by);
-      }
-    }
-    this.commit(job);
-    job.ms += performance.now() - started;
-    this.job = null;
-    this.whole = false;
-    this.onDraw?.({ drawn: job.drawn, ms: job.ms, frames: job.frames + 1 });
-  }
-
-  /** The view to draw: stamp positions (device pixels) and the box they cover. */
-  private begin(): DrawJob | null {
+  /** Starts a drawing of the current view (one at a time: a later ask waits for it). */
+  private start(): void {
     const map = this._map;
-    if (!map || !this.canvas) return null;
+    if (!map || !this.canvas || !this.stamper || this.zooming) return; // zoomend asks again
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    const started = performance.now();
     const size = map.getSize();
     const pad = size.multiplyBy(PAD).round();
     const min = map.containerPointToLayerPoint(pad.multiplyBy(-1)).round();
@@ -235,40 +272,47 @@ export class ReadsLayer extends L.Layer {
     if (this.sprites?.dpr !== dpr) {
       this.sprites = { dpr, read: sprite(READ_STYLE, dpr), selected: sprite(SELECTED_STYLE, dpr) };
     }
-    const sprites = this.sprites;
+    const { read, selected } = this.sprites;
     const topLeft = map.getPixelOrigin().add(min);
+
+    // Stamps in drawing order (the selected plate's last, on top, as hit() assumes) and their box.
     const { n, plate } = this.pts;
-    if (this.sx.length !== n) {
-      this.sx = new Int32Array(n);
-      this.sy = new Int32Array(n);
-    }
+    const xs = new Int32Array(n);
+    const ys = new Int32Array(n);
+    const kinds = new Uint8Array(n);
+    let m = 0;
     let bx0 = W;
     let by0 = H;
     let bx1 = 0;
     let by1 = 0;
-    let drawn = 0;
-    for (let i = 0; i < n; i++) {
-      const s = plate[i] === this.selectedPlate ? sprites.selected : sprites.read;
-      const x = Math.round((this.px[i]! - topLeft.x) * dpr - s.w / 2);
-      const y = Math.round((this.py[i]! - topLeft.y) * dpr - s.h / 2);
-      if (x >= W || y >= H || x + s.w <= 0 || y + s.h <= 0) {
-        this.sx[i] = OFF;
-        continue;
+    for (const top of [false, true]) {
+      const s = top ? selected : read;
+      for (let i = 0; i < n; i++) {
+        if ((plate[i] === this.selectedPlate) !== top) continue;
+        const x = Math.round((this.px[i]! - topLeft.x) * dpr - s.w / 2);
+        const y = Math.round((this.py[i]! - topLeft.y) * dpr - s.h / 2);
+        if (x >= W || y >= H || x + s.w <= 0 || y + s.h <= 0) continue;
+        xs[m] = x;
+        ys[m] = y;
+        kinds[m] = top ? 1 : 0;
+        m++;
+        bx0 = Math.min(bx0, x);
+        by0 = Math.min(by0, y);
+        bx1 = Math.max(bx1, x + s.w);
+        by1 = Math.max(by1, y + s.h);
       }
-      this.sx[i] = x;
-      this.sy[i] = y;
-      bx0 = Math.min(bx0, x);
-      by0 = Math.min(by0, y);
-      bx1 = Math.max(bx1, x + s.w);
-      by1 = Math.max(by1, y + s.h);
-      drawn++;
     }
     bx0 = Math.max(0, bx0);
     by0 = Math.max(0, by0);
-    const bw = Math.min(W, bx1) - bx0;
-    const bh = Math.min(H, by1) - by0;
-    const img = drawn ? new ImageData(bw, bh) : null;
-    return {
+    const bw = Math.max(0, Math.min(W, bx1) - bx0);
+    const bh = Math.max(0, Math.min(H, by1) - by0);
+    for (let k = 0; k < m; k++) {
+      xs[k] = xs[k]! - bx0;
+      ys[k] = ys[k]! - by0;
+    }
+    const view: View = {
+      seq: this.seq,
+      pts: this.pts,
       min,
       topLeft,
       zoom,
@@ -276,59 +320,76 @@ export class ReadsLayer extends L.Layer {
       h,
       W,
       H,
-      img,
       bx: bx0,
       by: by0,
       bw,
       bh,
-      sprites,
-      drawn,
-      pass: 0,
-      next: 0,
-      ms: 0,
-      frames: 0,
+      drawn: m,
+      started,
+      mainMs: 0,
     };
+    view.mainMs = performance.now() - started;
+    this.inFlight = view;
+    this.stamper.stamp(
+      {
+        seq: view.seq,
+        bw,
+        bh,
+        xs: xs.subarray(0, m).slice(),
+        ys: ys.subarray(0, m).slice(),
+        kinds: kinds.subarray(0, m).slice(),
+        sprites: [read, selected],
+      },
+      (r) => this.stamped(view, r),
+    );
   }
 
-  /** Shows a finished drawing: the canvas moves to the drawn view and takes the pixels at once. */
-  private commit(job: DrawJob): void {
-    const canvas = this.canvas!;
-    if (canvas.width !== job.W || canvas.height !== job.H) {
-      canvas.width = job.W;
-      canvas.height = job.H;
-      canvas.style.width = `${job.w}px`;
-      canvas.style.height = `${job.h}px`;
+  /**
+   * The stamper's answer. Shown unless the zoom or the points changed since it started (a drawing
+   * for an older pan or selection is still right where it is, and better than the last one), and
+   * the next drawing started if one was asked for meanwhile.
+   */
+  private stamped(view: View, r: StampResponse): void {
+    if (this.inFlight !== view) return; // the layer was removed
+    this.inFlight = null;
+    const map = this._map;
+    if (map && this.canvas && !this.zooming && view.zoom === map.getZoom() && view.pts === this.pts) {
+      this.show(view, r.data);
     }
-    L.DomUtil.setPosition(canvas, job.min);
-    const ctx = canvas.getContext('2d')!;
-    ctx.clearRect(0, 0, job.W, job.H);
-    if (job.img) ctx.putImageData(job.img, job.bx, job.by);
-    this.topLeft = job.topLeft;
-    this.drawnZoom = job.zoom;
+    if (this.again || r.seq !== this.seq) {
+      this.again = false;
+      if (this.frame === null) this.redraw();
+    }
   }
-}
 
-/** A drawing under way: the view it is for and how far the stamping got. */
-interface DrawJob {
-  /** Layer point of the canvas's top-left corner, and the same as an absolute pixel. */
-  min: L.Point;
-  topLeft: L.Point;
-  zoom: number;
-  /** Canvas size in CSS pixels and in device pixels. */
-  w: number;
-  h: number;
-  W: number;
-  H: number;
-  /** The markers' box (device pixels) and its pixels. */
-  img: ImageData | null;
-  bx: number;
-  by: number;
-  bw: number;
-  bh: number;
-  sprites: { read: Stamp; selected: Stamp };
-  drawn: number;
-  pass: number;
-  next: number;
-  ms: number;
-  frames: number;
+  /** Shows a drawing: the canvas moves to the drawn view and takes the pixels at once. */
+  private show(view: View, data: Uint8ClampedArray): void {
+    const t0 = performance.now();
+    const canvas = this.canvas!;
+    if (canvas.width !== view.W || canvas.height !== view.H) {
+      canvas.width = view.W;
+      canvas.height = view.H;
+      canvas.style.width = `${view.w}px`;
+      canvas.style.height = `${view.h}px`;
+    }
+    L.DomUtil.setPosition(canvas, view.min);
+    const ctx = canvas.getContext('2d')!;
+    ctx.clearRect(0, 0, view.W, view.H);
+    if (view.bw > 0 && view.bh > 0) {
+      ctx.putImageData(
+        new ImageData(data as Uint8ClampedArray<ArrayBuffer>, view.bw, view.bh),
+        view.bx,
+        view.by,
+      );
+    }
+    this.topLeft = view.topLeft;
+    this.drawnZoom = view.zoom;
+    view.mainMs += performance.now() - t0;
+    this.onDraw?.({
+      drawn: view.drawn,
+      ms: performance.now() - view.started,
+      mainMs: view.mainMs,
+      stamping: this.stamper?.kind ?? 'page',
+    });
+  }
 }

@@ -1,7 +1,8 @@
 // Marker sprites stamped straight into an RGBA pixel buffer (ImageData's layout: rows of
 // non-premultiplied R, G, B, A bytes) with source-over blending. 10,000 markers this way cost
-// ~10 ms in one putImageData; as 10,000 drawImage calls, 30-70 ms in Chromium's software canvas.
-// Pure, so the blending and the clipping at the edges are unit-tested.
+// ~15 ms and can run in a worker (stampWorker.ts), leaving one putImageData to the page; as
+// 10,000 drawImage calls they cost 30-70 ms of the page's main thread in Chromium's software
+// canvas. Pure, so the blending and the clipping at the edges are unit-tested.
 
 export interface Stamp {
   /** Width and height in pixels. */
@@ -47,4 +48,30 @@ export function stampOver(
       dst[o + 3] = oa;
     }
   }
+}
+
+/** One drawing's stamps, in drawing order: positions in the box and which sprite each uses. */
+export interface StampRequest {
+  seq: number;
+  /** The box, in pixels. */
+  bw: number;
+  bh: number;
+  xs: Int32Array;
+  ys: Int32Array;
+  kinds: Uint8Array;
+  sprites: Stamp[];
+}
+
+export interface StampResponse {
+  seq: number;
+  data: Uint8ClampedArray;
+}
+
+/** The box's pixels with every stamp blended in order (later stamps on top). */
+export function stampAll(req: StampRequest): Uint8ClampedArray {
+  const data = new Uint8ClampedArray(req.bw * req.bh * 4);
+  for (let i = 0; i < req.xs.length; i++) {
+    stampOver(data, req.bw, req.bh, req.sprites[req.kinds[i]!]!, req.xs[i]!, req.ys[i]!);
+  }
+  return data;
 }

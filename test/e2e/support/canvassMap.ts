@@ -1,6 +1,7 @@
 // The canvass results map from a test's side: its readiness signals are attributes of
-// [data-testid=canvass-map] (data-reads: reads on the layer, data-drawn: drawn in view,
-// data-hover: the read under the mouse, data-selected: the selected plate).
+// [data-testid=canvass-map] (data-reads: reads on the layer, data-drawn: in the drawing shown,
+// data-stamping: worker|page, data-hover: the read under the mouse, data-selected: the selected
+// plate).
 import type { Page } from 'playwright-core';
 
 /** Waits two frames, so the map's once-a-frame hover test has run. */

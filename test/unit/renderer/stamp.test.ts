@@ -2,7 +2,7 @@
 // compositing (within rounding), clipped at every edge without touching bytes outside.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stampOver, type Stamp } from '../../../renderer/src/canvass/stamp';
+import { stampAll, stampOver, type Stamp } from '../../../renderer/src/canvass/stamp';
 
 const solid = (w: number, h: number, rgba: [number, number, number, number]): Stamp => {
   const data = new Uint8ClampedArray(w * h * 4);
@@ -45,5 +45,18 @@ describe('marker stamps', () => {
         }
       }),
     );
+  });
+
+  it('stamps a whole drawing in order, later stamps on top', () => {
+    const data = stampAll({
+      seq: 1,
+      bw: 3,
+      bh: 1,
+      xs: Int32Array.from([0, 1]),
+      ys: Int32Array.from([0, 0]),
+      kinds: Uint8Array.from([0, 1]),
+      sprites: [solid(2, 1, [0, 0, 255, 255]), solid(2, 1, [255, 0, 0, 255])],
+    });
+    expect([...data]).toEqual([0, 0, 255, 255, 255, 0, 0, 255, 255, 0, 0, 255]);
   });
 });
