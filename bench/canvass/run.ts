@@ -215,8 +215,7 @@ function measureIngest(dir: string, firstWeek: number, log: (s: string) => void)
        VALUES (?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, ?, NULL, NULL)`,
     );
     const sources = new Map<string, number>();
-    const sorted = [...batch].sort((a, b) => (a.plate < b.plate ? -1 : a.plate > b.plate ? 1 : 0));
-    for (const x of sorted) {
+    for (const x of batch) {
       let sid = sources.get(x.source!);
       if (sid === undefined) sources.set(x.source!, (sid = sourceId(db, systemClock, x.source!, 'mobile')));
       ins.run(

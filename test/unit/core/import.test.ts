@@ -72,7 +72,7 @@ describe('read import', () => {
     expect(db.prepare('SELECT count(*) AS n FROM reads WHERE lat IS NULL').get()).toEqual({ n: 24_705 });
     expect(db.prepare('SELECT count(*) AS n FROM sources').get()).toEqual({ n: 9 });
     // the first data row: 10/07/2021 - 16:30:51 Pacific daylight time = 23:30:51Z, hash kept as given
-    // (a batch is inserted in plate order, so the row is found by its provenance line, not its id)
+    // (found by its provenance line: what an auditor would cite)
     const one = db
       .prepare("SELECT plate, ts, lat, lon FROM reads WHERE provenance ->> '$.line' = 2")
       .get() as { plate: string; ts: number };
