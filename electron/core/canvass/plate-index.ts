@@ -285,9 +285,9 @@ interface Query {
   all(...a: unknown[]): unknown[];
 }
 
-/** Statements of one search, prepared once, bound to the store's eras. */
-function statements(db: Database) {
-  const eras = { eras: allEras(db) };
+/** Statements of one search, prepared once, bound to the eras searched. */
+function statements(db: Database, only?: number[]) {
+  const eras = { eras: only ? JSON.stringify(only) : allEras(db) };
   const p = (sql: string): Query => {
     const st = db.prepare(sql);
     return { get: (...a) => st.get(eras, ...a), all: (...a) => st.all(eras, ...a) };
@@ -354,20 +354,27 @@ function fetch(s: Stmts, src: Source, memo: Map<string, number>): string[] {
 /**
  * Distinct plate texts that may match: a superset the caller checks against the pattern.
  * A pattern with nothing to go on (`*`, `?A?`, a lone character) scans the text list.
+ * `eras` limits the search to texts read in those eras (a canvass of scenes: their windows').
  */
 export function candidatePlates(
   db: Database,
   p: Pattern,
   tolerant: boolean,
+  eras?: number[],
 ): { texts: string[]; scanned: boolean } {
   if (!tolerant && !p.hasWildcard) return { texts: [p.canonical], scanned: false };
-  const s = statements(db);
+  const s = statements(db, eras);
   const memo = new Map<string, number>();
   const all = variants(p, tolerant).map(sourcesFor);
   if (all.some((x) => x.length === 0)) {
-    const texts = (db.prepare('SELECT DISTINCT text FROM canvass_texts').raw().all() as [string][]).map(
-      (r) => r[0],
-    );
+    const texts = (
+      (eras
+        ? db
+            .prepare('SELECT DISTINCT text FROM canvass_texts WHERE era IN (SELECT value FROM json_each(?))')
+            .raw()
+            .all(JSON.stringify(eras))
+        : db.prepare('SELECT DISTINCT text FROM canvass_texts').raw().all()) as [string][]
+    ).map((r) => r[0]);
     return { texts, scanned: true };
   }
   const seen = new Set<string>();
@@ -386,13 +393,16 @@ export function candidatePlates(
   return { texts: [...seen], scanned: false };
 }
 
-/** Counts and first/last seen of the given texts, from reads_plate, era by era (texts without reads are left out). */
-export function plateRows(db: Database, texts: string[]): PlateRow[] {
+/**
+ * Counts and first/last seen of the given texts, from reads_plate, era by era (texts without
+ * reads are left out); with `eras`, of their reads in those eras only.
+ */
+export function plateRows(db: Database, texts: string[], eras?: number[]): PlateRow[] {
   if (texts.length === 0) return [];
   return db
     .prepare(
       `SELECT plate AS text, count(*) AS reads, min(ts) AS first_ts, max(ts) AS last_ts FROM reads
        WHERE era IN (SELECT value FROM json_each(?)) AND plate IN (SELECT value FROM json_each(?)) GROUP BY plate`,
     )
-    .all(allEras(db), JSON.stringify(texts)) as PlateRow[];
+    .all(eras ? JSON.stringify(eras) : allEras(db), JSON.stringify(texts)) as PlateRow[];
 }

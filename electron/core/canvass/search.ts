@@ -16,6 +16,7 @@ import { closeness, contains, placeKey } from './geo';
 import { compileMatcher, type Matcher, type ReadMatch } from './match';
 import { hashedPattern } from './pattern';
 import { candidatePlates, plateRows, type PlateRow } from './plate-index';
+import { erasIn } from '../reads/era';
 import {
   iso,
   NO_END,
@@ -103,11 +104,16 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
   const scenes = toScenes(q.scenes);
   const limit = q.limit ?? 50;
   const perPlate = q.readsPerPlate ?? 20;
-  const { texts: cands, scanned } = candidatePlates(db, matcher.pattern, tolerant);
+  // With scenes, only the eras their windows touch can hold a hit: a week's canvass looks at
+  // one or two eras' texts, not two years' (reads/era.ts).
+  const eras = scenes.length
+    ? [...new Set(scenes.flatMap((s) => erasIn(db, s.w.from, s.w.to)))].sort((a, b) => a - b)
+    : undefined;
+  const { texts: cands, scanned } = candidatePlates(db, matcher.pattern, tolerant, eras);
   // Text-level check first: cheap, and it drops most candidates of a loose plan. Only the
   // texts that pass get their counts and first/last seen (an index range each).
   const matched = cands.filter((t) => matcher.text(t) !== null);
-  let plates = plateRows(db, matched.length > MAX_MATCHED ? matched.slice(0, MAX_MATCHED) : matched);
+  let plates = plateRows(db, matched.length > MAX_MATCHED ? matched.slice(0, MAX_MATCHED) : matched, eras);
   if (scenes.length)
     plates = plates.filter((p) => scenes.some((s) => p.last_ts >= s.w.from && p.first_ts < s.w.to));
   const needReads =
