@@ -25,12 +25,15 @@ await Promise.all([
     sourcemap: true,
     logLevel: 'warning',
   }),
-  // The footage worker, beside each bundle that holds the pool (main.cjs, cli.mjs): that is
-  // where native/footage/pool.ts looks for it first.
-  ...['dist/electron/footage-worker.mjs', 'dist/footage-worker.mjs'].map((out) =>
+  // The footage threads (recognition worker, frame reader), beside each bundle that holds the
+  // pipeline (main.cjs, cli.mjs): that is where native/footage/entry.ts looks for them first.
+  ...['dist/electron', 'dist'].flatMap((dir) => [
+    ['worker', 'native/footage/worker.ts'],
+    ['decoder', 'native/footage/decode-thread.ts'],
+  ].map(([name, src]) =>
     build({
-      entryPoints: [join(root, 'native/footage/worker.ts')],
-      outfile: join(root, out),
+      entryPoints: [join(root, src)],
+      outfile: join(root, dir, `footage-${name}.mjs`),
       bundle: true,
       platform: 'node',
       target: 'node20',
@@ -39,7 +42,7 @@ await Promise.all([
       packages: 'external',
       logLevel: 'warning',
     }),
-  ),
+  )),
   build({
     entryPoints: [join(root, 'electron/shell/preload.ts')],
     outfile: join(root, 'dist/electron/preload.cjs'),
@@ -73,4 +76,4 @@ await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-console.log('built dist/electron/{main,preload}.cjs, {dist,dist/electron}/footage-worker.mjs, dist/host-client.js, dist/cli.mjs');
+console.log('built dist/electron/{main,preload}.cjs, {dist,dist/electron}/footage-{worker,decoder}.mjs, dist/host-client.js, dist/cli.mjs');

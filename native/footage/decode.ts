@@ -1,9 +1,12 @@
 // Streams decoded frames out of ffmpeg as raw RGB over a pipe. ffmpeg picks the frames (a time
 // bucket of 1/fps seconds each, plus every key frame) so only those are converted and sent;
-// the showinfo filter reports each picked frame's timestamp on stderr, paired here in order.
-// Memory stays bounded: the generator yields one frame at a time and the pipe is only read as
-// fast as the caller pulls, so ffmpeg blocks instead of buffering a whole video.
-import { spawn } from 'node:child_process';
+// the showinfo filter reports each picked frame's timestamp on stderr, paired in order by the
+// frame reader thread (decode-thread.ts). Memory stays bounded: the generator yields one frame
+// at a time and at most `ahead` frames wait for the caller, so ffmpeg blocks instead of
+// buffering a whole video.
+import { Worker } from 'node:worker_threads';
+import type { DecoderInit, DecoderReply, DecoderRequest } from './decode-thread';
+import { threadEntry } from './entry';
 import { ffmpegPath, FootageError, type VideoInfo } from './ffmpeg';
 
 export interface DecodedFrame {
@@ -37,18 +40,23 @@ export interface DecodeOptions {
  * `max` spare buffers, all of one size (a buffer of another size is dropped).
  */
 export class FrameBuffers {
-  private readonly spare: ArrayBuffer[] = [];
+  private readonly spares: ArrayBuffer[] = [];
 
   constructor(readonly max: number) {}
 
   take(bytes: number): Uint8Array {
-    const b = this.spare.pop();
+    const b = this.spares.pop();
     if (b && b.byteLength === bytes) return new Uint8Array(b);
     return new Uint8Array(bytes);
   }
 
+  /** A spare buffer to hand on, if there is one. */
+  spare(): ArrayBuffer | null {
+    return this.spares.pop() ?? null;
+  }
+
   give(b: ArrayBuffer | undefined): void {
-    if (b && b.byteLength > 0 && this.spare.length < this.max) this.spare.push(b);
+    if (b && b.byteLength > 0 && this.spares.length < this.max) this.spares.push(b);
   }
 }
 
@@ -68,8 +76,6 @@ export function selectExpression(fps: number, keyframes: boolean): string {
 }
 
 const INTRA_ONLY = new Set(['mjpeg']);
-const SHOWINFO = /Parsed_showinfo.*\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+).*?iskey:(\d)/;
-const PROBLEM = /error|invalid|corrupt|partial file|truncat|missing/i;
 
 /** Decodes `file`, yielding the sampled frames in order. */
 export async function* decodeFrames(
@@ -91,110 +97,72 @@ export async function* decodeFrames(
   // showinfo without its per-frame checksums and plane statistics (a tenth of ffmpeg's work):
   // only the time and key flag are read.
   args.push('-vf', `${selectExpression(opts.fps, keyframes)},showinfo=checksum=0`, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
-  const proc = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const frameBytes = info.width * info.height * 3;
-  const times: { ms: number; key: boolean }[] = [];
-  let stderrDone = false;
-  let wake: (() => void) | null = null;
-  const tail: string[] = [];
-  let partial = '';
-  proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (s: string) => {
-    const lines = (partial + s).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const m = SHOWINFO.exec(line);
-      if (m) times.push({ ms: Math.round(Number(m[1]) * 1000), key: m[2] === '1' });
-      else if (!line.includes('Parsed_showinfo') && line.trim()) {
-        tail.push(line.trim());
-        if (tail.length > 20) tail.shift();
-        if (PROBLEM.test(line) && summary.problems.length < 50) summary.problems.push(line.trim());
-      }
-    }
-    wake?.();
-  });
-  proc.stderr.on('end', () => {
-    stderrDone = true;
-    wake?.();
-  });
-  const exited = new Promise<number>((resolve) => proc.on('close', (code, sig) => resolve(code ?? (sig ? 255 : 1))));
-  const onAbort = () => proc.kill('SIGKILL');
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const nextTime = async () => {
-    while (times.length === 0 && !stderrDone) await new Promise<void>((r) => (wake = r));
-    wake = null;
-    return times.shift();
-  };
-
-  // The pipe is drained into whole frames as fast as ffmpeg writes them, up to `ahead` frames
-  // waiting here; only then is it paused. ffmpeg therefore decodes while the caller waits on the
-  // workers, instead of only while the caller happens to be reading.
   const ahead = Math.max(1, opts.ahead ?? 2);
   const buffers = opts.buffers ?? new FrameBuffers(0);
-  const ready: Uint8Array[] = [];
-  let buf = buffers.take(frameBytes);
-  let filled = 0;
-  let ended = false;
-  let streamError: Error | null = null;
-  const stdout = proc.stdout;
-  stdout.on('data', (chunk: Buffer) => {
-    let off = 0;
-    while (off < chunk.length) {
-      const n = Math.min(frameBytes - filled, chunk.length - off);
-      buf.set(chunk.subarray(off, off + n), filled);
-      filled += n;
-      off += n;
-      if (filled === frameBytes) {
-        ready.push(buf);
-        buf = buffers.take(frameBytes);
-        filled = 0;
-      }
-    }
-    if (ready.length >= ahead) stdout.pause();
+  // The pipe is read in a thread of its own (decode-thread.ts), drained into whole frames as
+  // fast as ffmpeg writes them, up to `ahead` frames waiting: ffmpeg decodes while this thread
+  // waits on the workers, and the pipe's buffers never touch this thread's heap.
+  const init: DecoderInit = { entry: 'decoder', bin: ffmpegPath(), args, frameBytes, ahead };
+  const thread = new Worker(threadEntry('decoder'), { workerData: init });
+  const inbox: DecoderReply[] = [];
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  thread.on('message', (m: DecoderReply) => {
+    if (m.type === 'problem') {
+      if (summary.problems.length < 50) summary.problems.push(m.line);
+    } else inbox.push(m);
     wake?.();
   });
-  stdout.on('end', () => {
-    ended = true;
+  thread.on('error', (e) => {
+    failure = e;
     wake?.();
   });
-  stdout.on('error', (e) => {
-    streamError = e;
+  const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+  thread.once('exit', () => {
+    failure ??= inbox.some((m) => m.type === 'end') ? null : new Error('the frame reader stopped unexpectedly');
     wake?.();
   });
-  const nextFrame = async () => {
-    while (ready.length === 0 && !ended && !streamError) await new Promise<void>((r) => (wake = r));
+  const next = async (): Promise<DecoderReply> => {
+    while (inbox.length === 0 && !failure) await new Promise<void>((r) => (wake = r));
     wake = null;
-    if (streamError) throw streamError;
-    const f = ready.shift();
-    if (ready.length < ahead && !ended) stdout.resume();
-    return f;
+    if (inbox.length === 0) throw new FootageError(file, `ffmpeg could not be read (${failure!.message})`);
+    return inbox.shift()!;
   };
+  const stop = () => thread.postMessage({ type: 'stop' } satisfies DecoderRequest);
+  opts.signal?.addEventListener('abort', stop, { once: true });
 
   let seq = 0;
+  let done = false;
   try {
     for (;;) {
-      const data = await nextFrame();
-      if (!data) break;
-      const t = await nextTime();
-      if (!t) throw new FootageError(file, 'ffmpeg delivered a frame without a timestamp');
-      const frame: DecodedFrame = { seq: seq++, ptsMs: t.ms, key: t.key, width: info.width, height: info.height, data };
-      if (opts.fromMs !== undefined && t.ms <= opts.fromMs) {
-        buffers.give(data.buffer as ArrayBuffer);
+      const m = await next();
+      if (m.type === 'end') {
+        done = true;
+        if (opts.signal?.aborted) return summary;
+        if (m.error) throw new FootageError(file, m.error);
+        if (m.code !== 0) throw new FootageError(file, `ffmpeg could not decode it (exit ${m.code}: ${m.tail.slice(-2).join(' / ') || 'no message'})`);
+        if (m.partial > 0) summary.problems.push(`last frame incomplete (${m.partial} of ${frameBytes} bytes)`);
+        return summary;
+      }
+      if (m.type !== 'frame') continue;
+      const data = new Uint8Array(m.data);
+      const frame: DecodedFrame = { seq: seq++, ptsMs: m.ptsMs, key: m.key, width: info.width, height: info.height, data };
+      // The reader may read another frame as soon as this one is taken; the buffer it gets
+      // back is an older one the workers have finished with.
+      const recycled = buffers.spare();
+      thread.postMessage({ type: 'ack', buffer: recycled } satisfies DecoderRequest, recycled ? [recycled] : []);
+      if (opts.fromMs !== undefined && m.ptsMs <= opts.fromMs) {
+        buffers.give(m.data);
         continue; // already processed before the resume point
       }
       summary.framesDelivered++;
-      summary.lastPtsMs = t.ms;
+      summary.lastPtsMs = m.ptsMs;
       yield frame;
     }
-    const code = await exited;
-    if (opts.signal?.aborted) return summary;
-    if (code !== 0) {
-      throw new FootageError(file, `ffmpeg could not decode it (exit ${code}: ${tail.slice(-2).join(' / ') || 'no message'})`);
-    }
-    if (filled > 0) summary.problems.push(`last frame incomplete (${filled} of ${frameBytes} bytes)`);
-    return summary;
   } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
-    if (proc.exitCode === null) proc.kill('SIGKILL');
+    opts.signal?.removeEventListener('abort', stop);
+    if (!done) stop();
+    await exited;
   }
 }

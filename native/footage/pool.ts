@@ -3,10 +3,9 @@
 // while it works; the caller awaits `slot()` before decoding more, which is what keeps memory
 // flat on a two-hour video. A worker keeps each frame it answered until `release` says what of
 // it to encode (context frame, crops), and hands the frame's buffer back for the decoder.
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { threadEntry } from './entry';
 import type { FrameJob, FrameResult, Released, ReleaseRequest, WorkerInit, WorkerReply } from './protocol';
 import type { ModelVersions } from './recognizer';
 
@@ -43,10 +42,7 @@ export class FramePool {
 
   /** Starts the workers and waits until each has built its recognizer. */
   async start(): Promise<ModelVersions> {
-    // A packaged build bundles the worker as footage-worker.mjs beside the bundle that holds
-    // this code; from source, worker-entry.mjs registers tsx and imports worker.ts.
-    const bundled = new URL('./footage-worker.mjs', import.meta.url);
-    const entry = existsSync(fileURLToPath(bundled)) ? bundled : new URL('./worker-entry.mjs', import.meta.url);
+    const entry = threadEntry('worker');
     const ready = [];
     for (let i = 0; i < this.size; i++) {
       const worker = new Worker(entry, { workerData: this.init });

@@ -1,0 +1,131 @@
+// The thread that reads ffmpeg's raw frames (decode.ts starts one per file). Reading a pipe
+// allocates a buffer per 64 KB read: 6 MB per 1080p frame, which made the main thread's heap
+// collect every few frames (a third of its time). In a thread of its own, with a heap of a few
+// megabytes, that costs little and leaves the main thread free. Frames go out whole, as
+// transferred buffers, with their time and key flag from showinfo; at most `ahead` are out
+// unacknowledged before the pipe is paused, and acknowledged buffers come back to be filled.
+import { spawn } from 'node:child_process';
+import { parentPort, workerData } from 'node:worker_threads';
+
+export interface DecoderInit {
+  entry: 'decoder';
+  bin: string;
+  args: string[];
+  frameBytes: number;
+  ahead: number;
+}
+
+export type DecoderReply =
+  | { type: 'frame'; ptsMs: number; key: boolean; data: ArrayBuffer }
+  | { type: 'problem'; line: string }
+  | { type: 'end'; code: number; tail: string[]; partial: number; error: string | null };
+
+export type DecoderRequest = { type: 'ack'; buffer: ArrayBuffer | null } | { type: 'stop' };
+
+const SHOWINFO = /Parsed_showinfo.*\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+).*?iskey:(\d)/;
+const PROBLEM = /error|invalid|corrupt|partial file|truncat|missing/i;
+
+function run(init: DecoderInit): void {
+  const port = parentPort!;
+  const proc = spawn(init.bin, init.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const { frameBytes } = init;
+  const times: { ms: number; key: boolean }[] = [];
+  const frames: Uint8Array[] = [];
+  const spare: ArrayBuffer[] = [];
+  const tail: string[] = [];
+  let error: string | null = null;
+  let outstanding = 0;
+  let partial = '';
+  let stderrDone = false;
+  let stdoutDone = false;
+  let code: number | null = null;
+  let ended = false;
+
+  const take = () => {
+    const b = spare.pop();
+    return b && b.byteLength === frameBytes ? new Uint8Array(b) : new Uint8Array(frameBytes);
+  };
+  let buf = take();
+  let filled = 0;
+
+  // Frames go out once their time is known; the end once everything is out and ffmpeg is gone.
+  const pump = () => {
+    while (frames.length > 0 && times.length > 0) {
+      const data = frames.shift()!;
+      const t = times.shift()!;
+      outstanding++;
+      port.postMessage({ type: 'frame', ptsMs: t.ms, key: t.key, data: data.buffer as ArrayBuffer } satisfies DecoderReply, [data.buffer as ArrayBuffer]);
+    }
+    if (outstanding >= init.ahead || frames.length >= init.ahead) proc.stdout.pause();
+    else if (!stdoutDone) proc.stdout.resume();
+    if (frames.length > 0 && stderrDone && !error) error = 'ffmpeg delivered a frame without a timestamp';
+    if (!ended && stdoutDone && stderrDone && code !== null && (frames.length === 0 || error)) {
+      ended = true;
+      port.postMessage({ type: 'end', code, tail, partial: filled, error } satisfies DecoderReply);
+      port.close();
+    }
+  };
+
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (s: string) => {
+    const lines = (partial + s).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = SHOWINFO.exec(line);
+      if (m) times.push({ ms: Math.round(Number(m[1]) * 1000), key: m[2] === '1' });
+      else if (!line.includes('Parsed_showinfo') && line.trim()) {
+        tail.push(line.trim());
+        if (tail.length > 20) tail.shift();
+        if (PROBLEM.test(line)) port.postMessage({ type: 'problem', line: line.trim() } satisfies DecoderReply);
+      }
+    }
+    pump();
+  });
+  proc.stderr.on('end', () => {
+    stderrDone = true;
+    pump();
+  });
+  proc.stdout.on('data', (chunk: Buffer) => {
+    let off = 0;
+    while (off < chunk.length) {
+      const n = Math.min(frameBytes - filled, chunk.length - off);
+      buf.set(chunk.subarray(off, off + n), filled);
+      filled += n;
+      off += n;
+      if (filled === frameBytes) {
+        frames.push(buf);
+        buf = take();
+        filled = 0;
+      }
+    }
+    pump();
+  });
+  proc.stdout.on('end', () => {
+    stdoutDone = true;
+    pump();
+  });
+  proc.stdout.on('error', (e) => {
+    error ??= e.message;
+    stdoutDone = true;
+    pump();
+  });
+  proc.on('error', (e) => {
+    error ??= e.message;
+    stdoutDone = stderrDone = true;
+    code ??= 1;
+    pump();
+  });
+  proc.on('close', (c, sig) => {
+    code = c ?? (sig ? 255 : 1);
+    pump();
+  });
+  port.on('message', (m: DecoderRequest) => {
+    if (m.type === 'ack') {
+      outstanding--;
+      if (m.buffer && spare.length < init.ahead + 1) spare.push(m.buffer);
+      pump();
+    } else if (proc.exitCode === null) proc.kill('SIGKILL');
+  });
+}
+
+if ((workerData as DecoderInit | null)?.entry === 'decoder') run(workerData as DecoderInit);
