@@ -2,11 +2,11 @@
 // keeps a layer object per marker, re-projects and redraws each with its own path on every
 // zoom, and walks them all on every hover; here the reads are typed arrays (readPoints.ts),
 // projected once per zoom level, stamped as pre-rendered sprites into one pixel buffer by a
-// worker (stamp.ts, stampWorker.ts) that the page puts on the canvas at once, and found under
-// the mouse through a pixel grid. Between drawings (while dragging, during the zoom animation,
-// while the worker stamps) the last drawing stays, only moved and scaled by CSS like Leaflet's
-// renderers do; the canvas covers half a view beyond each edge, so a drag shows markers up to
-// there before the drawing for the new view arrives.
+// worker (stamp.ts, stampWorker.ts) that hands back a bitmap the canvas shows without a copy,
+// and found under the mouse through a pixel grid. Between drawings (while dragging, during the
+// zoom animation, while the worker stamps) the last drawing stays, only moved and scaled by CSS
+// like Leaflet's renderers do; the canvas covers half a view beyond each edge, so a drag shows
+// markers up to there before the drawing for the new view arrives.
 import L from 'leaflet';
 import { NO_POINTS, PixelGrid, type ReadPoints } from './readPoints';
 import { stampAll, type Stamp, type StampRequest, type StampResponse } from './stamp';
@@ -50,17 +50,42 @@ export interface ReadsLayerOptions {
 /** Where the stamping runs: the worker when the page can start one, else the page itself. */
 interface Stamper {
   readonly kind: 'worker' | 'page';
+  /** The worker failed: the layer goes on stamping in the page. */
+  readonly failed: boolean;
+  /** Answers are ImageBitmaps of the whole canvas (shown through a bitmaprenderer context). */
+  readonly bitmaps: boolean;
   stamp(req: StampRequest, done: (r: StampResponse) => void): void;
   dispose(): void;
+}
+
+function pageStamper(): Stamper {
+  return {
+    kind: 'page',
+    failed: false,
+    bitmaps: false,
+    stamp: (req, cb) => cb({ seq: req.seq, data: stampAll(req) }),
+    dispose: () => {},
+  };
 }
 
 function createStamper(): Stamper {
   try {
     const worker = new Worker(new URL('./stampWorker.ts', import.meta.url), { type: 'module' });
     let done: ((r: StampResponse) => void) | null = null;
+    let failed = false;
     worker.onmessage = (e: MessageEvent<StampResponse>) => done?.(e.data);
+    // An answer that never comes would leave the map blank: fail over to the page instead.
+    worker.onerror = worker.onmessageerror = (e: Event) => {
+      e.preventDefault();
+      failed = true;
+      done?.({ seq: -1 });
+    };
     return {
       kind: 'worker',
+      get failed() {
+        return failed;
+      },
+      bitmaps: typeof OffscreenCanvas !== 'undefined' && typeof ImageBitmapRenderingContext !== 'undefined',
       stamp: (req, cb) => {
         done = cb;
         worker.postMessage(req, [req.xs.buffer, req.ys.buffer, req.kinds.buffer]);
@@ -68,7 +93,7 @@ function createStamper(): Stamper {
       dispose: () => worker.terminate(),
     };
   } catch {
-    return { kind: 'page', stamp: (req, cb) => cb({ seq: req.seq, data: stampAll(req) }), dispose: () => {} };
+    return pageStamper();
   }
 }
 
@@ -172,15 +197,21 @@ export class ReadsLayer extends L.Layer {
   }
 
   override onAdd(map: L.Map): this {
+    this.canvas = this.newCanvas(map);
+    this.stamper = createStamper();
+    this.redraw();
+    return this;
+  }
+
+  /** A fresh canvas in the overlay pane (also when a failed worker's bitmap context must go). */
+  private newCanvas(map: L.Map): HTMLCanvasElement {
+    this.canvas?.remove();
     const canvas = L.DomUtil.create('canvas', 'canvass-reads-layer');
     const animated = map.options.zoomAnimation !== false && L.Browser.any3d;
     L.DomUtil.addClass(canvas, animated ? 'leaflet-zoom-animated' : 'leaflet-zoom-hide');
     canvas.style.pointerEvents = 'none'; // the map takes the events; hit() finds the read
     map.getPane('overlayPane')!.appendChild(canvas);
-    this.canvas = canvas;
-    this.stamper = createStamper();
-    this.redraw();
-    return this;
+    return canvas;
   }
 
   override onRemove(): this {
@@ -333,6 +364,11 @@ export class ReadsLayer extends L.Layer {
     this.stamper.stamp(
       {
         seq: view.seq,
+        W,
+        H,
+        bx: bx0,
+        by: by0,
+        bitmap: this.stamper.bitmaps,
         bw,
         bh,
         xs: xs.subarray(0, m).slice(),
@@ -353,9 +389,16 @@ export class ReadsLayer extends L.Layer {
     if (this.inFlight !== view) return; // the layer was removed
     this.inFlight = null;
     const map = this._map;
-    if (map && this.canvas && !this.zooming && view.zoom === map.getZoom() && view.pts === this.pts) {
-      this.show(view, r.data);
+    if (this.stamper?.failed && map) {
+      this.stamper.dispose();
+      this.stamper = pageStamper();
+      this.canvas = this.newCanvas(map);
+      this.redraw();
+      return;
     }
+    if (map && this.canvas && !this.zooming && view.zoom === map.getZoom() && view.pts === this.pts) {
+      this.show(view, r);
+    } else r.bitmap?.close();
     if (this.again || r.seq !== this.seq) {
       this.again = false;
       if (this.frame === null) this.redraw();
@@ -363,7 +406,7 @@ export class ReadsLayer extends L.Layer {
   }
 
   /** Shows a drawing: the canvas moves to the drawn view and takes the pixels at once. */
-  private show(view: View, data: Uint8ClampedArray): void {
+  private show(view: View, r: StampResponse): void {
     const t0 = performance.now();
     const canvas = this.canvas!;
     if (canvas.width !== view.W || canvas.height !== view.H) {
@@ -373,14 +416,18 @@ export class ReadsLayer extends L.Layer {
       canvas.style.height = `${view.h}px`;
     }
     L.DomUtil.setPosition(canvas, view.min);
-    const ctx = canvas.getContext('2d')!;
-    ctx.clearRect(0, 0, view.W, view.H);
-    if (view.bw > 0 && view.bh > 0) {
-      ctx.putImageData(
-        new ImageData(data as Uint8ClampedArray<ArrayBuffer>, view.bw, view.bh),
-        view.bx,
-        view.by,
-      );
+    if (r.bitmap) {
+      canvas.getContext('bitmaprenderer')!.transferFromImageBitmap(r.bitmap);
+    } else {
+      const ctx = canvas.getContext('2d')!;
+      ctx.clearRect(0, 0, view.W, view.H);
+      if (r.data && view.bw > 0 && view.bh > 0) {
+        ctx.putImageData(
+          new ImageData(r.data as Uint8ClampedArray<ArrayBuffer>, view.bw, view.bh),
+          view.bx,
+          view.by,
+        );
+      }
     }
     this.topLeft = view.topLeft;
     this.drawnZoom = view.zoom;

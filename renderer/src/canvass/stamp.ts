@@ -53,22 +53,30 @@ export function stampOver(
 /** One drawing's stamps, in drawing order: positions in the box and which sprite each uses. */
 export interface StampRequest {
   seq: number;
-  /** The box, in pixels. */
+  /** The canvas, and the markers' box in it, in pixels. */
+  W: number;
+  H: number;
+  bx: number;
+  by: number;
   bw: number;
   bh: number;
+  /** Answer with the whole canvas as an ImageBitmap (a worker with OffscreenCanvas) */
+  bitmap: boolean;
   xs: Int32Array;
   ys: Int32Array;
   kinds: Uint8Array;
   sprites: Stamp[];
 }
 
+/** The box's pixels, or the whole canvas as a bitmap when the request asked for one. */
 export interface StampResponse {
   seq: number;
-  data: Uint8ClampedArray;
+  data?: Uint8ClampedArray;
+  bitmap?: ImageBitmap;
 }
 
 /** The box's pixels with every stamp blended in order (later stamps on top). */
-export function stampAll(req: StampRequest): Uint8ClampedArray {
+export function stampAll(req: StampRequest): Uint8ClampedArray<ArrayBuffer> {
   const data = new Uint8ClampedArray(req.bw * req.bh * 4);
   for (let i = 0; i < req.xs.length; i++) {
     stampOver(data, req.bw, req.bh, req.sprites[req.kinds[i]!]!, req.xs[i]!, req.ys[i]!);

@@ -1,6 +1,8 @@
 // The canvass map's stamping worker: blends a drawing's 10,000 marker sprites into a pixel
-// buffer off the page's main thread (~15 ms, more on a busy machine) and hands the buffer back
-// (transferred, not copied). It keeps no state between drawings.
+// buffer off the page's main thread (~15 ms, more on a busy machine), puts it on an
+// OffscreenCanvas the size of the map's canvas and hands back an ImageBitmap the page shows
+// without copying (or the buffer itself, transferred, without OffscreenCanvas). It keeps no state
+// between drawings.
 import { stampAll, type StampRequest, type StampResponse } from './stamp';
 
 interface WorkerScope {
@@ -10,8 +12,17 @@ interface WorkerScope {
 
 function serve(scope: WorkerScope): void {
   scope.onmessage = (e) => {
-    const data = stampAll(e.data);
-    scope.postMessage({ seq: e.data.seq, data }, [data.buffer]);
+    const req = e.data;
+    const data = stampAll(req);
+    if (req.bitmap && typeof OffscreenCanvas !== 'undefined') {
+      const canvas = new OffscreenCanvas(req.W, req.H);
+      const ctx = canvas.getContext('2d')!; // (a bitmap needs a context, also when it is empty)
+      if (req.bw > 0 && req.bh > 0) ctx.putImageData(new ImageData(data, req.bw, req.bh), req.bx, req.by);
+      const bitmap = canvas.transferToImageBitmap();
+      scope.postMessage({ seq: req.seq, bitmap }, [bitmap]);
+    } else {
+      scope.postMessage({ seq: req.seq, data }, [data.buffer]);
+    }
   };
 }
 
