@@ -390,8 +390,11 @@ export const migrations: Migration[] = [
         ALTER TABLE reads ADD COLUMN era INTEGER GENERATED ALWAYS AS (ts / ${ERA_MS}) VIRTUAL;
         DROP INDEX reads_plate;
         CREATE INDEX reads_plate ON reads(era, plate, ts);
-        DROP TABLE canvass_grams;
-        DROP TABLE canvass_texts;
+        -- IF EXISTS: a development store that reached version 10 before migrations 3 and 4 were
+        -- written never got these tables; this rebuild gives it the index too.
+        DROP TABLE IF EXISTS canvass_grams;
+        DROP TABLE IF EXISTS canvass_texts;
+        DROP TABLE IF EXISTS canvass_plates;
         CREATE TABLE canvass_texts (
           id INTEGER PRIMARY KEY,
           era INTEGER NOT NULL,

@@ -8,7 +8,7 @@ import { ERA_MS, eraOf } from '../../../electron/core/reads/era';
 import { matches, parsePattern } from '../../../electron/core/canvass/pattern';
 import { rng } from '../../../bench/canvass/synth';
 import { insertReads, type NewRead } from '../../../electron/core/reads/store';
-import { CELL_SQL, migrate, migrations } from '../../../electron/core/store/migrations';
+import { CELL_SQL, latestVersion, migrate, migrations } from '../../../electron/core/store/migrations';
 import { bboxOf, cellOf, cellsCovering } from '../../../electron/core/canvass/geo';
 import { readsInScene } from '../../../electron/core/canvass/reads';
 import { bulkPlateIndex } from '../../../bench/canvass/build';
@@ -422,6 +422,19 @@ describe('migrations 11 and 12', () => {
     expect(candidatePlates(db, parsePattern('*D12*'), false).texts).toEqual(['OLD1234']);
     expect(candidatePlates(db, parsePattern('*S12'), false).texts).toEqual(['NOPOS12']);
     expect(plateRows(db, ['OLD1234'])).toEqual([{ text: 'OLD1234', reads: 2, first_ts: T0, last_ts: T0 + ERA_MS }]);
+    db.close();
+  });
+
+  it('repair a development store that reached version 10 without migrations 3 and 4', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(':memory:');
+    migrate(db, migrations.filter((m) => m.version <= 2 || m.version === 10));
+    db.exec(`INSERT INTO reads (plate, ts, lat, lon) VALUES ('DEV4567', ${T0}, NULL, NULL)`);
+    migrate(db); // 3 and 4 are below 10 and stay skipped; 11 and 12 run
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion);
+    expect(db.prepare('SELECT text FROM canvass_texts').pluck().all()).toEqual(['DEV4567']);
+    expect(candidatePlates(db, parsePattern('DEV*'), false).texts).toEqual(['DEV4567']);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'canvass_plates'").pluck().get()).toBe(0);
     db.close();
   });
 });
