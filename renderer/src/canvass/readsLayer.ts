@@ -5,14 +5,17 @@
 // worker (stamp.ts, stampWorker.ts) that hands back a bitmap the canvas shows without a copy,
 // and found under the mouse through a pixel grid. Between drawings (while dragging, during the
 // zoom animation, while the worker stamps) the last drawing stays, only moved and scaled by CSS
-// like Leaflet's renderers do; the canvas covers half a view beyond each edge, so a drag shows
-// markers up to there before the drawing for the new view arrives.
+// like Leaflet's renderers do; the canvas covers a quarter of a view beyond each edge, so a drag
+// shows markers up to there before the drawing for the new view arrives.
 import L from 'leaflet';
 import { NO_POINTS, PixelGrid, type ReadPoints } from './readPoints';
 import { stampAll, type Stamp, type StampRequest, type StampResponse } from './stamp';
 
-/** Canvas margin around the view, as a share of the view's size. */
-const PAD = 0.5;
+/**
+ * Canvas margin around the view, as a share of the view's size. Half a view (a canvas 4× the
+ * view's area) cost more to composite and transfer than it saved: measured with `bench map`.
+ */
+const PAD = 0.25;
 
 export interface MarkerStyle {
   radius: number;
