@@ -29,7 +29,7 @@ await Promise.all([
   // pipeline (main.cjs, cli.mjs): that is where native/footage/entry.ts looks for them first.
   ...['dist/electron', 'dist'].flatMap((dir) => [
     ['worker', 'native/footage/worker.ts'],
-    ['decoder', 'native/footage/decode-thread.ts'],
+    ['decoder', 'native/footage/decode-thread.mjs'],
   ].map(([name, src]) =>
     build({
       entryPoints: [join(root, src)],

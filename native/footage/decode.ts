@@ -1,11 +1,10 @@
 // Streams decoded frames out of ffmpeg as raw RGB over a pipe. ffmpeg picks the frames (a time
 // bucket of 1/fps seconds each, plus every key frame) so only those are converted and sent;
 // the showinfo filter reports each picked frame's timestamp on stderr, paired in order by the
-// frame reader thread (decode-thread.ts). Memory stays bounded: the generator yields one frame
+// frame reader thread (decode-thread.mjs). Memory stays bounded: the generator yields one frame
 // at a time and at most `ahead` frames wait for the caller, so ffmpeg blocks instead of
 // buffering a whole video.
 import { Worker } from 'node:worker_threads';
-import type { DecoderInit, DecoderReply, DecoderRequest } from './decode-thread';
 import { threadEntry } from './entry';
 import { ffmpegPath, FootageError, type VideoInfo } from './ffmpeg';
 
@@ -75,6 +74,22 @@ export function selectExpression(fps: number, keyframes: boolean): string {
   return `select='${parts.join('+')}'`;
 }
 
+/** The frame reader thread's start data and messages (decode-thread.mjs). */
+interface DecoderInit {
+  entry: 'decoder';
+  bin: string;
+  args: string[];
+  frameBytes: number;
+  ahead: number;
+}
+
+type DecoderReply =
+  | { type: 'frame'; ptsMs: number; key: boolean; data: ArrayBuffer }
+  | { type: 'problem'; line: string }
+  | { type: 'end'; code: number; tail: string[]; partial: number; error: string | null };
+
+type DecoderRequest = { type: 'ack'; buffer: ArrayBuffer | null } | { type: 'stop' };
+
 const INTRA_ONLY = new Set(['mjpeg']);
 
 /** Decodes `file`, yielding the sampled frames in order. */
@@ -100,7 +115,7 @@ export async function* decodeFrames(
   const frameBytes = info.width * info.height * 3;
   const ahead = Math.max(1, opts.ahead ?? 2);
   const buffers = opts.buffers ?? new FrameBuffers(0);
-  // The pipe is read in a thread of its own (decode-thread.ts), drained into whole frames as
+  // The pipe is read in a thread of its own (decode-thread.mjs), drained into whole frames as
   // fast as ffmpeg writes them, up to `ahead` frames waiting: ffmpeg decodes while this thread
   // waits on the workers, and the pipe's buffers never touch this thread's heap.
   const init: DecoderInit = { entry: 'decoder', bin: ffmpegPath(), args, frameBytes, ahead };

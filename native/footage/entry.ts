@@ -1,10 +1,12 @@
 // Where a footage thread's code is. A packaged build bundles each as footage-NAME.mjs beside
-// the bundle that holds this code (build/build-electron.mjs); from source, worker-entry.mjs
-// registers tsx and imports the TypeScript.
+// the bundle that holds this code (build/build-electron.mjs). From source, the recognition
+// worker goes through worker-entry.mjs, which registers tsx and imports worker.ts; the frame
+// reader is plain JavaScript (decode-thread.mjs) and needs no loader.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export function threadEntry(name: 'worker' | 'decoder'): URL {
   const bundled = new URL(`./footage-${name}.mjs`, import.meta.url);
-  return existsSync(fileURLToPath(bundled)) ? bundled : new URL('./worker-entry.mjs', import.meta.url);
+  if (existsSync(fileURLToPath(bundled))) return bundled;
+  return new URL(name === 'worker' ? './worker-entry.mjs' : './decode-thread.mjs', import.meta.url);
 }

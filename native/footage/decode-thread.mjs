@@ -4,41 +4,36 @@
 // megabytes, that costs little and leaves the main thread free. Frames go out whole, as
 // transferred buffers, with their time and key flag from showinfo; at most `ahead` are out
 // unacknowledged before the pipe is paused, and acknowledged buffers come back to be filled.
+// Plain JavaScript so the thread starts in a few milliseconds from source too (no TypeScript
+// loader to boot per file); the messages are typed in decode.ts (DecoderInit, DecoderReply,
+// DecoderRequest).
 import { spawn } from 'node:child_process';
 import { parentPort, workerData } from 'node:worker_threads';
-
-export interface DecoderInit {
-  entry: 'decoder';
-  bin: string;
-  args: string[];
-  frameBytes: number;
-  ahead: number;
-}
-
-export type DecoderReply =
-  | { type: 'frame'; ptsMs: number; key: boolean; data: ArrayBuffer }
-  | { type: 'problem'; line: string }
-  | { type: 'end'; code: number; tail: string[]; partial: number; error: string | null };
-
-export type DecoderRequest = { type: 'ack'; buffer: ArrayBuffer | null } | { type: 'stop' };
 
 const SHOWINFO = /Parsed_showinfo.*\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+).*?iskey:(\d)/;
 const PROBLEM = /error|invalid|corrupt|partial file|truncat|missing/i;
 
-function run(init: DecoderInit): void {
-  const port = parentPort!;
+/** @param {{ bin: string, args: string[], frameBytes: number, ahead: number }} init */
+function run(init) {
+  const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
   const proc = spawn(init.bin, init.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const { frameBytes } = init;
-  const times: { ms: number; key: boolean }[] = [];
-  const frames: Uint8Array[] = [];
-  const spare: ArrayBuffer[] = [];
-  const tail: string[] = [];
-  let error: string | null = null;
+  /** @type {{ ms: number, key: boolean }[]} */
+  const times = [];
+  /** @type {Uint8Array[]} */
+  const frames = [];
+  /** @type {ArrayBuffer[]} */
+  const spare = [];
+  /** @type {string[]} */
+  const tail = [];
+  /** @type {string | null} */
+  let error = null;
+  /** @type {number | null} */
+  let code = null;
   let outstanding = 0;
   let partial = '';
   let stderrDone = false;
   let stdoutDone = false;
-  let code: number | null = null;
   let ended = false;
 
   const take = () => {
@@ -51,23 +46,23 @@ function run(init: DecoderInit): void {
   // Frames go out once their time is known; the end once everything is out and ffmpeg is gone.
   const pump = () => {
     while (frames.length > 0 && times.length > 0) {
-      const data = frames.shift()!;
-      const t = times.shift()!;
+      const data = /** @type {Uint8Array} */ (frames.shift());
+      const t = /** @type {{ ms: number, key: boolean }} */ (times.shift());
       outstanding++;
-      port.postMessage({ type: 'frame', ptsMs: t.ms, key: t.key, data: data.buffer as ArrayBuffer } satisfies DecoderReply, [data.buffer as ArrayBuffer]);
+      port.postMessage({ type: 'frame', ptsMs: t.ms, key: t.key, data: data.buffer }, [data.buffer]);
     }
     if (outstanding >= init.ahead || frames.length >= init.ahead) proc.stdout.pause();
     else if (!stdoutDone) proc.stdout.resume();
     if (frames.length > 0 && stderrDone && !error) error = 'ffmpeg delivered a frame without a timestamp';
     if (!ended && stdoutDone && stderrDone && code !== null && (frames.length === 0 || error)) {
       ended = true;
-      port.postMessage({ type: 'end', code, tail, partial: filled, error } satisfies DecoderReply);
+      port.postMessage({ type: 'end', code, tail, partial: filled, error });
       port.close();
     }
   };
 
   proc.stderr.setEncoding('utf8');
-  proc.stderr.on('data', (s: string) => {
+  proc.stderr.on('data', (/** @type {string} */ s) => {
     const lines = (partial + s).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
@@ -76,7 +71,7 @@ function run(init: DecoderInit): void {
       else if (!line.includes('Parsed_showinfo') && line.trim()) {
         tail.push(line.trim());
         if (tail.length > 20) tail.shift();
-        if (PROBLEM.test(line)) port.postMessage({ type: 'problem', line: line.trim() } satisfies DecoderReply);
+        if (PROBLEM.test(line)) port.postMessage({ type: 'problem', line: line.trim() });
       }
     }
     pump();
@@ -85,7 +80,7 @@ function run(init: DecoderInit): void {
     stderrDone = true;
     pump();
   });
-  proc.stdout.on('data', (chunk: Buffer) => {
+  proc.stdout.on('data', (/** @type {Buffer} */ chunk) => {
     let off = 0;
     while (off < chunk.length) {
       const n = Math.min(frameBytes - filled, chunk.length - off);
@@ -119,7 +114,7 @@ function run(init: DecoderInit): void {
     code = c ?? (sig ? 255 : 1);
     pump();
   });
-  port.on('message', (m: DecoderRequest) => {
+  port.on('message', (/** @type {{ type: 'ack', buffer: ArrayBuffer | null } | { type: 'stop' }} */ m) => {
     if (m.type === 'ack') {
       outstanding--;
       if (m.buffer && spare.length < init.ahead + 1) spare.push(m.buffer);
@@ -128,4 +123,4 @@ function run(init: DecoderInit): void {
   });
 }
 
-if ((workerData as DecoderInit | null)?.entry === 'decoder') run(workerData as DecoderInit);
+if (workerData?.entry === 'decoder') run(workerData);
