@@ -3,7 +3,7 @@
 // longest side is `inputSize` (padded to a multiple of 32), and boxes come from heatmap peaks
 // plus regressed size and offset at stride 4. Holds only its own session (worker-safe).
 import * as ort from 'onnxruntime-node';
-import { toPlanar } from './preprocess';
+import { toPlanarInto } from './preprocess';
 
 export const DETECTOR_STRIDE = 4;
 
@@ -82,6 +82,8 @@ export function iou(a: { x: number; y: number; w: number; h: number }, b: { x: n
 export class PlateDetector {
   readonly inputSize: number;
   readonly threshold: number;
+  /** The input tensor's floats, kept for the next frame of the same size (null while in use). */
+  private spare: Float32Array | null = null;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -107,8 +109,17 @@ export class PlateDetector {
   async detectResized(rgb: Uint8Array, w: number, h: number, map: InputMapping): Promise<PlateBox[]> {
     const pw = Math.ceil(w / 32) * 32;
     const ph = Math.ceil(h / 32) * 32;
-    const input = new ort.Tensor('float32', toPlanar(rgb, w, h, pw, ph), [1, 3, ph, pw]);
-    const out = await this.session.run({ image: input });
+    const size = 3 * pw * ph;
+    // Two frames in flight at once each get their own floats: only an idle spare is reused.
+    const floats = this.spare?.length === size ? this.spare : new Float32Array(size);
+    this.spare = null;
+    const input = new ort.Tensor('float32', toPlanarInto(floats, rgb, w, h, pw, ph), [1, 3, ph, pw]);
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await this.session.run({ image: input });
+    } finally {
+      this.spare = floats;
+    }
     const heat = out.heatmap;
     const box = out.box;
     if (!heat || !box) throw new Error('plate-detector model lacks "heatmap"/"box" outputs');

@@ -182,8 +182,22 @@ export function greyCrop(img: RgbImage, rect: Rect, dw: number, dh: number, out:
 
 /** Interleaved RGB bytes (w x h) into a zero-padded planar float tensor (pw x ph), 0..1. */
 export function toPlanar(rgb: Uint8Array, w: number, h: number, pw: number, ph: number): Float32Array {
-  const out = new Float32Array(3 * pw * ph);
+  return toPlanarInto(new Float32Array(3 * pw * ph), rgb, w, h, pw, ph);
+}
+
+/**
+ * toPlanar into a tensor of 3 x pw x ph floats that may hold an earlier frame: the padding is
+ * zeroed again. Reusing it spares a 3 MB allocation per 640 px frame and the collections it
+ * brings.
+ */
+export function toPlanarInto(out: Float32Array, rgb: Uint8Array, w: number, h: number, pw: number, ph: number): Float32Array {
   const plane = pw * ph;
+  if (out.length !== 3 * plane) throw new Error(`tensor of ${out.length} floats for ${pw}x${ph}x3`);
+  for (let c = 0; c < 3; c++) {
+    const base = c * plane;
+    if (pw > w) for (let y = 0; y < h; y++) out.fill(0, base + y * pw + w, base + (y + 1) * pw);
+    out.fill(0, base + h * pw, base + plane);
+  }
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const s = (y * w + x) * 3;

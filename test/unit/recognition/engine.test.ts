@@ -9,6 +9,7 @@ import { loadCrops, loadScenes } from '../../../native/eval/datasets';
 import { matchBoxes } from '../../../native/eval/metrics';
 import { iou } from '../../../native/recognition/detector';
 import { RecognitionEngine } from '../../../native/recognition/index';
+import { decodeRgb, toPlanar, toPlanarInto } from '../../../native/recognition/preprocess';
 import { sharedDataDir } from '../../support/shared-data';
 
 const DATA = sharedDataDir();
@@ -75,6 +76,27 @@ describe('RecognitionEngine (real models, real images)', () => {
     }
     expect(night.length).toBeGreaterThan(0);
     expect(found).toBeGreaterThanOrEqual(1);
+  });
+
+  it('gives the same boxes when frames of two sizes take turns and frames overlap (reused input tensor)', async () => {
+    const dash = join(DATA, 'dashcam-ro');
+    const frame = await decodeRgb(join(dash, 'dayride_type1_001_t85.jpg'));
+    const portrait = await decodeRgb(await sharp(join(dash, 'dayride_type1_001_t343.jpg')).rotate(90).jpeg().toBuffer());
+    expect(portrait.height).toBe(frame.width);
+    const first = await engine.detect(frame);
+    expect(first.length).toBeGreaterThan(0);
+    const other = await engine.detect(portrait);
+    const [again, overlapped, alsoOther] = await Promise.all([engine.detect(frame), engine.detect(frame), engine.detect(portrait)]);
+    expect(again).toEqual(first);
+    expect(overlapped).toEqual(first);
+    expect(alsoOther).toEqual(other);
+  });
+
+  it('fills a reused input tensor exactly as a fresh one, padding zeroed', () => {
+    const rgb = Uint8Array.from({ length: 5 * 3 * 3 }, (_, i) => (i * 37) % 256);
+    const dirty = new Float32Array(3 * 8 * 4).fill(7);
+    expect(toPlanarInto(dirty, rgb, 5, 3, 8, 4)).toEqual(toPlanar(rgb, 5, 3, 8, 4));
+    expect(() => toPlanarInto(new Float32Array(10), rgb, 5, 3, 8, 4)).toThrow(/tensor of 10 floats/);
   });
 
   it('rejects a file that is not an image with an error naming the file', async () => {
