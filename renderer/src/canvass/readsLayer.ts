@@ -5,8 +5,9 @@
 // worker (stamp.ts, stampWorker.ts) that hands back a bitmap the canvas shows without a copy,
 // and found under the mouse through a pixel grid. Between drawings (while dragging, during the
 // zoom animation, while the worker stamps) the last drawing stays, only moved and scaled by CSS
-// like Leaflet's renderers do; the canvas covers a quarter of a view beyond each edge, so a drag
-// shows markers up to there before the drawing for the new view arrives.
+// like Leaflet's renderers do. A drawing covers a quarter of a view beyond each edge, so a drag
+// shows markers up to there before the drawing for the new view arrives, and the canvas is only
+// as big as the box its markers take.
 import L from 'leaflet';
 import { NO_POINTS, PixelGrid, type ReadPoints } from './readPoints';
 import { stampAll, type Stamp, type StampRequest, type StampResponse } from './stamp';
@@ -104,6 +105,7 @@ function createStamper(): Stamper {
 interface View {
   seq: number;
   pts: ReadPoints;
+  dpr: number;
   /** Layer point of the canvas's top-left corner, and the same as an absolute pixel. */
   min: L.Point;
   topLeft: L.Point;
@@ -135,7 +137,7 @@ export class ReadsLayer extends L.Layer {
   private py = new Float64Array(0);
   private grid: PixelGrid | null = null;
   private projectedZoom = NaN;
-  /** Absolute pixel position of the shown canvas's top-left corner, at `drawnZoom`. */
+  /** Absolute pixel position of the shown canvas's top-left corner (CSS px), at `drawnZoom`. */
   private topLeft = L.point(0, 0);
   private drawnZoom = 0;
   private sprites: { dpr: number; read: Stamp; selected: Stamp } | null = null;
@@ -347,6 +349,7 @@ export class ReadsLayer extends L.Layer {
     const view: View = {
       seq: this.seq,
       pts: this.pts,
+      dpr,
       min,
       topLeft,
       zoom,
@@ -412,27 +415,28 @@ export class ReadsLayer extends L.Layer {
   private show(view: View, r: StampResponse): void {
     const t0 = performance.now();
     const canvas = this.canvas!;
-    if (canvas.width !== view.W || canvas.height !== view.H) {
-      canvas.width = view.W;
-      canvas.height = view.H;
-      canvas.style.width = `${view.w}px`;
-      canvas.style.height = `${view.h}px`;
+    // The canvas is the markers' box only: less to composite while it is moved and scaled.
+    const bw = Math.max(1, view.bw);
+    const bh = Math.max(1, view.bh);
+    if (canvas.width !== bw || canvas.height !== bh) {
+      canvas.width = bw;
+      canvas.height = bh;
     }
-    L.DomUtil.setPosition(canvas, view.min);
+    canvas.style.width = `${bw / view.dpr}px`;
+    canvas.style.height = `${bh / view.dpr}px`;
+    canvas.style.visibility = view.bw > 0 && view.bh > 0 ? '' : 'hidden';
+    const offset = L.point(view.bx / view.dpr, view.by / view.dpr);
+    L.DomUtil.setPosition(canvas, view.min.add(offset));
     if (r.bitmap) {
       canvas.getContext('bitmaprenderer')!.transferFromImageBitmap(r.bitmap);
     } else {
       const ctx = canvas.getContext('2d')!;
-      ctx.clearRect(0, 0, view.W, view.H);
+      ctx.clearRect(0, 0, bw, bh);
       if (r.data && view.bw > 0 && view.bh > 0) {
-        ctx.putImageData(
-          new ImageData(r.data as Uint8ClampedArray<ArrayBuffer>, view.bw, view.bh),
-          view.bx,
-          view.by,
-        );
+        ctx.putImageData(new ImageData(r.data as Uint8ClampedArray<ArrayBuffer>, view.bw, view.bh), 0, 0);
       }
     }
-    this.topLeft = view.topLeft;
+    this.topLeft = view.topLeft.add(offset);
     this.drawnZoom = view.zoom;
     view.mainMs += performance.now() - t0;
     this.onDraw?.({

@@ -60,7 +60,7 @@ export interface StampRequest {
   by: number;
   bw: number;
   bh: number;
-  /** Answer with the whole canvas as an ImageBitmap (a worker with OffscreenCanvas) */
+  /** Answer with the box as an ImageBitmap (a worker with OffscreenCanvas). */
   bitmap: boolean;
   xs: Int32Array;
   ys: Int32Array;
@@ -68,7 +68,7 @@ export interface StampRequest {
   sprites: Stamp[];
 }
 
-/** The box's pixels, or the whole canvas as a bitmap when the request asked for one. */
+/** The box's pixels, or the box as a bitmap when the request asked for one. */
 export interface StampResponse {
   seq: number;
   data?: Uint8ClampedArray;

@@ -1,6 +1,6 @@
 // The canvass map's stamping worker: blends a drawing's 10,000 marker sprites into a pixel
 // buffer off the page's main thread (~15 ms, more on a busy machine), puts it on an
-// OffscreenCanvas the size of the map's canvas and hands back an ImageBitmap the page shows
+// OffscreenCanvas the size of the markers' box and hands back an ImageBitmap the page shows
 // without copying (or the buffer itself, transferred, without OffscreenCanvas). It keeps no state
 // between drawings.
 import { stampAll, type StampRequest, type StampResponse } from './stamp';
@@ -15,9 +15,9 @@ function serve(scope: WorkerScope): void {
     const req = e.data;
     const data = stampAll(req);
     if (req.bitmap && typeof OffscreenCanvas !== 'undefined') {
-      const canvas = new OffscreenCanvas(req.W, req.H);
+      const canvas = new OffscreenCanvas(Math.max(1, req.bw), Math.max(1, req.bh));
       const ctx = canvas.getContext('2d')!; // (a bitmap needs a context, also when it is empty)
-      if (req.bw > 0 && req.bh > 0) ctx.putImageData(new ImageData(data, req.bw, req.bh), req.bx, req.by);
+      if (req.bw > 0 && req.bh > 0) ctx.putImageData(new ImageData(data, req.bw, req.bh), 0, 0);
       const bitmap = canvas.transferToImageBitmap();
       scope.postMessage({ seq: req.seq, bitmap }, [bitmap]);
     } else {
