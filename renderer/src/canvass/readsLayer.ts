@@ -10,7 +10,8 @@
 // as big as the box its markers take.
 import L from 'leaflet';
 import { NO_POINTS, PixelGrid, type ReadPoints } from './readPoints';
-import { stampAll, type Stamp, type StampRequest, type StampResponse } from './stamp';
+import { stampAll, type Stamp, type StampRequest } from './stamp';
+import type { StampResponse } from './stampProtocol';
 
 /**
  * Canvas margin around the view, as a share of the view's size. Half a view (a canvas 4× the

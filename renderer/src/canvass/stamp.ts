@@ -68,13 +68,6 @@ export interface StampRequest {
   sprites: Stamp[];
 }
 
-/** The box's pixels, or the box as a bitmap when the request asked for one. */
-export interface StampResponse {
-  seq: number;
-  data?: Uint8ClampedArray;
-  bitmap?: ImageBitmap;
-}
-
 /** The box's pixels with every stamp blended in order (later stamps on top). */
 export function stampAll(req: StampRequest): Uint8ClampedArray<ArrayBuffer> {
   const data = new Uint8ClampedArray(req.bw * req.bh * 4);

@@ -3,7 +3,8 @@
 // OffscreenCanvas the size of the markers' box and hands back an ImageBitmap the page shows
 // without copying (or the buffer itself, transferred, without OffscreenCanvas). It keeps no state
 // between drawings.
-import { stampAll, type StampRequest, type StampResponse } from './stamp';
+import { stampAll, type StampRequest } from './stamp';
+import type { StampResponse } from './stampProtocol';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<StampRequest>) => void) | null;

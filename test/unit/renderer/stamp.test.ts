@@ -50,8 +50,13 @@ describe('marker stamps', () => {
   it('stamps a whole drawing in order, later stamps on top', () => {
     const data = stampAll({
       seq: 1,
+      W: 3,
+      H: 1,
+      bx: 0,
+      by: 0,
       bw: 3,
       bh: 1,
+      bitmap: false,
       xs: Int32Array.from([0, 1]),
       ys: Int32Array.from([0, 0]),
       kinds: Uint8Array.from([0, 1]),
