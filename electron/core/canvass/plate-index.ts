@@ -78,8 +78,8 @@ export function writeGramsAfter(db: Database, after: number): void {
  * The hook insertReads calls. The batch's distinct (era, text) pairs go in, sorted, in one
  * statement that skips the pairs already there (a probe of the era's hot part of the unique
  * index, not of all time) and returns the rows it added; their grams are computed here and
- * written key by key, so each posting list's end in the era is visited once (measured at 10M
- * reads: 2-3× cheaper than computing and sorting them in SQL as the bulk paths do).
+ * written key by key, so each posting list's end in the era is visited once. (The bulk paths,
+ * migration 12 and the bench builder, compute the same grams in SQL: GRAMS_AFTER_SQL.)
  */
 export function plateIndexWriter(db: Database): PlateIndexWriter {
   const pairs = new Set<string>();
