@@ -1,10 +1,11 @@
 // Member administration through the UI (R2, R3): change a role, reset a password, disable
 // and enable an account, and unlock one that locked itself after five wrong passwords.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ADMIN, acknowledgePolicy, createMember, firstRunSetup, go, signIn, signOut } from './support/app';
-import { launchBrowser, screenshot, waitForPhase } from './support/browser';
-import { startHost, type RunningHost } from './support/host';
+import { screenshot, waitForPhase } from './support/browser';
+import type { RunningHost } from './support/host';
+import { withHostAndPage } from './support/session';
 
 const DORA = {
   username: 'dora',
@@ -16,18 +17,10 @@ const RESET = 'second-temp-pass-2';
 
 describe('member administration', () => {
   let host: RunningHost;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
+  withHostAndPage({ width: 1400, height: 900 }, (h, p) => {
+    host = h;
+    page = p;
   });
 
   async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {

@@ -4,12 +4,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, importFile } from './support/app';
-import { bridgeCall, launchBrowser, screenshot } from './support/browser';
+import { bridgeCall, screenshot } from './support/browser';
 import { hoverMarker } from './support/canvassMap';
-import { startHost, type RunningHost } from './support/host';
+import type { RunningHost } from './support/host';
+import { withHostAndPage } from './support/session';
 import { manyReadsCsv } from './support/manyReads';
 
 const CASE = '26-007700';
@@ -28,17 +29,10 @@ function sceneCsv(): string {
 
 describe('canvass in the browser host', () => {
   let host: RunningHost;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
+  withHostAndPage({ width: 1500, height: 950 }, (h, p) => {
+    host = h;
+    page = p;
   });
 
   it('finds 7AB* inside a drawn circle, ranks it with reasons, opens a read and adds it to a case', async () => {
@@ -111,17 +105,10 @@ describe('canvass in the browser host', () => {
 // names its read and clicking it opens the read, selects its plate and brings it into the list.
 describe('canvass map with 10,000 results', () => {
   let host: RunningHost;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
+  withHostAndPage({ width: 1500, height: 950 }, (h, p) => {
+    host = h;
+    page = p;
   });
 
   it('draws 500 plates × 20 reads and opens the read under a clicked marker', async () => {

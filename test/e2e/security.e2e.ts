@@ -1,25 +1,18 @@
 // The browser host's page runs under a strict CSP and the api refuses anyone not signed in:
 // the document carries the header, an injected inline script does not run, and calls made
 // before sign-in are refused (R3).
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bridgeCall, launchBrowser, screenshot, waitForPhase } from './support/browser';
-import { startHost, type RunningHost } from './support/host';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { bridgeCall, screenshot, waitForPhase } from './support/browser';
+import type { RunningHost } from './support/host';
+import { withHostAndPage } from './support/session';
 
 describe('browser host security', () => {
   let host: RunningHost;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
+  withHostAndPage(null, (h, p) => {
+    host = h;
+    page = p;
   });
 
   async function guarded(name: string, fn: () => Promise<void>): Promise<void> {

@@ -1,6 +1,8 @@
 // Many reads that one canvass search returns together: `plates` plates (prefix + 4 digits, e.g.
 // 7AB0000…7AB0499), `readsPerPlate` reads each, scattered (seeded) over a disc around one point
 // in the last day. Used by the canvass map e2e test and `canvass bench map` (10,000 markers).
+import { rng } from '../../../bench/canvass/synth';
+
 export const SCENE = { lat: 47.6097, lon: -122.3331 };
 
 export interface ManyReads {
@@ -11,20 +13,9 @@ export interface ManyReads {
   seed?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A Canvass CSV (the import's own format) with plates × readsPerPlate reads. */
 export function manyReadsCsv({ prefix, plates, readsPerPlate, radiusM = 2000, seed = 4 }: ManyReads): string {
-  const rnd = mulberry32(seed);
+  const rnd = rng(seed);
   const now = Date.now();
   const mPerDegLat = 111_320;
   const mPerDegLon = mPerDegLat * Math.cos((SCENE.lat * Math.PI) / 180);
