@@ -5,23 +5,49 @@
 // a lookup by plate pays one seek per era that holds reads, ~15 over two years.
 import type { Database, Statement } from 'better-sqlite3';
 
-/** Milliseconds per era. Fixed by migration 12 (ERA_SQL); changing it needs a migration. */
+/** Milliseconds per era. Fixed by migration 12 (`ts / ERA_MS` there); changing it needs a migration. */
 export const ERA_MS = 4_294_967_296;
 
 /** The era of a time: the same integer division as the generated column (truncation). */
-export const eraOf = (ts: number) => Math.trunc(ts / ERA_MS);
+export const eraOf = (ts: number) => Math.trunc(ts / ERA_MS) || 0; // never -0
 
-/** The first/last read statement of each open database (two reads_ts seeks). */
-const bounds = new WeakMap<Database, Statement>();
+/** Per open database: the first/last read, and the first read at or after a time (reads_ts seeks). */
+const statements = new WeakMap<Database, { bounds: Statement; next: Statement }>();
 
-/** The eras that can hold reads in [from, to): those between the store's first and last read. */
+/** Past this many eras between the first and last read (~35 years) only eras that hold reads are listed. */
+const DENSE_ERAS = 256;
+
+/** Where era `e` ends: truncation makes era 0 span (-ERA_MS, ERA_MS) and a negative era end at e·ERA_MS. */
+const nextEraStart = (e: number) => (e >= 0 ? (e + 1) * ERA_MS : e * ERA_MS + 1);
+
+/**
+ * The eras that can hold reads in [from, to): those between the store's first and last read.
+ * A store whose reads span centuries (a bad clock in an imported file) gets only the eras that
+ * hold reads, found by one seek each, instead of every era in between.
+ */
 export function erasIn(db: Database, from: number, to: number): number[] {
-  let q = bounds.get(db);
-  if (!q) bounds.set(db, (q = db.prepare('SELECT (SELECT min(ts) FROM reads) AS lo, (SELECT max(ts) FROM reads) AS hi')));
-  const b = q.get() as { lo: number | null; hi: number | null };
+  let q = statements.get(db);
+  if (!q) {
+    q = {
+      bounds: db.prepare('SELECT (SELECT min(ts) FROM reads) AS lo, (SELECT max(ts) FROM reads) AS hi'),
+      next: db.prepare('SELECT min(ts) FROM reads WHERE ts >= ?').pluck(),
+    };
+    statements.set(db, q);
+  }
+  const b = q.bounds.get() as { lo: number | null; hi: number | null };
   if (b.lo === null || b.hi === null || from > b.hi || to <= b.lo) return [];
+  const first = eraOf(Math.max(from, b.lo));
+  const last = eraOf(Math.min(to - 1, b.hi));
   const out: number[] = [];
-  for (let e = eraOf(Math.max(from, b.lo)), last = eraOf(Math.min(to - 1, b.hi)); e <= last; e++) out.push(e);
+  if (last - first < DENSE_ERAS) {
+    for (let e = first; e <= last; e++) out.push(e);
+    return out;
+  }
+  for (let e: number | null = first; e !== null && e <= last; ) {
+    out.push(e);
+    const ts = q.next.get(nextEraStart(e)) as number | null;
+    e = ts === null ? null : eraOf(ts);
+  }
   return out;
 }
 

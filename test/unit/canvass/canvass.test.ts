@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkWatches } from '../../../electron/core/canvass/watches';
 import { candidatePlates, plateRows } from '../../../electron/core/canvass/plate-index';
-import { ERA_MS, eraOf } from '../../../electron/core/reads/era';
+import { ERA_MS, eraOf, erasIn } from '../../../electron/core/reads/era';
 import { matches, parsePattern } from '../../../electron/core/canvass/pattern';
 import { rng } from '../../../bench/canvass/synth';
 import { insertReads, type NewRead } from '../../../electron/core/reads/store';
@@ -198,6 +198,16 @@ describe('plate index', () => {
         'B',
       ),
     ).toMatch(/INDEX canvass_texts_rtext \(era=\? AND rtext>\? AND rtext<\?\)/);
+  });
+
+  it('lists the eras of a window, and only eras holding reads when a bad clock spreads them over centuries', () => {
+    const db = h.core.store.db;
+    expect(erasIn(db, T0 - ERA_MS, T0 + 1)).toEqual([eraOf(T0 - H)]); // the fixture's reads span one era
+    const far = Date.parse('2500-01-01T00:00:00Z');
+    add([read('FUTURE1', far - T0, SCENE), read('PAST123', Date.parse('1969-12-01T00:00:00Z') - T0, SCENE)]);
+    expect(erasIn(db, -Infinity, Infinity)).toEqual([0, eraOf(T0), eraOf(far)]);
+    expect(erasIn(db, T0, Infinity)).toEqual([eraOf(T0), eraOf(far)]);
+    expect(plateRows(db, ['FUTURE1', 'PAST123']).map((r) => r.text)).toEqual(['FUTURE1', 'PAST123']);
   });
 
   it('finds every stored text a pattern matches, whatever the era (property)', () => {
