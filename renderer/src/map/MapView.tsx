@@ -56,7 +56,12 @@ export function MapView({ points, tiles, onOpenRead }: Props) {
     layerRef.current = L.layerGroup().addTo(map);
     mapRef.current = map;
     map.setView([20, 0], 2);
+    // The filters panel opening or closing (or the window) resizes the map's box: Leaflet must
+    // be told, or it centres and hit-tests against the old size (a point drawn off its place).
+    const resized = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+    resized.observe(el.current);
     return () => {
+      resized.disconnect();
       map.remove();
       mapRef.current = null;
       layerRef.current = null;
