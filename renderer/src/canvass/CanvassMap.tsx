@@ -111,7 +111,11 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
     reads.addTo(map);
     reads.setPoints(pointsRef.current);
     mapRef.current = map;
+    // A resized box (window, panels) must reach Leaflet, or clicks and drawing use the old size.
+    const resized = new ResizeObserver(() => map.invalidateSize({ pan: false }));
+    resized.observe(container);
     return () => {
+      resized.disconnect();
       map.remove();
       mapRef.current = null;
       readsRef.current = null;
