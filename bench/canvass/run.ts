@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { commonLink, convoy } from '../../electron/core/canvass/analyses';
 import { canvassSearch } from '../../electron/core/canvass/search';
 import { systemClock } from '../../electron/core/clock';
-import { insertReads, sourceId, type NewRead } from '../../electron/core/reads/store';
+import { insertReads, type NewRead } from '../../electron/core/reads/store';
 import { openStore, type Store } from '../../electron/core/store/db';
 import { allEras } from '../../electron/core/reads/era';
-import { openBenchStore, weeks } from './build';
+import { benchRowWriter, openBenchStore, weeks } from './build';
 import { loadSeattleWeek, SEATTLE_WEEK } from './seattle';
 import { rng } from './synth';
 
@@ -208,30 +208,7 @@ function measureIngest(dir: string, firstWeek: number, log: (s: string) => void)
   log('  ingest: copying the store, then 3 committed batches through insertReads');
   const all = timed((db, batch) => insertReads(db, systemClock, batch, null));
   log('  ingest: the same without the canvass hook');
-  const base = timed((db, batch) => {
-    const ins = db.prepare(
-      `INSERT INTO reads (plate, plate_raw, plate_hashed, confidence, char_conf, alternatives, state, ts, lat, lon, heading,
-         source_id, import_id, crop_sha, frame_sha, color, model_version, provenance)
-       VALUES (?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL, NULL, NULL, ?, NULL, NULL)`,
-    );
-    const sources = new Map<string, number>();
-    for (const x of batch) {
-      let sid = sources.get(x.source!);
-      if (sid === undefined) sources.set(x.source!, (sid = sourceId(db, systemClock, x.source!, 'mobile')));
-      ins.run(
-        x.plate,
-        x.confidence,
-        JSON.stringify(x.charConfidences),
-        x.alternatives ? JSON.stringify(x.alternatives) : null,
-        x.state,
-        x.ts,
-        x.lat,
-        x.lon,
-        sid,
-        x.color,
-      );
-    }
-  });
+  const base = timed((db, batch) => benchRowWriter(db)(batch));
   rmSync(copy, { recursive: true, force: true });
   return {
     perS: all.perS,

@@ -8,6 +8,7 @@ import L from 'leaflet';
 import { useEffect, useMemo, useRef } from 'react';
 import type { MeDto } from '../../../electron/api/types';
 import type { CanvassResultDto } from '../../../electron/api/types-canvass';
+import { followResize } from '../map/followResize';
 import { createCoordinateGrid } from '../map/gridLayer';
 import { extentOf, pointsOf } from './readPoints';
 import { ReadsLayer } from './readsLayer';
@@ -111,11 +112,9 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
     reads.addTo(map);
     reads.setPoints(pointsRef.current);
     mapRef.current = map;
-    // A resized box (window, panels) must reach Leaflet, or clicks and drawing use the old size.
-    const resized = new ResizeObserver(() => map.invalidateSize({ pan: false }));
-    resized.observe(container);
+    const unfollow = followResize(map, container);
     return () => {
-      resized.disconnect();
+      unfollow();
       map.remove();
       mapRef.current = null;
       readsRef.current = null;

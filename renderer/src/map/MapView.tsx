@@ -7,6 +7,7 @@ import { useEffect, useRef } from 'react';
 import type { MeDto } from '../../../electron/api/types';
 import { boundsOf, clusterSize, type BBox, type PointTriple } from './clusters';
 import { createClusterSource } from './clusterSource';
+import { followResize } from './followResize';
 import { createCoordinateGrid } from './gridLayer';
 
 interface Props {
@@ -56,12 +57,9 @@ export function MapView({ points, tiles, onOpenRead }: Props) {
     layerRef.current = L.layerGroup().addTo(map);
     mapRef.current = map;
     map.setView([20, 0], 2);
-    // The filters panel opening or closing (or the window) resizes the map's box: Leaflet must
-    // be told, or it centres and hit-tests against the old size (a point drawn off its place).
-    const resized = new ResizeObserver(() => map.invalidateSize({ pan: false }));
-    resized.observe(el.current);
+    const unfollow = followResize(map, el.current); // the filters panel resizes the box
     return () => {
-      resized.disconnect();
+      unfollow();
       map.remove();
       mapRef.current = null;
       layerRef.current = null;
