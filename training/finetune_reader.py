@@ -28,7 +28,6 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from PIL import Image
 
 from augment import affine, photometric
 from common import CHARSET, CKPT, DATA, PACK, READER_H, READER_W, WORK, clean_text, seed_all, set_lr, tune_fold, us_split
@@ -39,20 +38,28 @@ SRC_H, SRC_W = 2 * READER_H, 2 * READER_W
 
 
 def load_us(every):
-    us_dir = DATA / "us-plate-crops"
-    rows = {r["file"]: r for r in csv.DictReader(open(us_dir / "labels.csv"))}
-    tune, _held = us_split(rows.keys())  # held-out half deliberately dropped here
-    train, val = tune_fold(tune, every)
-
-    def load(files, size):
-        keep = [f for f in files if clean_text(rows[f]["plate"])]
-        ims = np.stack([np.asarray(Image.open(us_dir / "images" / f).convert("L").resize(
-            (size[1], size[0]), Image.BILINEAR), np.uint8) for f in keep])
-        return ims, np.array([clean_text(rows[f]["plate"]) for f in keep]), keep
-
-    tr_x, tr_t, tr_f = load(train, (SRC_H, SRC_W))
-    va_x, va_t, va_f = load(val, (READER_H, READER_W))  # exactly what inference sees
-    return (tr_x, tr_t), (va_x, va_t), {"train": tr_f, "val": va_f}
+    """US tuning half from the pack (prepare.py): 2x grey copies to fine-tune on, and the
+    validation fold at 48x160 exactly as inference sees it (reader_real.npz). The held-out half
+    is not in the pack. Same file order and fold as `common.tune_fold` over the tuning list."""
+    big_path = PACK / "us_tune_2x.npz"
+    if not big_path.exists():
+        raise SystemExit(f"{big_path} missing: rerun `pipeline.py prepare --force` "
+                         "(or `prepare.py --reader-only`)")
+    big = np.load(big_path)
+    real = np.load(PACK / "reader_real.npz")
+    us = real["source"] == "us"
+    small = dict(zip((str(f) for f in real["files"][us]), real["images"][us]))
+    files = [str(f) for f in big["files"]]
+    labels = DATA / "us-plate-crops" / "labels.csv"
+    tune = (us_split([r["file"] for r in csv.DictReader(open(labels))])[0] if labels.exists()
+            else sorted(files))  # bare GPU box: the pack's list (equal unless a label is empty)
+    val = set(tune_fold(tune, every)[1])
+    tr = [i for i, f in enumerate(files) if f not in val]
+    va = [i for i, f in enumerate(files) if f in val]
+    texts = big["texts"]
+    return ((big["images"][tr], texts[tr]),
+            (np.stack([small[files[i]] for i in va]), texts[va]),
+            {"train": [files[i] for i in tr], "val": [files[i] for i in va]})
 
 
 def real_geometry(x, g, border=(-0.06, 0.10), rot_deg=3.0, shear=0.08, persp=0.06, ty=0.06):
@@ -96,8 +103,9 @@ def freeze_bn(model):
 @torch.no_grad()
 def validate(model, vx, vt, ctc):
     model.eval()
-    x = torch.from_numpy(vx).float().div(255).unsqueeze(1)
-    logits = model(x)
+    dev = next(model.parameters()).device
+    x = torch.from_numpy(vx).float().div(255).unsqueeze(1).to(dev)
+    logits = model(x).float().cpu()
     pred = greedy(logits)
     tg, tl = encode([str(t) for t in vt])
     lp = F.log_softmax(logits, -1).permute(1, 0, 2)
@@ -140,15 +148,17 @@ def main():
 
     base = torch.load(CKPT / f"{a.base}.pt", map_location="cpu")
     arch = base.get("arch", "wide")
+    dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     model = Reader(arch)
     model.load_state_dict(base["model"])
+    model.to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     path, best_path = CKPT / f"{a.name}.pt", CKPT / f"{a.name}-best.pt"
     step, spent, hist = 0, 0.0, {"config": vars(a), "base": a.base, "base_step": base["step"],
                                  "us_files": {k: len(v) for k, v in files.items()}, "val": []}
     if path.exists():
-        st = torch.load(path, map_location="cpu")
+        st = torch.load(path, map_location=dev)
         model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
         step, spent = st["step"], st["spent"]
         hist = json.load(open(log_path))
@@ -172,24 +182,24 @@ def main():
     model.train(); freeze_bn(model)
     while step < a.steps and spent + time.time() - t0 < a.minutes * 60:
         rng = np.random.default_rng(a.seed * 1000003 + step)  # batch = f(seed, step): exact resume
-        g = torch.Generator(); g.manual_seed(a.seed * 1000003 + step)
+        g = torch.Generator(device=dev); g.manual_seed(a.seed * 1000003 + step)
         n_us, n_syn, n_br = rng.multinomial(a.batch, weights)
         parts, texts = [], []
         if n_us:
             ix = rng.integers(0, len(ux), n_us)
-            parts.append(real_geometry(torch.from_numpy(ux[ix]).float().div(255).unsqueeze(1), g))
+            parts.append(real_geometry(torch.from_numpy(ux[ix]).to(dev).float().div(255).unsqueeze(1), g))
             texts += [str(t) for t in ut[ix]]
         for (im, tx), n in ((syn, n_syn), (br, n_br)):
             if n:
                 ix = rng.integers(0, len(im), n)
-                parts.append(affine(torch.from_numpy(im[ix]).float().div(255).unsqueeze(1), g))
+                parts.append(affine(torch.from_numpy(im[ix]).to(dev).float().div(255).unsqueeze(1), g))
                 texts += [str(t) for t in tx[ix]]
         x = photometric(torch.cat(parts), g)
-        flip = torch.rand(x.shape[0], 1, 1, 1, generator=g) < 0.1
+        flip = torch.rand(x.shape[0], 1, 1, 1, generator=g, device=dev) < 0.1
         x = torch.where(flip, 1 - x, x)
         lp = F.log_softmax(model(x), -1).permute(1, 0, 2)
         tg, tl = encode(texts)
-        loss = ctc(lp, tg, torch.full((x.shape[0],), lp.shape[0], dtype=torch.long), tl)
+        loss = ctc(lp, tg.to(dev), torch.full((x.shape[0],), lp.shape[0], dtype=torch.long), tl)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)

@@ -4,6 +4,8 @@ training/work/pack (ignored by git, small enough to carry to a GPU box).
 Pack contents:
   fonts/             the plate fonts (copied from Debian font packages)
   reader_real.npz    grey 48x160 crops + texts: us-plate-crops tuning half and br-plate-crops
+  us_tune_2x.npz     grey 96x320 copies of the same US tuning crops (fine-tuning cuts its own
+                     jittered crops from them), so `finetune-reader` runs on a bare GPU box too
   det_train/         openimages-plates train, longest side 640, JPEG, with boxes.json
   manifest.json      what went in, with the split rule, so the model card can cite it
 Validation sets (us held-out half, openimages valid, dashcam-ro, scenes) are never packed:
@@ -31,9 +33,9 @@ FONTS = [
 DET_MAX_SIDE = 640
 
 
-def grey_crop(path):
-    return np.asarray(Image.open(path).convert("L").resize((READER_W, READER_H), Image.BILINEAR),
-                      np.uint8)
+def grey_crop(path, scale=1):
+    return np.asarray(Image.open(path).convert("L").resize((READER_W * scale, READER_H * scale),
+                                                           Image.BILINEAR), np.uint8)
 
 
 def prepare_fonts(manifest):
@@ -56,12 +58,16 @@ def prepare_reader(manifest):
     by_file = {r["file"]: r for r in rows}
     tune, held = us_split(by_file.keys())
     imgs, texts, source, states, names = [], [], [], [], []
+    big = []
     for f in tune:
         t = clean_text(by_file[f]["plate"])
         if not t:
             continue
         imgs.append(grey_crop(us_dir / "images" / f)); texts.append(t)
         source.append("us"); states.append(by_file[f]["state"]); names.append(f)
+        big.append(grey_crop(us_dir / "images" / f, 2))
+    np.savez_compressed(PACK / "us_tune_2x.npz", images=np.stack(big), texts=np.array(texts),
+                        files=np.array(names))
     br_dir = DATA / "br-plate-crops"
     br_rows = list(csv.DictReader(open(br_dir / "labels.csv")))
     for r in br_rows:
@@ -102,11 +108,19 @@ def prepare_detector(manifest):
 
 
 def main():
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reader-only", action="store_true", help="refresh the reader files of the pack only")
+    a = ap.parse_args()
     PACK.mkdir(parents=True, exist_ok=True)
     manifest = {"charset": CHARSET}
-    prepare_fonts(manifest)
+    if a.reader_only and (PACK / "manifest.json").exists():
+        manifest = json.load(open(PACK / "manifest.json"))
+    else:
+        prepare_fonts(manifest)
     prepare_reader(manifest)
-    prepare_detector(manifest)
+    if not a.reader_only:
+        prepare_detector(manifest)
     json.dump(manifest, open(PACK / "manifest.json", "w"), indent=2)
     print(json.dumps(manifest, indent=2))
 
