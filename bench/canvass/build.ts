@@ -5,7 +5,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../electron/core/clock';
 import { sourceId, type NewRead } from '../../electron/core/reads/store';
-import { reverse, writeGramsAfter } from '../../electron/core/canvass/plate-index';
+import { reverse, writePostingsAfter } from '../../electron/core/canvass/plate-index';
 import { openStore, type Store } from '../../electron/core/store/db';
 import { loadSeattleWeek, type WeekRow } from './seattle';
 import { DEFAULT_SYNTH, hashCounts, synthRead } from './synth';
@@ -149,9 +149,10 @@ export function openBenchStore(
 }
 
 /**
- * Fills canvass_texts (with reversed texts) and canvass_grams from the reads: (era, text) pairs
- * in order, the text indexes created afterwards by sorting, grams by the insert hook's own SQL
- * (writeGramsAfter). The test "bench builder writes the same index as insertReads" checks it.
+ * Fills canvass_texts (with reversed texts) and canvass_postings from the reads: (era, text)
+ * pairs in order, the text indexes created afterwards by sorting, postings by the insert hook's
+ * own writer (writePostingsAfter). The test "bench builder writes the same index as insertReads"
+ * checks it.
  */
 export function bulkPlateIndex(db: Store['db']): void {
   const indexes = db
@@ -170,5 +171,5 @@ export function bulkPlateIndex(db: Store['db']): void {
   })();
   pairs.length = 0;
   for (const ix of indexes) db.exec(ix.sql);
-  writeGramsAfter(db, 0);
+  writePostingsAfter(db, 0);
 }

@@ -4,14 +4,16 @@
 // Everything here is cut by era (reads/era.ts: 2^32 ms of read time), so that ingest writes
 // only the newest, hot part of each B-tree (docs/canvass.md "Ingest"). canvass_texts: one row
 // per distinct plate text (A-Z 0-9, 2-10 characters) per era it was read in, with its reverse.
-// canvass_grams: each such row's adjacent character pairs keyed by position (`7ABC123` →
-// 0:7A 1:AB … 5:23). A prefix (`7AB*`) is a range on the texts, a suffix (`*123`) a range on
-// the reversed texts; known pairs anywhere else (`?ABC1??`, `*BC1*`) become posting lists, the
-// shortest intersected — each once per era. A search estimates each way with a capped count
-// and takes the cheapest; only those texts are checked against the full pattern, and only the
-// matching ones get their counts and first/last seen from reads_plate (era, plate, ts).
-// Nothing is updated per read: a batch appends the (era, text) pairs it has not seen before
-// and their grams. Layout chosen by measurement: docs/canvass.md.
+// canvass_postings (migration 13): for each adjacent character pair keyed by position
+// (`7ABC123` → 0:7A 1:AB … 5:23), the ids of the era's texts holding it, as rows of up to
+// POSTING_MAX ids. A prefix (`7AB*`) is a range on the texts, a suffix (`*123`) a range on the
+// reversed texts; known pairs anywhere else (`?ABC1??`, `*BC1*`) become posting lists, the
+// shortest intersected — each once per era. A search estimates each way with a count (capped
+// for ranges; a posting row carries its length) and takes the cheapest; only those texts are
+// checked against the full pattern, and only the matching ones get their counts and first/last
+// seen from reads_plate (era, plate, ts). Nothing is updated per read: a batch appends the
+// (era, text) pairs it has not seen before and one posting row per pair key of their texts.
+// Layout chosen by measurement: docs/canvass.md.
 import type { Database } from 'better-sqlite3';
 import {
   MAX_PLATE_CHARS,
@@ -50,6 +52,13 @@ export function gramsOf(text: string): number[] {
 
 export const reverse = (s: string) => [...s].reverse().join('');
 
+/** reverse() for an indexable (ASCII) text, without the code point iterator. */
+function reverseAscii(s: string): string {
+  let r = '';
+  for (let i = s.length - 1; i >= 0; i--) r += s[i];
+  return r;
+}
+
 export interface PlateIndexWriter {
   /** A read with this plate and time was just inserted. */
   add(plate: string, ts: number): void;
@@ -58,9 +67,10 @@ export interface PlateIndexWriter {
 }
 
 /**
- * Grams of the texts with id > @after, computed and sorted inside SQLite (gramKey's arithmetic
- * spelled in SQL; a property test keeps the two equal). Sorted inserts touch each posting
- * list's last page once.
+ * Grams of the texts with id > @after as canvass_grams rows (one per pair and text), computed
+ * and sorted inside SQLite (gramKey's arithmetic spelled in SQL; a property test keeps the two
+ * equal). Only migration 12 writes that table now; migration 13 replaced it by
+ * canvass_postings (writePostings).
  */
 const GRAMS_AFTER_SQL = `WITH RECURSIVE pos(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM pos WHERE i < 8)
   INSERT OR IGNORE INTO canvass_grams (era, key, text_id)
@@ -69,58 +79,130 @@ const GRAMS_AFTER_SQL = `WITH RECURSIVE pos(i) AS (SELECT 0 UNION ALL SELECT i +
   WHERE t.id > @after
   ORDER BY 1, 2, 3`;
 
-/** Writes the grams of every text added after text id `after` (the hook, migrations, the bench builder). */
+/** Writes the grams of every text added after text id `after` (migration 12). */
 export function writeGramsAfter(db: Database, after: number): void {
   db.prepare(GRAMS_AFTER_SQL).run({ abc: PLATE_ALPHABET, after });
 }
 
+/** Text ids per posting row at most, so a row stays within a few pages. */
+const POSTING_MAX = 1024;
+/** Rows per multi-row INSERT: one statement writes this many instead of one call each. */
+const TEXT_CHUNK = 64;
+const POSTING_CHUNK = 64;
+/** Text ids stay below 2^32 (4 bytes each in a posting row); the packed sort in writePostings needs < 2^38. */
+const ID_LIMIT = 2 ** 32;
+
+const valuesSql = (head: string, cols: number, rows: number, tail = '') =>
+  `${head} VALUES ${Array.from({ length: rows }, () => `(${Array(cols).fill('?').join(', ')})`).join(', ')}${tail}`;
+
+/** Runs `sql(rows)` over `params` (`cols` per row) in chunks of `chunk` rows; returns the rows the statements return. */
+function insertChunked(
+  db: Database,
+  sql: (rows: number) => string,
+  cols: number,
+  chunk: number,
+  params: unknown[],
+  returning: boolean,
+): unknown[][] {
+  const out: unknown[][] = [];
+  const step = chunk * cols;
+  const full = params.length >= step ? db.prepare(sql(chunk)) : null;
+  for (let at = 0; at < params.length; at += step) {
+    const whole = params.length - at >= step;
+    const st = whole ? full! : db.prepare(sql((params.length - at) / cols));
+    const args = params.slice(at, at + step);
+    if (returning) for (const r of st.raw().all(args) as unknown[][]) out.push(r);
+    else st.run(args);
+  }
+  return out;
+}
+
+/** Text ids as 4-byte little-endian integers (a posting row's `ids`). */
+export function encodeIds(ids: ArrayLike<number>, from = 0, to = ids.length): Buffer {
+  const b = Buffer.allocUnsafe((to - from) * 4);
+  for (let i = from; i < to; i++) b.writeUInt32LE(ids[i]!, (i - from) * 4);
+  return b;
+}
+
+export function decodeIds(b: Uint8Array, out: number[] = []): number[] {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let o = 0; o + 4 <= b.byteLength; o += 4) out.push(v.getUint32(o, true));
+  return out;
+}
+
 /**
- * The hook insertReads calls. The batch's distinct (era, text) pairs go in, sorted, in one
- * statement that skips the pairs already there (a probe of the era's hot part of the unique
- * index, not of all time) and returns the rows it added; their grams are computed here and
- * written key by key, so each posting list's end in the era is visited once. (The bulk paths,
- * migration 12 and the bench builder, compute the same grams in SQL: GRAMS_AFTER_SQL.)
+ * Writes the posting rows of new texts of one era (`texts`: [id, text], ids above every id
+ * already in the era's lists): each pair key's ids, ascending, in rows of up to POSTING_MAX,
+ * keyed (era, key, first id). One row per key per call instead of one per (key, text): a batch
+ * of 100k reads writes ~10k rows, not ~240k entries (docs/canvass.md "Ingest").
+ */
+export function writePostings(db: Database, era: number, texts: [number, string][]): void {
+  let n = 0;
+  for (const [, t] of texts) if (INDEXABLE.test(t)) n += t.length - 1;
+  // (key, id) packed in one double, key·2^38 + id: exact (key < 2^14) and sorted by both.
+  const packed = new Float64Array(n);
+  let k = 0;
+  for (const [id, t] of texts) {
+    if (!INDEXABLE.test(t)) continue;
+    if (!(id < ID_LIMIT)) throw new Error(`canvass text id ${id} is beyond the posting format`);
+    let prev = CHAR_INDEX.get(t[0]!)!;
+    for (let i = 1; i < t.length; i++) {
+      const c = CHAR_INDEX.get(t[i]!)!;
+      packed[k++] = (((i - 1) * 36 + prev) * 36 + c) * ID_SPAN + id;
+      prev = c;
+    }
+  }
+  packed.sort();
+  const params: unknown[] = [];
+  const ids: number[] = [];
+  for (let i = 0; i < n; ) {
+    const key = Math.floor(packed[i]! / ID_SPAN);
+    ids.length = 0;
+    for (; i < n && packed[i]! < (key + 1) * ID_SPAN; i++) ids.push(packed[i]! - key * ID_SPAN);
+    for (let a = 0; a < ids.length; a += POSTING_MAX) {
+      const b = Math.min(ids.length, a + POSTING_MAX);
+      params.push(era, key, ids[a], b - a, encodeIds(ids, a, b));
+    }
+  }
+  insertChunked(db, (m) => valuesSql(POSTINGS_HEAD, 5, m), 5, POSTING_CHUNK, params, false);
+}
+const ID_SPAN = 2 ** 38;
+const POSTINGS_HEAD = 'INSERT INTO canvass_postings (era, key, first_id, n, ids)';
+
+/** Writes the postings of every text with id > `after` (migration 13, the bench builder), era by era. */
+export function writePostingsAfter(db: Database, after: number): void {
+  const eras = db.prepare('SELECT DISTINCT era FROM canvass_texts WHERE id > ? ORDER BY era').pluck().all(after) as number[];
+  const texts = db.prepare('SELECT id, text FROM canvass_texts WHERE era = ? AND id > ? ORDER BY id').raw();
+  for (const era of eras) writePostings(db, era, texts.all(era, after) as [number, string][]);
+}
+
+const TEXTS_HEAD = 'INSERT INTO canvass_texts (era, text, rtext)';
+const TEXTS_TAIL = ' ON CONFLICT (era, text) DO NOTHING RETURNING id, text';
+
+/**
+ * The hook insertReads calls. Per era, the batch's distinct texts go in sorted, in multi-row
+ * statements that skip the texts already there (a probe of the era's hot part of the unique
+ * index, not of all time) and return the rows they added; their postings follow
+ * (writePostings).
  */
 export function plateIndexWriter(db: Database): PlateIndexWriter {
-  const pairs = new Set<string>();
+  const byEra = new Map<number, Set<string>>();
   return {
     add(plate, ts) {
-      if (INDEXABLE.test(plate)) pairs.add(`${eraOf(ts)} ${plate}`);
+      if (!INDEXABLE.test(plate)) return;
+      const era = eraOf(ts);
+      let texts = byEra.get(era);
+      if (!texts) byEra.set(era, (texts = new Set()));
+      texts.add(plate);
     },
     flush() {
-      if (pairs.size === 0) return;
-      const rows = [...pairs]
-        .map((k) => {
-          const sp = k.indexOf(' ');
-          const text = k.slice(sp + 1);
-          return [Number(k.slice(0, sp)), text, reverse(text)] as const;
-        })
-        .sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-      pairs.clear();
-      const added = db
-        .prepare(
-          `INSERT INTO canvass_texts (era, text, rtext)
-           SELECT value ->> '$[0]', value ->> '$[1]', value ->> '$[2]' FROM json_each(?) WHERE true
-           ON CONFLICT (era, text) DO NOTHING RETURNING id, era, text`,
-        )
-        .raw()
-        .all(JSON.stringify(rows)) as [number, number, string][];
-      if (added.length === 0) return;
-      added.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-      const gram = db.prepare('INSERT INTO canvass_grams (era, key, text_id) VALUES (?, ?, ?)');
-      for (let i = 0; i < added.length; ) {
-        const era = added[i]![1];
-        const lists = new Map<number, number[]>(); // key -> text ids, ascending
-        for (; i < added.length && added[i]![1] === era; i++) {
-          const [id, , text] = added[i]!;
-          for (const k of new Set(gramsOf(text))) {
-            const l = lists.get(k);
-            if (l) l.push(id);
-            else lists.set(k, [id]);
-          }
-        }
-        for (const k of [...lists.keys()].sort((x, y) => x - y)) for (const id of lists.get(k)!) gram.run(era, k, id);
+      for (const era of [...byEra.keys()].sort((a, b) => a - b)) {
+        const params: unknown[] = [];
+        for (const t of [...byEra.get(era)!].sort()) params.push(era, t, reverseAscii(t));
+        const added = insertChunked(db, (n) => valuesSql(TEXTS_HEAD, 3, n, TEXTS_TAIL), 3, TEXT_CHUNK, params, true);
+        if (added.length) writePostings(db, era, (added as [number, string][]).sort((a, b) => a[0] - b[0]));
       }
+      byEra.clear();
     },
   };
 }
@@ -270,8 +352,6 @@ export function variants(p: Pattern, tolerant: boolean): Pattern[] {
   return [...out.values()];
 }
 
-const POSTING =
-  'SELECT text_id FROM canvass_grams WHERE era IN (SELECT value FROM json_each(@eras)) AND key IN (SELECT value FROM json_each(?))';
 const ERAS = 'era IN (SELECT value FROM json_each(@eras))';
 const HIGH = '\uffff';
 /** Counts stop here: past it a source is "big" and its exact size does not matter. */
@@ -288,25 +368,25 @@ interface Query {
 /** Statements of one search, prepared once, bound to the eras searched. */
 function statements(db: Database, only?: number[]) {
   const eras = { eras: only ? JSON.stringify(only) : allEras(db) };
-  const p = (sql: string): Query => {
-    const st = db.prepare(sql);
+  const p = (sql: string, raw = false): Query => {
+    const st = raw ? db.prepare(sql).raw() : db.prepare(sql);
     return { get: (...a) => st.get(eras, ...a), all: (...a) => st.all(eras, ...a) };
   };
   return {
     countPrefix: p(
       `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_texts WHERE ${ERAS} AND text >= ? AND text < ? LIMIT ${COUNT_CAP})`,
     ),
-    countKeys: p(`SELECT count(*) AS n FROM (${POSTING} LIMIT ${COUNT_CAP})`),
+    // a posting row says how many ids it holds: the length of a list is a sum over its rows
+    countKeys: p(
+      `SELECT coalesce(sum(n), 0) AS n FROM canvass_postings WHERE ${ERAS} AND key IN (SELECT value FROM json_each(?))`,
+    ),
+    postings: p(`SELECT ids FROM canvass_postings WHERE ${ERAS} AND key IN (SELECT value FROM json_each(?))`, true),
     countSuffix: p(
       `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_texts WHERE ${ERAS} AND rtext >= ? AND rtext < ? LIMIT ${COUNT_CAP})`,
     ),
     prefix: p(`SELECT text FROM canvass_texts WHERE ${ERAS} AND text >= ? AND text < ?`),
     suffix: p(`SELECT text FROM canvass_texts WHERE ${ERAS} AND rtext >= ? AND rtext < ?`),
-    pairs: [1, 2, 3].map((k) =>
-      p(
-        `SELECT text FROM canvass_texts WHERE id IN (${Array.from({ length: k }, () => POSTING).join(' INTERSECT ')})`,
-      ),
-    ),
+    byIds: db.prepare('SELECT text FROM canvass_texts WHERE id IN (SELECT value FROM json_each(?))').pluck(),
   };
 }
 type Stmts = ReturnType<typeof statements>;
@@ -335,6 +415,32 @@ function entryCount(s: Stmts, keys: number[], memo: Map<string, number>): number
   return n;
 }
 
+/** The text ids of an OR of pair keys (over the searched eras), ascending, each once. */
+function postingIds(s: Stmts, keysJson: string): number[] {
+  const ids: number[] = [];
+  for (const [b] of s.postings.all(keysJson) as [Uint8Array][]) decodeIds(b, ids);
+  ids.sort((a, b) => a - b);
+  let w = 0;
+  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[w++] = ids[i]!;
+  ids.length = w;
+  return ids;
+}
+
+/** Ids in both ascending lists. */
+function intersect(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      out.push(a[i]!);
+      i++;
+      j++;
+    }
+  }
+  return out;
+}
+
 function fetch(s: Stmts, src: Source, memo: Map<string, number>): string[] {
   if (src.kind !== 'pairs') {
     const stmt = src.kind === 'prefix' ? s.prefix : s.suffix;
@@ -343,12 +449,12 @@ function fetch(s: Stmts, src: Source, memo: Map<string, number>): string[] {
   const sized = src.entries
     .map((e) => ({ j: JSON.stringify(e), n: entryCount(s, e, memo) }))
     .sort((a, b) => a.n - b.n);
-  // Each list intersected costs a scan of it: take the second and third only when they are short enough to pay off.
+  // Each list intersected costs reading it: take the second and third only when they are short enough to pay off.
   let take = 1;
   if (sized[0]!.n > 1500 && sized[1]) take = sized[2] && sized[2].n <= 8 * sized[1].n ? 3 : 2;
-  return (s.pairs[take - 1]!.all(...sized.slice(0, take).map((x) => x.j)) as { text: string }[]).map(
-    (r) => r.text,
-  );
+  let ids = postingIds(s, sized[0]!.j);
+  for (let i = 1; i < take && ids.length; i++) ids = intersect(ids, postingIds(s, sized[i]!.j));
+  return ids.length ? (s.byIds.all(JSON.stringify(ids)) as string[]) : [];
 }
 
 /**

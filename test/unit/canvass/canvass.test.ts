@@ -3,7 +3,7 @@
 // purpose or case, no data; the audit record holds the pattern and the area.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkWatches } from '../../../electron/core/canvass/watches';
-import { candidatePlates, plateRows } from '../../../electron/core/canvass/plate-index';
+import { candidatePlates, decodeIds, plateRows } from '../../../electron/core/canvass/plate-index';
 import { ERA_MS, eraOf, erasIn } from '../../../electron/core/reads/era';
 import { matches, parsePattern } from '../../../electron/core/canvass/pattern';
 import { rng } from '../../../bench/canvass/synth';
@@ -39,6 +39,18 @@ function read(
 
 let h: Harness;
 let token: string;
+/** Every (pair key, text) the postings hold, sorted: what a posting layout must agree on. */
+function postingPairs(db: Harness['core']['store']['db']): [number, string][] {
+  const text = db.prepare('SELECT text FROM canvass_texts WHERE id = ?').pluck();
+  const out: [number, string][] = [];
+  for (const [key, n, ids] of db.prepare('SELECT key, n, ids FROM canvass_postings').raw().all() as [number, number, Uint8Array][]) {
+    const list = decodeIds(ids);
+    expect(list.length).toBe(n);
+    for (const id of list) out.push([key, text.get(id) as string]);
+  }
+  return out.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+}
+
 const add = (reads: NewRead[]) =>
   h.core.store.db.transaction(() => insertReads(h.core.store.db, h.clock, reads, null))();
 
@@ -155,7 +167,7 @@ describe('plate index', () => {
       db.prepare('SELECT count(*) AS n FROM canvass_texts WHERE text = ?').get('7ABC123') as { n: number }
     ).n;
     expect(n).toBe(1); // once, though read twice
-    const grams = (db.prepare('SELECT count(*) AS n FROM canvass_grams').get() as { n: number }).n;
+    const grams = (db.prepare('SELECT sum(n) AS n FROM canvass_postings').get() as { n: number }).n;
     expect(grams).toBe(5 * 6); // five distinct texts of seven characters: six pairs each
     const texts = (p: string) => candidatePlates(db, parsePattern(p), false).texts.sort();
     expect(texts('7AB*')).toEqual(['7ABC123', '7ABD999']);
@@ -318,16 +330,11 @@ describe('benchmark store builder', () => {
       texts: (db.prepare('SELECT text FROM canvass_texts ORDER BY text').raw().all() as [string][]).map(
         (r) => r[0],
       ),
-      grams: db
-        .prepare(
-          'SELECT g.key, t.text FROM canvass_grams g JOIN canvass_texts t ON t.id = g.text_id ORDER BY 1, 2',
-        )
-        .raw()
-        .all(),
+      grams: postingPairs(db),
     });
     add([read('AB', 0, SCENE), read('Z9Y8X7W6V5', 0, SCENE), read('deadbeefdeadbeefdeadbeef', 0, SCENE)]);
     const viaHook = dump();
-    db.exec('DELETE FROM canvass_grams; DELETE FROM canvass_texts;');
+    db.exec('DELETE FROM canvass_postings; DELETE FROM canvass_texts;');
     bulkPlateIndex(db);
     expect(dump()).toEqual(viaHook);
     expect(viaHook.texts).not.toContain('deadbeefdeadbeefdeadbeef');

@@ -5,7 +5,8 @@ import { alignTolerant, CONFUSION_GROUPS, lookAlikes } from '../../../electron/c
 import { expand, matches, parsePattern, PLATE_ALPHABET } from '../../../electron/core/canvass/pattern';
 import { compileMatcher } from '../../../electron/core/canvass/match';
 import { gramsOf, writeGramsAfter } from '../../../electron/core/canvass/plate-index';
-import { openMemoryStore } from '../../../electron/core/store/db';
+import Database from 'better-sqlite3';
+import { migrate, migrations } from '../../../electron/core/store/migrations';
 
 const plateArb = fc.string({ unit: fc.constantFrom(...PLATE_ALPHABET), minLength: 2, maxLength: 8 });
 
@@ -148,8 +149,10 @@ describe('misread tolerance', () => {
 });
 
 describe('gram keys', () => {
-  it('the SQL that writes grams computes the same keys as gramsOf', () => {
-    const store = openMemoryStore();
+  it('the SQL that writes grams (migration 12) computes the same keys as gramsOf', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.filter((m) => m.version <= 12)); // migration 13 replaced canvass_grams
+    const store = { db, close: () => db.close() };
     const ins = store.db.prepare('INSERT INTO canvass_texts (era, text, rtext) VALUES (?, ?, ?)');
     let era = 0; // a text is unique per era: each run its own
     const rows = store.db.prepare('SELECT key FROM canvass_grams WHERE text_id = ? ORDER BY key').pluck();
