@@ -19,13 +19,14 @@ FT_STEPS=${FT_STEPS:-1200}
 SYNTH=${SYNTH:-64000}
 EVAL_EVERY=${EVAL_EVERY:-50}
 VARIANTS=${VARIANTS:-"small-a:0.65,0.2,0.15 small-b:0.5,0.35,0.15"}
+ARCH=${ARCH:-small}          # `wide` only as a comparison on the fold (about 2x slower)
 PROCS=${PROCS:-$(nproc)}
 PY=${PY:-python3}
 LOGS=${LOGS:-/tmp/canvass-gpu-logs}
 mkdir -p "$OUT/ckpt" "$LOGS"
 export CANVASS_CKPT="$OUT/ckpt" PYTHONUNBUFFERED=1
 { $PY -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
-  nvidia-smi -L 2>/dev/null; echo "MIN=$MIN FT_MIN=$FT_MIN FT_STEPS=$FT_STEPS SYNTH=$SYNTH VARIANTS=$VARIANTS"; } 2>&1 | tee "$LOGS/env.txt"
+  nvidia-smi -L 2>/dev/null; echo "MIN=$MIN FT_MIN=$FT_MIN FT_STEPS=$FT_STEPS SYNTH=$SYNTH VARIANTS=$VARIANTS ARCH=$ARCH"; } 2>&1 | tee "$LOGS/env.txt"
 t0=$(date +%s)
 $PY synth_bank.py reader --n "$SYNTH" --seed 7 --procs $(( PROCS > 4 ? PROCS - 3 : 1 )) > "$LOGS/synth_train.log" 2>&1 &
 $PY synth_bank.py reader --n 4000 --seed 23 --procs 3 > "$LOGS/synth_ft.log" 2>&1 &
@@ -34,7 +35,7 @@ echo "synth banks: $(( $(date +%s) - t0 ))s" | tee -a "$LOGS/env.txt"
 for v in $VARIANTS; do
   name=${v%%:*}; mix=${v#*:}
   $PY train_reader.py --minutes "$MIN" --steps 200000 --batch 256 --synth "$SYNTH" --seed 7 \
-    --threads 3 --ckpt-every 500 --mix "$mix" --arch small --us-val-every 5 --name "$name" \
+    --threads 3 --ckpt-every 500 --mix "$mix" --arch "$ARCH" --us-val-every 5 --name "$name" \
     > "$LOGS/$name.log" 2>&1 &
 done
 wait

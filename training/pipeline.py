@@ -117,6 +117,7 @@ def stage_card(a):
     manifest = json.load(open(PACK / "manifest.json"))
     meta = json.load(open(MODELS / "export-meta.json")) if (MODELS / "export-meta.json").exists() else {}
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    fine_tuned = meta.get("plate-reader", {}).get("fine_tuned_from")
     cards = {
         "plate-reader": {
             "task": "plate crop -> text (CTC over 40 columns, US charset 0-9 A-Z, blank = class 0)",
@@ -126,13 +127,15 @@ def stage_card(a):
             "training_data": {
                 "synthetic_us_plates": "project generator (training/synth_plates.py), seeded banks",
                 "us-plate-crops": "tuning half only: " + manifest["reader_real"]["us_split_rule"]
-                                  + f" ({manifest['reader_real']['us_tune']} crops)",
+                                  + (f" ({manifest['reader_real']['us_tune']} crops)" if not fine_tuned else
+                                     "; its validation fold (every 5th even-position file, common.tune_fold:"
+                                     " 75 crops) kept out of training and fine-tuning, 298 crops trained on"),
                 "br-plate-crops": f"{manifest['reader_real']['br']} crops, 15% of each batch",
-                **({"fine-tuning": "finetune_reader.py from " + str(meta["plate-reader"]["fine_tuned_from"])
-                    + ": us-plate-crops tuning half minus its validation fold (every 5th even-position "
-                      "file, common.tune_fold: 298 fine-tune, 75 validation), fresh synthetic bank "
-                      "(seed 23), br-plate-crops; model chosen on the validation fold only"}
-                   if meta.get("plate-reader", {}).get("fine_tuned_from") else {}),
+                **({"fine-tuning": "finetune_reader.py from " + str(fine_tuned)
+                    + ": us-plate-crops tuning half minus its validation fold (298), fresh synthetic bank "
+                      "(seed 23), br-plate-crops; the checkpoint and the training variant were chosen on "
+                      "the validation fold only"}
+                   if fine_tuned else {}),
             },
             "metrics": _metrics(["exact_top1", "exact_topk", "topk", "exact_top1_o_is_0", "char_accuracy", "ms_per_crop",
                                  "ms_per_image", "confusions"], "exact_top1"),
