@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GPU run 3: the readers only, in one time-boxed go on a borrowed GPU box (or any machine with
 # python3, torch, numpy and PIL) and the pack from `pipeline.py prepare` (carried as
-# training/work/pack; it holds the US tuning half only, never the held-out half).
+# training/work/pack: reader_real.npz, us_tune_2x.npz, fonts/, manifest.json and, when
+# `pipeline.py pseudo-label` has run, pseudo_real.npz; never the held-out half).
 #   1. seeded synthetic banks (training bank seed 7, fine-tuning bank seed 23)
 #   2. two `small` readers (the arch that meets 2 ms per crop), trained from scratch with the
 #      validation fold of the US tuning half kept out (--us-val-every 5); they differ only in

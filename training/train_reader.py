@@ -100,7 +100,7 @@ def us_pack_files(real):
     return [f for f in us_split(rows.keys())[0] if clean_text(rows[f]["plate"])]
 
 
-def load_banks(synth_n, seed, procs, us_val_every=0):
+def load_banks(synth_n, seed, procs, us_val_every=0, pseudo=False):
     real = np.load(PACK / "reader_real.npz")
     src = real["source"]
     us = (real["images"][src == "us"], real["texts"][src == "us"])
@@ -119,7 +119,12 @@ def load_banks(synth_n, seed, procs, us_val_every=0):
         print(f"US tuning crops: {keep.sum()} trained on, {len(val)} kept out (validation fold)")
     br = (real["images"][src == "br"], real["texts"][src == "br"])
     synth = np.load(ensure("reader", synth_n, seed, procs))
-    return (synth["images"], synth["texts"]), us, br
+    banks = [(synth["images"], synth["texts"]), us, br]
+    if pseudo:
+        ps = np.load(PACK / "pseudo_real.npz")  # prepare.py, after pseudo_label.ts
+        banks.append((ps["images"], ps["texts"]))
+        print(f"pseudo-labelled crops: {len(ps['texts'])}")
+    return banks
 
 
 def main():
@@ -135,7 +140,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--arch", default="small", choices=sorted(ARCHS))
     ap.add_argument("--name", default="reader", help="checkpoint name under checkpoints/")
-    ap.add_argument("--mix", default="0.55,0.3,0.15", help="synthetic, US tuning, BR weights")
+    ap.add_argument("--mix", default="0.55,0.3,0.15",
+                    help="synthetic, US tuning, BR weights; a 4th weight adds the pseudo-labelled crops")
     ap.add_argument("--us-val-every", type=int, default=0,
                     help="leave the validation fold of the US tuning half (common.tune_fold) out of "
                          "training; 0 = train on all of it (what the shipped GPU runs did)")
@@ -143,8 +149,10 @@ def main():
     torch.set_num_threads(a.threads)
     seed_all(a.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    synth, us, br = load_banks(a.synth, a.seed, a.procs, a.us_val_every)
-    sampler = Sampler([synth, us, br], [float(v) for v in a.mix.split(",")], a.seed)
+    mix = [float(v) for v in a.mix.split(",")]
+    banks = load_banks(a.synth, a.seed, a.procs, a.us_val_every, pseudo=len(mix) > 3)
+    synth = banks[0]
+    sampler = Sampler(banks, mix, a.seed)
     model = Reader(a.arch).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
