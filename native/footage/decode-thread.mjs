@@ -1,9 +1,13 @@
 // The thread that reads ffmpeg's raw frames (decode.ts starts one per file). Reading a pipe
 // allocates a buffer per 64 KB read: 6 MB per 1080p frame, which made the main thread's heap
 // collect every few frames (a third of its time). In a thread of its own, with a heap of a few
-// megabytes, that costs little and leaves the main thread free. Frames go out whole, as
-// transferred buffers, with their time and key flag from showinfo; at most `ahead` are out
-// unacknowledged before the pipe is paused, and acknowledged buffers come back to be filled.
+// megabytes, that costs little and leaves the main thread free. Each frame is copied into a
+// slot, one of a fixed set of shared buffers (decode.ts FrameSlots) that the main thread and
+// the workers also hold, and only the slot's number travels, with the frame's time and key
+// flag from showinfo: no buffer is transferred, so no thread's heap counts megabytes of
+// "external memory" per frame and collects for it. At most `ahead` frames are out
+// unacknowledged before the pipe is paused, and so it is while no slot is free; slots come
+// back ('spare') once the workers are done with their pixels.
 // Plain JavaScript so the thread starts in a few milliseconds from source too (no TypeScript
 // loader to boot per file); the messages are typed in decode.ts (DecoderInit, DecoderReply,
 // DecoderRequest).
@@ -13,17 +17,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 const SHOWINFO = /Parsed_showinfo.*\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+).*?iskey:(\d)/;
 const PROBLEM = /error|invalid|corrupt|partial file|truncat|missing/i;
 
-/** @param {{ bin: string, args: string[], frameBytes: number, ahead: number }} init */
+/** @param {{ bin: string, args: string[], frameBytes: number, ahead: number, slots: SharedArrayBuffer[] }} init */
 function run(init) {
   const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
   const proc = spawn(init.bin, init.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const { frameBytes } = init;
   /** @type {{ ms: number, key: boolean }[]} */
   const times = [];
-  /** @type {Uint8Array[]} */
+  /** Filled slots waiting for their time. @type {number[]} */
   const frames = [];
-  /** @type {ArrayBuffer[]} */
-  const spare = [];
+  const views = init.slots.map((b) => new Uint8Array(b));
+  /** Free slots, lowest last (so the same few are reused and the rest never touched). @type {number[]} */
+  const spare = views.map((_, i) => views.length - 1 - i);
   /** @type {string[]} */
   const tail = [];
   /** @type {string | null} */
@@ -36,25 +41,46 @@ function run(init) {
   let stdoutDone = false;
   let ended = false;
 
-  const take = () => {
-    const b = spare.pop();
-    return b && b.byteLength === frameBytes ? new Uint8Array(b) : new Uint8Array(frameBytes);
-  };
-  let buf = take();
+  /** The slot being filled (-1: none yet), how much of it is, and bytes waiting for a slot. */
+  let slot = -1;
   let filled = 0;
+  /** @type {Buffer | null} */
+  let pending = null;
+
+  const consume = (/** @type {Buffer} */ chunk) => {
+    let off = 0;
+    while (off < chunk.length) {
+      if (slot < 0) {
+        slot = spare.pop() ?? -1;
+        if (slot < 0) {
+          pending = chunk.subarray(off);
+          return;
+        }
+      }
+      const n = Math.min(frameBytes - filled, chunk.length - off);
+      /** @type {Uint8Array} */ (views[slot]).set(chunk.subarray(off, off + n), filled);
+      filled += n;
+      off += n;
+      if (filled === frameBytes) {
+        frames.push(slot);
+        slot = -1;
+        filled = 0;
+      }
+    }
+    pending = null;
+  };
 
   // Frames go out once their time is known; the end once everything is out and ffmpeg is gone.
   const pump = () => {
     while (frames.length > 0 && times.length > 0) {
-      const data = /** @type {Uint8Array} */ (frames.shift());
       const t = /** @type {{ ms: number, key: boolean }} */ (times.shift());
       outstanding++;
-      port.postMessage({ type: 'frame', ptsMs: t.ms, key: t.key, data: data.buffer }, [data.buffer]);
+      port.postMessage({ type: 'frame', ptsMs: t.ms, key: t.key, slot: frames.shift() });
     }
-    if (outstanding >= init.ahead || frames.length >= init.ahead) proc.stdout.pause();
+    if (outstanding >= init.ahead || frames.length >= init.ahead || pending) proc.stdout.pause();
     else if (!stdoutDone) proc.stdout.resume();
     if (frames.length > 0 && stderrDone && !error) error = 'ffmpeg delivered a frame without a timestamp';
-    if (!ended && stdoutDone && stderrDone && code !== null && (frames.length === 0 || error)) {
+    if (!ended && stdoutDone && stderrDone && code !== null && !pending && (frames.length === 0 || error)) {
       ended = true;
       port.postMessage({ type: 'end', code, tail, partial: filled, error });
       port.close();
@@ -81,18 +107,8 @@ function run(init) {
     pump();
   });
   proc.stdout.on('data', (/** @type {Buffer} */ chunk) => {
-    let off = 0;
-    while (off < chunk.length) {
-      const n = Math.min(frameBytes - filled, chunk.length - off);
-      buf.set(chunk.subarray(off, off + n), filled);
-      filled += n;
-      off += n;
-      if (filled === frameBytes) {
-        frames.push(buf);
-        buf = take();
-        filled = 0;
-      }
-    }
+    if (pending) pending = Buffer.concat([pending, chunk]); // a read already under way when paused
+    else consume(chunk);
     pump();
   });
   proc.stdout.on('end', () => {
@@ -114,10 +130,13 @@ function run(init) {
     code = c ?? (sig ? 255 : 1);
     pump();
   });
-  port.on('message', (/** @type {{ type: 'ack', buffer: ArrayBuffer | null } | { type: 'stop' }} */ m) => {
+  port.on('message', (/** @type {{ type: 'ack' } | { type: 'spare', slot: number } | { type: 'stop' }} */ m) => {
     if (m.type === 'ack') {
       outstanding--;
-      if (m.buffer && spare.length < init.ahead + 1) spare.push(m.buffer);
+      pump();
+    } else if (m.type === 'spare') {
+      spare.push(m.slot);
+      if (pending) consume(pending);
       pump();
     } else if (proc.exitCode === null) proc.kill('SIGKILL');
   });

@@ -16,8 +16,12 @@ export interface DecodedFrame {
   key: boolean;
   width: number;
   height: number;
-  /** RGB24, owning its own ArrayBuffer so it can be transferred to a worker. */
+  /**
+   * RGB24. With the caller's FrameSlots, a view of shared slot `slot` (hand the slot on, and
+   * give it back); otherwise a copy of its own.
+   */
   data: Uint8Array;
+  slot: number;
 }
 
 export interface DecodeOptions {
@@ -29,33 +33,43 @@ export interface DecodeOptions {
   signal?: AbortSignal;
   /** Whole frames read ahead of the caller before the pipe is paused (default 2). */
   ahead?: number;
-  /** Where frame buffers come from; the caller gives them back once the pixels are done with. */
-  buffers?: FrameBuffers;
+  /** Where frames are put; the caller gives each slot back once the pixels are done with. */
+  slots?: FrameSlots;
 }
 
 /**
- * Recycled frame buffers. A fresh 6 MB buffer per 1080p frame costs page faults, zeroing and
- * garbage collection; a buffer that comes back from a worker costs nothing. Holds at most
- * `max` spare buffers, all of one size (a buffer of another size is dropped).
+ * The frames' memory: a fixed set of shared buffers ("slots"), one frame each, held by the
+ * frame reader thread, the main thread and the workers alike, so a frame moves between them as
+ * a slot number. Transferring a fresh 6 MB buffer per 1080p frame instead made every isolate
+ * it passed through count it as external memory and run a full collection every few frames
+ * (the main thread's ~36 in 300 frames, with their concurrent marking on the V8 helper
+ * threads). A slot comes back to the reader once the worker that had it lets the frame go;
+ * while none is free, the reader stops reading the pipe, so ffmpeg waits. Memory is bounded
+ * by `count` frames; a slot's pages are only touched once the reader needs it.
  */
-export class FrameBuffers {
-  private readonly spares: ArrayBuffer[] = [];
+export class FrameSlots {
+  readonly buffers: SharedArrayBuffer[];
+  private readonly returned: number[] = [];
+  private listener: ((slot: number) => void) | null = null;
 
-  constructor(readonly max: number) {}
-
-  take(bytes: number): Uint8Array {
-    const b = this.spares.pop();
-    if (b && b.byteLength === bytes) return new Uint8Array(b);
-    return new Uint8Array(bytes);
+  constructor(
+    readonly count: number,
+    readonly bytes: number,
+  ) {
+    this.buffers = Array.from({ length: count }, () => new SharedArrayBuffer(bytes));
   }
 
-  /** A spare buffer to hand on, if there is one. */
-  spare(): ArrayBuffer | null {
-    return this.spares.pop() ?? null;
+  /** A slot the worker is done with (null: a frame that had none). */
+  give(slot: number | null | undefined): void {
+    if (slot === null || slot === undefined) return;
+    if (this.listener) this.listener(slot);
+    else this.returned.push(slot);
   }
 
-  give(b: ArrayBuffer | undefined): void {
-    if (b && b.byteLength > 0 && this.spares.length < this.max) this.spares.push(b);
+  /** Hands every returned slot, now and later, to `f` (the reader thread). */
+  listen(f: ((slot: number) => void) | null): void {
+    this.listener = f;
+    if (f) for (const s of this.returned.splice(0)) f(s);
   }
 }
 
@@ -81,14 +95,15 @@ interface DecoderInit {
   args: string[];
   frameBytes: number;
   ahead: number;
+  slots: SharedArrayBuffer[];
 }
 
 type DecoderReply =
-  | { type: 'frame'; ptsMs: number; key: boolean; data: ArrayBuffer }
+  | { type: 'frame'; ptsMs: number; key: boolean; slot: number }
   | { type: 'problem'; line: string }
   | { type: 'end'; code: number; tail: string[]; partial: number; error: string | null };
 
-type DecoderRequest = { type: 'ack'; buffer: ArrayBuffer | null } | { type: 'stop' };
+type DecoderRequest = { type: 'ack' } | { type: 'spare'; slot: number } | { type: 'stop' };
 
 const INTRA_ONLY = new Set(['mjpeg']);
 
@@ -114,12 +129,17 @@ export async function* decodeFrames(
   args.push('-vf', `${selectExpression(opts.fps, keyframes)},showinfo=checksum=0`, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
   const frameBytes = info.width * info.height * 3;
   const ahead = Math.max(1, opts.ahead ?? 2);
-  const buffers = opts.buffers ?? new FrameBuffers(0);
+  // Without slots of the caller's, each frame is copied out and its slot reused at once.
+  const own = !opts.slots;
+  const slots = opts.slots ?? new FrameSlots(ahead * 2 + 2, frameBytes);
+  if (slots.bytes !== frameBytes) throw new Error(`frame slots of ${slots.bytes} bytes for ${frameBytes}-byte frames`);
+  const views = slots.buffers.map((b) => new Uint8Array(b));
   // The pipe is read in a thread of its own (decode-thread.mjs), drained into whole frames as
   // fast as ffmpeg writes them, up to `ahead` frames waiting: ffmpeg decodes while this thread
   // waits on the workers, and the pipe's buffers never touch this thread's heap.
-  const init: DecoderInit = { entry: 'decoder', bin: ffmpegPath(), args, frameBytes, ahead };
+  const init: DecoderInit = { entry: 'decoder', bin: ffmpegPath(), args, frameBytes, ahead, slots: slots.buffers };
   const thread = new Worker(threadEntry('decoder'), { workerData: init });
+  slots.listen((slot) => thread.postMessage({ type: 'spare', slot } satisfies DecoderRequest));
   const inbox: DecoderReply[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -161,14 +181,13 @@ export async function* decodeFrames(
         return summary;
       }
       if (m.type !== 'frame') continue;
-      const data = new Uint8Array(m.data);
-      const frame: DecodedFrame = { seq: seq++, ptsMs: m.ptsMs, key: m.key, width: info.width, height: info.height, data };
-      // The reader may read another frame as soon as this one is taken; the buffer it gets
-      // back is an older one the workers have finished with.
-      const recycled = buffers.spare();
-      thread.postMessage({ type: 'ack', buffer: recycled } satisfies DecoderRequest, recycled ? [recycled] : []);
+      const data = own ? views[m.slot]!.slice() : views[m.slot]!;
+      const frame: DecodedFrame = { seq: seq++, ptsMs: m.ptsMs, key: m.key, width: info.width, height: info.height, data, slot: m.slot };
+      if (own) slots.give(m.slot);
+      // The reader may read another frame as soon as this one is taken.
+      thread.postMessage({ type: 'ack' } satisfies DecoderRequest);
       if (opts.fromMs !== undefined && m.ptsMs <= opts.fromMs) {
-        buffers.give(m.data);
+        if (!own) slots.give(m.slot);
         continue; // already processed before the resume point
       }
       summary.framesDelivered++;
@@ -179,5 +198,6 @@ export async function* decodeFrames(
     opts.signal?.removeEventListener('abort', stop);
     if (!done) stop();
     await exited;
+    slots.listen(null);
   }
 }

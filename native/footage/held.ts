@@ -1,11 +1,11 @@
 // The frames workers keep for the passes. After the tracker has seen a frame, the worker that
 // recognised it still holds its pixels; here it is decided what becomes of them: a frame no
-// pass needs goes back at once (its buffer to the decoder), a frame that is an open pass's
+// pass needs goes back at once (its slot to the decoder), a frame that is an open pass's
 // best observation is kept, since a later frame may still beat it, and a frame only finished
 // passes need is encoded (context frame, crops) and then dropped. So a frame is encoded only
 // if it ends up as a read's evidence, or is some pass's best at a checkpoint, or is pushed out
 // because more than `max` frames are kept (memory stays bounded by `max` frames).
-import type { FrameBuffers } from './decode';
+import type { FrameSlots } from './decode';
 import type { FramePool } from './pool';
 import type { Released, ReleaseRequest } from './protocol';
 import type { FinishedTrack, FrameImages, Tracker } from './tracker';
@@ -30,7 +30,7 @@ export class HeldFrames {
 
   constructor(
     private readonly pool: FramePool,
-    private readonly buffers: FrameBuffers | null,
+    private readonly slots: FrameSlots | null,
     readonly max: number,
   ) {}
 
@@ -77,7 +77,7 @@ export class HeldFrames {
     this.encoded.crops += want.crops.length;
     const p = this.pool.release(ref, want).then((r) => {
       fillImages(images, want, r);
-      this.buffers?.give(r.data);
+      this.slots?.give(r.slot);
     });
     p.catch(() => undefined); // surfaced by flush
     this.pending.push(p);

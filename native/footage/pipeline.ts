@@ -6,7 +6,7 @@
 // Images are encoded only for frames a pass needs (held.ts decides, after the tracker has seen
 // each frame); those encodes are awaited before anything is committed.
 import sharp from 'sharp';
-import { decodeFrames, FrameBuffers, type DecodeSummary } from './decode';
+import { decodeFrames, FrameSlots, type DecodeSummary } from './decode';
 import { FootageError, type VideoInfo } from './ffmpeg';
 import type { FramePool } from './pool';
 import type { FrameResult } from './protocol';
@@ -75,9 +75,11 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
   const capacity = pool.size * pool.depth;
   const ahead = 2;
   const keep = 4;
-  // Every buffer in flight (in the pool, read ahead, kept, being filled) can come back for reuse.
-  const buffers = new FrameBuffers(capacity + ahead + keep + 2);
-  const held = new HeldFrames(pool, buffers, keep);
+  // A slot for every frame that can be alive at once: in the pool, read ahead (sent and
+  // waiting in the reader), kept, being released, being filled. Fewer only make the reader wait.
+  const slots = new FrameSlots(capacity + 2 * ahead + keep + 4, info.width * info.height * 3);
+  pool.share(slots.buffers);
+  const held = new HeldFrames(pool, slots, keep);
 
   const consume = async () => {
     const head = inflight.shift()!;
@@ -105,11 +107,11 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
     }
   };
 
-  const frames = decodeFrames(file, info, { fps: run.fps, keyframes: run.keyframes, fromMs: run.resume?.lastMs, signal: abort.signal, ahead, buffers }, decode);
+  const frames = decodeFrames(file, info, { fps: run.fps, keyframes: run.keyframes, fromMs: run.resume?.lastMs, signal: abort.signal, ahead, slots }, decode);
   try {
     for await (const f of frames) {
       if (verdict !== 'continue') break;
-      const job = { seq: f.seq, ptsMs: f.ptsMs, width: f.width, height: f.height, data: f.data.buffer as ArrayBuffer };
+      const job = { seq: f.seq, ptsMs: f.ptsMs, width: f.width, height: f.height, data: { slot: f.slot } };
       const entry = { seq: f.seq, done: false, p: pool.submit(job) };
       entry.p.then(
         () => (entry.done = true),

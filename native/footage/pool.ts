@@ -2,11 +2,11 @@
 // least busy worker, at most `depth` per worker at a time so each has its next frame queued
 // while it works; the caller awaits `slot()` before decoding more, which is what keeps memory
 // flat on a two-hour video. A worker keeps each frame it answered until `release` says what of
-// it to encode (context frame, crops), and hands the frame's buffer back for the decoder.
+// it to encode (context frame, crops), and hands the frame's slot back for the decoder.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { threadEntry } from './entry';
-import type { FrameJob, FrameResult, Released, ReleaseRequest, WorkerInit, WorkerReply } from './protocol';
+import type { FrameJob, FrameResult, Released, ReleaseRequest, WorkerInit, WorkerReply, WorkerRequest } from './protocol';
 import type { ModelVersions } from './recognizer';
 
 interface Slot {
@@ -79,7 +79,7 @@ export class FramePool {
       slot.releasing.delete(m.ref);
       if (!r) return;
       if (m.error) r.reject(new Error(`context frame encode failed: ${m.error}`));
-      else r.resolve({ jpeg: m.jpeg, crops: m.crops, data: m.data ?? new ArrayBuffer(0) });
+      else r.resolve({ jpeg: m.jpeg, crops: m.crops, slot: m.slot });
       return;
     }
     if (m.type !== 'result' && m.type !== 'failed') return;
@@ -113,7 +113,15 @@ export class FramePool {
     if (this.failure) throw this.failure;
   }
 
-  /** Sends a frame (its buffer is transferred, so the caller must not touch it again). */
+  /**
+   * Shares the frame slots of the next file with every worker (they drop the last file's):
+   * jobs may then name a slot instead of carrying their pixels.
+   */
+  share(buffers: SharedArrayBuffer[]): void {
+    for (const s of this.slots) s.worker.postMessage({ type: 'slots', buffers } satisfies WorkerRequest);
+  }
+
+  /** Sends a frame (a buffer of its own is transferred: the caller must not touch it again). */
   submit(job: FrameJob): Promise<FrameResult> {
     if (this.failure) return Promise.reject(this.failure);
     const slot = this.slots.reduce((a, b) => (b.busy < a.busy ? b : a));
@@ -122,7 +130,7 @@ export class FramePool {
     const id = this.nextId++;
     return new Promise<FrameResult>((resolve, reject) => {
       slot.pending.set(id, { resolve: (r) => resolve({ ...r, seq: job.seq, ref: id }), reject });
-      slot.worker.postMessage({ ...job, seq: id }, [job.data]);
+      slot.worker.postMessage({ ...job, seq: id } satisfies WorkerRequest, job.data instanceof ArrayBuffer ? [job.data] : []);
     });
   }
 

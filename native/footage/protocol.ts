@@ -1,7 +1,8 @@
 // Messages between the footage pool (main thread) and its worker threads. Plain data only:
-// frames go in as transferred ArrayBuffers, JPEGs come back the same way. A worker keeps each
+// frames go in as slot numbers of a shared set (decode.ts FrameSlots; a photo as a transferred
+// ArrayBuffer), JPEGs come back transferred. A worker keeps each
 // frame after answering until the main thread releases it, saying what of it the passes need
-// (the context frame, some plate crops): only those are encoded, and the frame's buffer goes
+// (the context frame, some plate crops): only those are encoded, and the frame's slot goes
 // back to the decoder for the next frame.
 import type { ColourGuess } from './colour';
 import type { ModelVersions, PlateHit, RecognizerSpec } from './recognizer';
@@ -21,7 +22,8 @@ export interface FrameJob {
   ptsMs: number;
   width: number;
   height: number;
-  data: ArrayBuffer;
+  /** The pixels (RGB24): a buffer of their own (transferred), or a slot of the shared set. */
+  data: ArrayBuffer | { slot: number };
 }
 
 export interface WorkerHit extends PlateHit {
@@ -42,12 +44,12 @@ export interface FrameResult {
   ms: number;
 }
 
-/** A released frame: the JPEGs asked for, and its buffer back for reuse. */
+/** A released frame: the JPEGs asked for, and its slot back for reuse (null: it had none). */
 export interface Released {
   jpeg: Uint8Array | null;
   /** Crops in the order their hit indices were asked for. */
   crops: Uint8Array[];
-  data: ArrayBuffer;
+  slot: number | null;
 }
 
 /** What to encode of a frame before dropping it. */
@@ -57,11 +59,16 @@ export interface ReleaseRequest {
   crops: number[];
 }
 
-export type WorkerRequest = FrameJob | ({ type: 'release'; ref: number } & ReleaseRequest) | { type: 'close' };
+export type WorkerRequest =
+  | FrameJob
+  | ({ type: 'release'; ref: number } & ReleaseRequest)
+  /** The shared frame slots of the file about to be processed (replacing the last file's). */
+  | { type: 'slots'; buffers: SharedArrayBuffer[] }
+  | { type: 'close' };
 
 export type WorkerReply =
   | { type: 'ready'; versions: ModelVersions }
   | { type: 'fatal'; error: string }
   | { type: 'result'; result: FrameResult }
   | { type: 'failed'; seq: number; error: string }
-  | { type: 'released'; ref: number; jpeg: Uint8Array | null; crops: Uint8Array[]; data: ArrayBuffer | null; error?: string };
+  | { type: 'released'; ref: number; jpeg: Uint8Array | null; crops: Uint8Array[]; slot: number | null; error?: string };

@@ -3,7 +3,7 @@
 // the frame until the main thread releases it, and only then encodes what the tracker still
 // needs of it: the JPEG context frame and the plate crops of a pass's best observation (most
 // frames are never anyone's best, so most are never encoded). Images are encoded here so the
-// main thread never touches pixels and only small JPEGs travel back, with the frame's buffer
+// main thread never touches pixels and only small JPEGs travel back, with the frame's slot
 // for the decoder to fill again.
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
@@ -29,9 +29,10 @@ function pad(img: RgbImage, b: Box, margin: number): { left: number; top: number
   return { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
 }
 
-/** A frame answered and not yet released: its pixels and its plates' boxes. */
+/** A frame answered and not yet released: its pixels, its slot (if shared) and its plates' boxes. */
 interface Held {
   img: RgbImage;
+  slot: number | null;
   boxes: Box[];
 }
 
@@ -86,12 +87,20 @@ async function main(): Promise<void> {
   port.postMessage({ type: 'ready', versions: recognizer.versions } satisfies WorkerReply);
   // Frames answered but not yet released, by the pool's number.
   const held = new Map<number, Held>();
+  // The current file's shared frame slots (decode.ts FrameSlots), viewed once.
+  let slots: Uint8Array[] = [];
   port.on('message', (msg: WorkerRequest) => {
     if (!('type' in msg)) {
-      const img: RgbImage = { width: msg.width, height: msg.height, data: new Uint8Array(msg.data) };
+      const slot = msg.data instanceof ArrayBuffer ? null : msg.data.slot;
+      const data = slot === null ? new Uint8Array(msg.data as ArrayBuffer) : slots[slot];
+      if (!data) {
+        port.postMessage({ type: 'failed', seq: msg.seq, error: `no frame slot ${slot}` } satisfies WorkerReply);
+        return;
+      }
+      const img: RgbImage = { width: msg.width, height: msg.height, data: data.subarray(0, msg.width * msg.height * 3) };
       handle(recognizer, msg, img).then(
         ({ result, boxes }) => {
-          held.set(msg.seq, { img, boxes });
+          held.set(msg.seq, { img, slot, boxes });
           port.postMessage({ type: 'result', result } satisfies WorkerReply);
         },
         (e: unknown) => port.postMessage({ type: 'failed', seq: msg.seq, error: e instanceof Error ? e.message : String(e) } satisfies WorkerReply),
@@ -100,9 +109,8 @@ async function main(): Promise<void> {
       const h = held.get(msg.ref);
       held.delete(msg.ref);
       const reply = (jpeg: Uint8Array | null, crops: Uint8Array[], error?: string) => {
-        const data = h ? (h.img.data.buffer as ArrayBuffer) : null;
-        const transfer = [jpeg?.buffer, ...crops.map((c) => c.buffer), data].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
-        port.postMessage({ type: 'released', ref: msg.ref, jpeg, crops, data, ...(error ? { error } : {}) } satisfies WorkerReply, transfer);
+        const transfer = [jpeg?.buffer, ...crops.map((c) => c.buffer)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+        port.postMessage({ type: 'released', ref: msg.ref, jpeg, crops, slot: h?.slot ?? null, ...(error ? { error } : {}) } satisfies WorkerReply, transfer);
       };
       if (!h) reply(null, [], `frame ${msg.ref} is not held`);
       else if (!msg.frame && msg.crops.length === 0) reply(null, []);
@@ -110,6 +118,8 @@ async function main(): Promise<void> {
         (r) => reply(r.jpeg, r.crops),
         (e: unknown) => reply(null, [], e instanceof Error ? e.message : String(e)),
       );
+    } else if (msg.type === 'slots') {
+      slots = msg.buffers.map((b) => new Uint8Array(b));
     } else {
       void Promise.resolve(recognizer.close?.()).finally(() => port.close());
     }
