@@ -8,6 +8,8 @@
                   with the ship gate (resumes)
   train-detector  synthetic plates composited into scenes -> checkpoints/detector.pt (resumes)
   export          checkpoints -> models/*.onnx (parity-checked)
+  quantize-reader models/plate-reader.onnx (float, kept in work/fp32/) -> int8 convolutions,
+                  calibrated on training crops only (quantize_reader.py)
   eval            `canvass eval --json` on every validation set -> work/eval/*.json
   card            models/<name>.json + .md model cards (version, SHA-256, io, data, metrics)
 
@@ -31,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CKPT, DATA, MODELS, PACK, ROOT, TRAINING, WORK, sha256  # noqa: E402
 
 PY = sys.executable
-STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "export", "eval", "card"]
+STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "export", "quantize-reader", "eval", "card"]
 OPTIONAL = ["pseudo-label"]
 
 # Validation sets: name -> canvass eval arguments. Never used for training or model choice.
@@ -93,6 +95,32 @@ def stage_train_detector(a):
 
 def stage_export(a):
     run([PY, "export.py", "--reader", reader_to_export(a), "--out-dir", str(MODELS)])
+
+
+def stage_quantize_reader(a):
+    """The exported float reader -> int8 (QLinearConv) in models/. The float model is kept in
+    work/fp32/; a models/ reader that is already int8 is requantised from that copy."""
+    import onnx
+    import shutil
+    src, fp32 = MODELS / "plate-reader.onnx", WORK / "fp32" / "plate-reader.onnx"
+    if not any(n.op_type == "QLinearConv" for n in onnx.load(str(src)).graph.node):
+        fp32.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(src, fp32)
+    elif not fp32.exists():
+        sys.exit(f"{src} is already int8 and {fp32} is missing: run the export stage first")
+    meta_path = MODELS / "export-meta.json"
+    meta = json.load(open(meta_path))
+    ckpt = meta["plate-reader"]["checkpoint"].removesuffix(".pt")
+    qmeta = WORK / "fp32" / "quantization.json"
+    run([PY, "quantize_reader.py", "--ckpt", ckpt, "--in", str(fp32), "--out", str(src), "--meta", str(qmeta)])
+    q = json.load(open(qmeta))
+    meta["plate-reader"]["quantization"] = {
+        "convolutions": "int8 QLinearConv: uint8 activations, int8 weights per output channel "
+                        f"({q['weight_bits']} bits), int32 bias; BiLSTM and classifier float",
+        "calibration": f"{q['calibration_crops']} training crops (US tuning half, Brazilian, synthetic "
+                       f"seed {q['synth_seed']}), ReLU outputs at the {q['percentile']}th percentile",
+        "float_sha256": sha256(fp32)}
+    json.dump(meta, open(meta_path, "w"), indent=2)
 
 
 def stage_eval(a):

@@ -132,52 +132,66 @@ function axisTaps(start: number, len: number, dst: number, limit: number) {
   return { idx: Int32Array.from(idx), wts: Float32Array.from(wts), first, count };
 }
 
+let scratch = new Float32Array(0);
+
 /**
  * Grey crop of `rect` (may extend past the borders; edges are clamped) resized to dw x dh,
  * as floats 0..1 written into `out` at `offset` (row-major). Matches PIL convert('L') +
- * resize(BILINEAR), which the reader was trained with. Separable: rows first, then columns,
- * touching only the source rows the crop needs.
+ * resize(BILINEAR), which the reader was trained with. Separable over only the source window
+ * the taps reach: each pixel is made grey once, then columns are filtered (plate crops shrink
+ * most in height), then rows. The scratch buffer is module state: one per worker thread.
  */
 export function greyCrop(img: RgbImage, rect: Rect, dw: number, dh: number, out: Float32Array, offset = 0): void {
   const xs = axisTaps(rect.x, rect.w, dw, img.width);
   const ys = axisTaps(rect.y, rect.h, dh, img.height);
-  let y0 = img.height;
-  let y1 = 0;
-  for (const y of ys.idx) {
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  }
+  const [x0, x1] = span(xs.idx);
+  const [y0, y1] = span(ys.idx);
+  const gw = x1 - x0 + 1;
+  const gh = y1 - y0 + 1;
+  const vAt = gw * gh; // after the grey window: dh filtered rows of gw
+  if (scratch.length < vAt + dh * gw) scratch = new Float32Array(vAt + dh * gw);
+  const buf = scratch;
   const d = img.data;
   const W = img.width;
-  const rowsN = y1 - y0 + 1;
-  // horizontal pass on grey values of the needed source rows
-  const tmp = new Float32Array(rowsN * dw);
-  for (let r = 0; r < rowsN; r++) {
-    const base = (y0 + r) * W * 3;
-    for (let ox = 0; ox < dw; ox++) {
-      const f = xs.first[ox]!;
-      const n = xs.count[ox]!;
-      let acc = 0;
-      for (let k = f; k < f + n; k++) {
-        const p = base + xs.idx[k]! * 3;
-        acc += xs.wts[k]! * (0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!);
-      }
-      tmp[r * dw + ox] = acc;
-    }
+  for (let r = 0; r < gh; r++) {
+    let p = ((y0 + r) * W + x0) * 3;
+    const g = r * gw;
+    for (let x = 0; x < gw; x++, p += 3) buf[g + x] = 0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!;
   }
-  // vertical pass
   for (let oy = 0; oy < dh; oy++) {
     const f = ys.first[oy]!;
-    const n = ys.count[oy]!;
-    const o = offset + oy * dw;
-    for (let ox = 0; ox < dw; ox++) out[o + ox] = 0;
-    for (let k = f; k < f + n; k++) {
+    const e = f + ys.count[oy]!;
+    const row = vAt + oy * gw;
+    buf.fill(0, row, row + gw);
+    for (let k = f; k < e; k++) {
       const w = ys.wts[k]!;
-      const src = (ys.idx[k]! - y0) * dw;
-      for (let ox = 0; ox < dw; ox++) out[o + ox] = out[o + ox]! + w * tmp[src + ox]!;
+      const src = (ys.idx[k]! - y0) * gw;
+      for (let x = 0; x < gw; x++) buf[row + x] = buf[row + x]! + w * buf[src + x]!;
     }
-    for (let ox = 0; ox < dw; ox++) out[o + ox] = Math.round(out[o + ox]!) / 255;
   }
+  const { idx, wts, first, count } = xs;
+  for (let oy = 0; oy < dh; oy++) {
+    const row = vAt + oy * gw - x0;
+    const o = offset + oy * dw;
+    for (let ox = 0; ox < dw; ox++) {
+      const f = first[ox]!;
+      const e = f + count[ox]!;
+      let acc = 0;
+      for (let k = f; k < e; k++) acc += wts[k]! * buf[row + idx[k]!]!;
+      out[o + ox] = Math.round(acc) / 255;
+    }
+  }
+}
+
+/** Smallest and largest value of a tap index list. */
+function span(idx: Int32Array): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of idx) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
 }
 
 /** Interleaved RGB bytes (w x h) into a zero-padded planar float tensor (pw x ph), 0..1. */
