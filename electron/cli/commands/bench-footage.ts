@@ -164,6 +164,7 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
   const repeat = Math.max(1, Math.floor(opts.repeat ?? 1));
   const clip = repeatedClip(dashcamClip(opts.seconds), repeat);
   const videoSeconds = opts.seconds * repeat;
+  const loadAtStart = loadavg()[0]!;
   const speed = await runImport(clip, opts.fps);
   const passes = await runImport(passesClip(), opts.fps);
   const matched = PASSES.map((p) => passes.reads.filter((r) => editDistance(r.plate, p.plate) <= 1).length);
@@ -185,7 +186,7 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
   const projectedFps = cores / cpuPerFrame;
   const framesPerVideoSecond = speed.frames / videoSeconds;
   return {
-    machine: `${cores} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0]!.toFixed(1)} at the end`,
+    machine: `${cores} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadAtStart.toFixed(1)} at the start of the timed run, ${loadavg()[0]!.toFixed(1)} at the end`,
     workers: cores,
     sampling: `${opts.fps} fps + key frames`,
     video: `1080p30 H.264 8 Mbit/s, 1 s GOP, ${videoSeconds} s of dash-cam frames${repeat > 1 ? ` (the ${opts.seconds} s clip ${repeat} times)` : ''}`,
@@ -196,6 +197,10 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
     oneHourTakesMinutes: r1(60 / realtime),
     cpuMsPerFrame: r1(cpuPerFrame * 1000),
     cpuMsPerFrameFfmpeg: r1((speed.cpu.ffmpeg / Math.max(1, speed.frames)) * 1000),
+    cpuMsPerFrameNode: r1((speed.cpu.process / Math.max(1, speed.frames)) * 1000),
+    // How busy the cores were: CPU used (this process + ffmpeg) over wall time x cores.
+    coreUtilisation: Math.round(((speed.cpu.process + speed.cpu.ffmpeg) / speed.seconds / cores) * 100) / 100,
+    peakMemoryTimedRunMiB: peak(speed.memory),
     cpuMsPerFrameSteady: r1(steady * 1000),
     startupCpuSeconds: r1(startup),
     projectedOneHourMinutesIdleSteady: r1((startup + 3600 * framesPerVideoSecond * steady) / cores / 60),
