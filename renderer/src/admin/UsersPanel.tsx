@@ -206,6 +206,7 @@ export function UsersPanel() {
                   value={u.role}
                   allowDeselect={false}
                   disabled={u.id === meId}
+                  aria-label={`Role of ${u.displayName}`}
                   data-testid="user-role"
                   onChange={(v) =>
                     v && v !== u.role && void update(u, { role: v as Role }, `${u.username} is now ${v}.`)

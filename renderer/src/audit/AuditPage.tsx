@@ -21,7 +21,7 @@ import { DateTimePicker } from '@mantine/dates';
 import { useEffect, type FormEvent } from 'react';
 import { commands } from '../../../electron/api/contract';
 import { hasPermission, useSession } from '../app/sessionStore';
-import { localTime } from '../reads/format';
+import { localTime, zoneName } from '../reads/format';
 import { AUDIT_PAGE_SIZE, useAuditStore, type Outcome } from './store';
 
 const OUTCOME_COLORS: Record<Outcome, string> = {
@@ -49,7 +49,8 @@ function VerifyPanel() {
       {verifyError && <Alert color="red">{verifyError}</Alert>}
       {verify && verify.ok && (
         <Alert color="green" title="Audit chain intact" data-testid="audit-verify-result" data-ok="true">
-          {verify.records.toLocaleString()} records verified, head at #{verify.headSeq}.
+          {verify.records.toLocaleString()} records verified, head at #{verify.headSeq}. This verification is
+          recorded after them, as the next record.
         </Alert>
       )}
       {verify && !verify.ok && (
@@ -114,14 +115,14 @@ function Filters() {
             onChange={(v) => edit({ outcome: (v as Outcome | null) ?? null })}
           />
           <DateTimePicker
-            label="From"
+            label={`From (${zoneName(new Date())})`}
             clearable
             valueFormat="YYYY-MM-DD HH:mm"
             value={draft.from}
             onChange={(v) => edit({ from: v })}
           />
           <DateTimePicker
-            label="To"
+            label={`To (${zoneName(new Date())})`}
             clearable
             valueFormat="YYYY-MM-DD HH:mm"
             value={draft.to}
@@ -162,7 +163,7 @@ export function AuditPage() {
         <Table.Thead>
           <Table.Tr>
             <Table.Th>#</Table.Th>
-            <Table.Th>When (local)</Table.Th>
+            <Table.Th>When</Table.Th>
             <Table.Th>Who</Table.Th>
             <Table.Th>Command</Table.Th>
             <Table.Th>Purpose</Table.Th>
@@ -207,7 +208,12 @@ export function AuditPage() {
                 )}
               </Table.Td>
               <Table.Td>
-                <Badge color={OUTCOME_COLORS[r.outcome]} variant="light">
+                {/* a clipped label hides its width from the table, which then squeezes it to "INVAL…" */}
+                <Badge
+                  color={OUTCOME_COLORS[r.outcome]}
+                  variant="light"
+                  styles={{ label: { overflow: 'visible' } }}
+                >
                   {r.outcome}
                 </Badge>
               </Table.Td>
@@ -217,7 +223,13 @@ export function AuditPage() {
         </Table.Tbody>
       </Table>
       {loaded && records.length === 0 && <Text c="dimmed">No records match.</Text>}
-      <Pagination total={pages} value={page} onChange={setPage} />
+      <Pagination
+        total={pages}
+        value={page}
+        onChange={setPage}
+        getControlProps={(c) => ({ 'aria-label': `${c} page` })}
+        getItemProps={(p) => ({ 'aria-label': `Page ${p}` })}
+      />
     </Stack>
   );
 }

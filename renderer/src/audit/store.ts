@@ -82,6 +82,9 @@ export const useAuditStore = create<AuditState>()((set, get) => ({
     set({ verifying: true, verifyError: null, verify: null });
     try {
       set({ verify: await call('audit.verify', {}), verifying: false });
+      // The verification is itself audited: reload, so that the list and its total agree
+      // with the records just verified instead of lagging one (or more) behind.
+      void get().load();
     } catch (e) {
       set({ verifying: false, verifyError: messageOf(e) });
     }

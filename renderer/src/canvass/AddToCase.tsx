@@ -26,11 +26,11 @@ export function AddToCase({ access, plate, readIds }: { access: Access; plate: s
       )}
       {!existing && (
         <TextInput
-          label={`New case ${access.caseNumber}`}
-          placeholder="title"
+          label={`Title for new case ${access.caseNumber}`}
+          placeholder="e.g. Burglary 5th and Main"
           value={title}
           onChange={(e) => setTitle(e.currentTarget.value)}
-          w={160}
+          w={240}
         />
       )}
       <Button

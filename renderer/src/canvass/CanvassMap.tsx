@@ -9,6 +9,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import type { MeDto } from '../../../electron/api/types';
 import type { CanvassResultDto } from '../../../electron/api/types-canvass';
 import { followResize } from '../map/followResize';
+import { localTime } from '../reads/format';
 import { createCoordinateGrid } from '../map/gridLayer';
 import { extentOf, pointsOf } from './readPoints';
 import { ReadsLayer } from './readsLayer';
@@ -24,7 +25,7 @@ interface Props {
   onOpenRead(id: number): void;
 }
 
-const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+const when = (iso: string) => localTime(iso, { seconds: false });
 
 export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect, onOpenRead }: Props) {
   const el = useRef<HTMLDivElement>(null);

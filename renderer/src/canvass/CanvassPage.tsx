@@ -18,6 +18,7 @@ import { useCallback, useEffect } from 'react';
 import type { CanvassResultDto } from '../../../electron/api/types-canvass';
 import { useSession } from '../app/sessionStore';
 import { AlprGate } from '../reads/AlprGate';
+import { zoneName } from '../reads/format';
 import { ReadDetailDrawer } from '../reads/ReadDetailDrawer';
 import { useReadsStore } from '../reads/store';
 import { AddToCase } from './AddToCase';
@@ -61,6 +62,8 @@ function CanvassContent() {
   const results = s.result?.results ?? NO_RESULTS;
   const openRead = useCallback((id: number) => void openDetail(id), [openDetail]);
   const selected = results.find((r) => r.plate === s.selected) ?? null;
+  // The window is typed in this workstation's time, like every time the results show.
+  const zone = zoneName(new Date());
 
   // Cases for the picker, once per visit (the store keeps the last query and results).
   const loadCases = s.loadCases;
@@ -113,13 +116,15 @@ function CanvassContent() {
             w={120}
           />
           <TextInput
-            label="From"
+            label={`From (${zone})`}
+            title="Local time of this workstation"
             type="datetime-local"
             value={d.from}
             onChange={(e) => s.edit({ from: e.currentTarget.value })}
           />
           <TextInput
-            label="To"
+            label={`To (${zone})`}
+            title="Local time of this workstation"
             type="datetime-local"
             value={d.to}
             onChange={(e) => s.edit({ to: e.currentTarget.value })}

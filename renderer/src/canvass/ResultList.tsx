@@ -1,9 +1,10 @@
 // The ranked plates: score, hits, first/last seen and the reasons in words; the selected one
 // shows its reads, each of which opens the full read (image, confidences, provenance).
-import { Badge, Button, Card, Group, ScrollArea, Stack, Text } from '@mantine/core';
+import { Badge, Button, Card, Group, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import type { CanvassResultDto } from '../../../electron/api/types-canvass';
+import { localizeUtcTimes, localSpan, localTime } from '../reads/format';
 
 interface Props {
   results: CanvassResultDto[];
@@ -12,7 +13,8 @@ interface Props {
   onOpenRead(id: number): void;
 }
 
-const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+/** Same local time and zone as the reads table, the read detail and the From/To fields. */
+const when = (iso: string) => localTime(iso, { seconds: false });
 
 interface CardProps {
   r: CanvassResultDto;
@@ -38,40 +40,62 @@ const ResultCard = memo(function ResultCard({ r, rank, isSel, onSelect, onOpenRe
           <Text c="dimmed" size="sm">
             {rank}.
           </Text>
-          <Text fw={700} ff="monospace" size="lg">
-            {r.plate}
-          </Text>
+          {/* The plate is the card's keyboard handle: Tab to it, Enter shows its reads. */}
+          <UnstyledButton
+            onClick={(e) => {
+              e.stopPropagation();
+              onSelect(r.plate);
+            }}
+            aria-expanded={isSel}
+            aria-label={`${r.plate}: show its ${r.hits} read${r.hits === 1 ? '' : 's'}`}
+            data-testid="canvass-result-select"
+          >
+            <Text fw={700} ff="monospace" size="lg" span>
+              {r.plate}
+            </Text>
+          </UnstyledButton>
           {r.reads.some((x) => x.via !== 'exact') && (
             <Badge color="orange" variant="light" size="sm">
               {r.reads.some((x) => x.via === 'alternative') ? 'alternative' : 'look-alike'}
             </Badge>
           )}
         </Group>
-        <Badge variant="filled" color={r.score >= 70 ? 'grape' : r.score >= 50 ? 'blue' : 'gray'}>
+        <Badge
+          variant="filled"
+          color={r.score >= 70 ? 'grape' : r.score >= 50 ? 'blue' : 'gray'}
+          title="Rank score, 0–100: how well the plate and its reads fit the query"
+        >
           {r.score.toFixed(1)}
         </Badge>
       </Group>
       <Text size="xs" c="dimmed">
         {r.hits} read{r.hits === 1 ? '' : 's'} · {r.places.length} place
-        {r.places.length === 1 ? '' : 's'} · {when(r.firstSeen)} → {when(r.lastSeen)}
+        {r.places.length === 1 ? '' : 's'} · {localSpan(r.firstSeen, r.lastSeen)}
       </Text>
       <Stack gap={0} mt={4}>
         {r.reasons.map((why) => (
           <Text key={why} size="xs">
-            · {why}
+            · {localizeUtcTimes(why)}
           </Text>
         ))}
       </Stack>
       {isSel && (
         <Stack gap={2} mt="xs">
           {r.reads.map((read) => (
-            <Group key={read.id} justify="space-between" wrap="nowrap">
-              <Text size="xs" ff="monospace">
+            <Group key={read.id} justify="space-between" wrap="nowrap" gap="xs">
+              <Text
+                size="xs"
+                ff="monospace"
+                truncate
+                title={localTime(read.timestamp)}
+                style={{ minWidth: 0 }}
+              >
                 {read.plate} {when(read.timestamp)} {read.source ?? ''} {read.color ?? ''}
               </Text>
               <Button
                 size="compact-xs"
                 variant="subtle"
+                style={{ flexShrink: 0 }}
                 onClick={(e) => {
                   e.stopPropagation();
                   onOpenRead(read.id);

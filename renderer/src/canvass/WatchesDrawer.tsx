@@ -6,6 +6,7 @@ import { useCallback, useState } from 'react';
 import type { Access } from '../../../electron/api/contract';
 import type { WatchAlertDto, WatchDto } from '../../../electron/api/types-canvass';
 import { call, messageOf } from '../api';
+import { localTime } from '../reads/format';
 
 export function WatchesDrawer({ access, onOpenRead }: { access: Access; onOpenRead(id: number): void }) {
   const [open, setOpen] = useState(false);
@@ -75,7 +76,7 @@ export function WatchesDrawer({ access, onOpenRead }: { access: Access; onOpenRe
               <Group justify="space-between" wrap="nowrap">
                 <Text size="sm">
                   <b style={{ fontFamily: 'monospace' }}>{a.read.plate}</b> for {a.pattern} ·{' '}
-                  {a.read.timestamp.slice(0, 16).replace('T', ' ')} · {a.read.source ?? ''}
+                  {localTime(a.read.timestamp, { seconds: false })} · {a.read.source ?? ''}
                 </Text>
                 <Button size="compact-xs" variant="subtle" onClick={() => onOpenRead(a.read.id)}>
                   Open read

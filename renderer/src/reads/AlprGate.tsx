@@ -3,7 +3,8 @@
 // enforces all three again; this only explains them before the member runs into a refusal.
 import { Alert, Button, Stack, Text } from '@mantine/core';
 import { useState, type ReactNode } from 'react';
-import { useSession } from '../app/sessionStore';
+import { useNav } from '../app/navStore';
+import { hasPermission, useSession } from '../app/sessionStore';
 import { TotpEnrol } from '../auth/TotpEnrol';
 import { AccessRequired } from './AccessPrompt';
 import { useReadsStore } from './store';
@@ -12,7 +13,10 @@ export function AlprGate({ children }: { children: ReactNode }) {
   const me = useSession((s) => s.me);
   const access = useReadsStore((s) => s.access);
   const [enrol, setEnrol] = useState(false);
+  const go = useNav((s) => s.go);
   if (!me) return null;
+  // A first administrator has no training on record either: point them at where to add it.
+  const mayRecord = hasPermission(me, 'training.manage');
   if (!me.trainingCurrent) {
     return (
       <Alert
@@ -28,9 +32,21 @@ export function AlprGate({ children }: { children: ReactNode }) {
           {me.trainingValidUntil
             ? `Your training expired on ${me.trainingValidUntil}.`
             : 'There is no ALPR training on record for you.'}{' '}
-          Ask your ALPR administrator to record your training; you can keep using the rest of Canvass
-          meanwhile.
+          {mayRecord
+            ? 'You may record training yourself under Admin → Training (your own record included).'
+            : 'Ask your ALPR administrator to record your training; you can keep using the rest of Canvass meanwhile.'}
         </Text>
+        {mayRecord && (
+          <Button
+            size="xs"
+            mt="sm"
+            variant="light"
+            onClick={() => go('admin')}
+            data-testid="training-go-admin"
+          >
+            Open Admin → Training
+          </Button>
+        )}
       </Alert>
     );
   }

@@ -1,10 +1,11 @@
 // One read in full (reads.get, audited with the session's purpose and case): every field,
 // per-character confidences, alternative readings and provenance, so an analyst can judge how
-// far to trust it (DESIGN "evidence grade"). Images come later; their refs show as text.
-import { Alert, Badge, Code, Drawer, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+// far to trust it (DESIGN "evidence grade"). Images come later (the api has no media command
+// yet); their SHA-256 refs show as text.
+import { Alert, Badge, Drawer, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { ReadDetailDto } from '../../../electron/api/types';
-import { coord, localTime, percent } from './format';
+import { localTime, percent, position } from './format';
 import { useReadsStore } from './store';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -14,6 +15,23 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
       <Table.Td>{children}</Table.Td>
     </Table.Tr>
   );
+}
+
+/**
+ * Provenance as rows an investigator can read ("time › corrected", "frames › bestMs") rather
+ * than a JSON dump; short lists stay on one line, nothing is dropped.
+ */
+export function provenanceRows(p: Record<string, unknown>, prefix = ''): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const [k, v] of Object.entries(p)) {
+    const key = prefix ? `${prefix} › ${k}` : k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      rows.push(...provenanceRows(v as Record<string, unknown>, key));
+    } else {
+      rows.push([key, v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v)]);
+    }
+  }
+  return rows;
 }
 
 function Detail({ d }: { d: ReadDetailDto }) {
@@ -34,10 +52,8 @@ function Detail({ d }: { d: ReadDetailDto }) {
           <Field label="Confidence">{percent(d.confidence)}</Field>
           <Field label="State">{d.state ?? '—'}</Field>
           <Field label="Colour">{d.color ?? '—'}</Field>
-          <Field label="Position">
-            {coord(d.lat)}, {coord(d.lon)}
-          </Field>
-          <Field label="Heading">{d.heading ?? '—'}</Field>
+          <Field label="Position">{position(d.lat, d.lon)}</Field>
+          <Field label="Heading">{d.heading === null ? '—' : `${d.heading}° (0° north, clockwise)`}</Field>
           <Field label="Source">{d.source ?? '—'}</Field>
           <Field label="Import">{d.importId ?? '—'}</Field>
           <Field label="Model version">{d.modelVersion ?? '—'}</Field>
@@ -94,7 +110,20 @@ function Detail({ d }: { d: ReadDetailDto }) {
           Provenance
         </Text>
         {d.provenance ? (
-          <Code block>{JSON.stringify(d.provenance, null, 2)}</Code>
+          <Table withRowBorders={false} verticalSpacing={2} data-testid="read-provenance">
+            <Table.Tbody>
+              {provenanceRows(d.provenance).map(([k, v]) => (
+                <Table.Tr key={k}>
+                  <Table.Th w={200} fw={500} style={{ verticalAlign: 'top' }}>
+                    {k}
+                  </Table.Th>
+                  <Table.Td className="canvass-mono" style={{ wordBreak: 'break-all' }}>
+                    {v}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
         ) : (
           <Text size="sm" c="dimmed">
             none recorded

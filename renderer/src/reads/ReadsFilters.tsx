@@ -16,6 +16,7 @@ import {
 import { DateTimePicker } from '@mantine/dates';
 import { useEffect, useState, type FormEvent } from 'react';
 import { describeFilter } from './filters';
+import { zoneName } from './format';
 import { useReadsStore } from './store';
 
 /** `defaultOpen` false folds the form into one line (the map wants the room). */
@@ -70,7 +71,7 @@ export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) 
             />
             <DateTimePicker
               label="From"
-              description="Local time"
+              description={`Local time (${zoneName(new Date())})`}
               placeholder="any"
               clearable
               withSeconds
@@ -82,7 +83,7 @@ export function ReadsFilters({ defaultOpen = true }: { defaultOpen?: boolean }) 
             />
             <DateTimePicker
               label="To"
-              description="Local time"
+              description={`Local time (${zoneName(new Date())})`}
               placeholder="any"
               clearable
               withSeconds

@@ -11,8 +11,8 @@ import { useReadsStore, type SortField } from './store';
 const ROW_HEIGHT = 34;
 
 const COLUMNS: { key: string; label: string; width: string; sort?: SortField }[] = [
-  { key: 'time', label: 'Time (local)', width: '16%', sort: 'timestamp' },
-  { key: 'plate', label: 'Plate', width: '19%', sort: 'plate' },
+  { key: 'time', label: 'Time', width: '20%', sort: 'timestamp' },
+  { key: 'plate', label: 'Plate', width: '15%', sort: 'plate' },
   { key: 'state', label: 'State', width: '6%' },
   { key: 'conf', label: 'Confidence', width: '12%', sort: 'confidence' },
   { key: 'color', label: 'Colour', width: '8%' },
@@ -75,7 +75,9 @@ const Row = memo(function Row({
       data-read-id={row.id}
       data-index={index}
     >
-      <Table.Td title={`UTC ${row.timestamp}`}>{localTime(row.timestamp)}</Table.Td>
+      <Table.Td className="canvass-cell" title={`UTC ${row.timestamp}`}>
+        {localTime(row.timestamp)}
+      </Table.Td>
       <Table.Td className="canvass-cell" title={row.plate}>
         <span className="canvass-mono">{shortPlate(row.plate, row.plateHashed)}</span>
         {row.plateHashed && (

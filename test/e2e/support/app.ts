@@ -29,7 +29,10 @@ export async function acknowledgePolicy(page: Page, next: 'app' | 'password' = '
   await waitForPhase(page, next);
 }
 
-export async function go(page: Page, nav: 'reads' | 'map' | 'import' | 'audit' | 'admin'): Promise<void> {
+export async function go(
+  page: Page,
+  nav: 'canvass' | 'reads' | 'map' | 'import' | 'footage' | 'audit' | 'admin',
+): Promise<void> {
   await page.click(`[data-testid=nav-${nav}]`);
   await page.waitForSelector(`body[data-canvass-page="${nav}"]`);
 }
