@@ -1,8 +1,9 @@
 // What a walk through the app as its users found (analyst, investigator, administrator,
 // auditor), held in place: times carry their zone and agree between the canvass, the reads and
 // the read detail on a workstation that is not on UTC; a canvass result can be opened from the
-// keyboard; a first administrator is pointed at where to record training; provenance is
-// readable; the audit list agrees with the chain it just verified; form controls have names.
+// keyboard; a first administrator is pointed at where to record training; import notes do not
+// pile up and form errors are in words; provenance is readable; the audit list agrees with the
+// chain it just verified; form controls have names.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +92,26 @@ describe('walk-through findings', () => {
       const csv = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'tz.csv');
       writeFileSync(csv, CSV);
       expect(await importFile(page, csv, 'Canvass CSV')).toBe(3);
+    });
+
+    await step('import-notes-and-errors', async () => {
+      // a second import right after the first: one "new reads" note, not a stack of them
+      const other = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'other.csv');
+      writeFileSync(
+        other,
+        `${CSV.split('\n')[0]}\n9ZZZ999,2026-02-02T05:00:00Z,34.1,-118.3,Cam 2,CA,0.9,,red`,
+      );
+      expect(await importFile(page, other, 'Canvass CSV')).toBe(1);
+      const notes = page.locator('.mantine-Notification-root', { hasText: 'New reads were imported' });
+      await notes.first().waitFor();
+      await expect(notes.count()).resolves.toBe(1);
+      // an empty column mapping is answered in words, next to the fields, not with zod's
+      await page.setInputFiles('[data-testid=import-file]', other);
+      await page.getByText('Other CSV (mapping)', { exact: true }).click();
+      await page.click('[data-testid=import-run]');
+      await page.getByText('Check the column fields marked in red; nothing was imported.').waitFor();
+      await expect(page.getByText('Required.').count()).resolves.toBeGreaterThanOrEqual(4);
+      await expect(page.getByText(/Too small|expected string/).count()).resolves.toBe(0);
     });
 
     await step('canvass-times', async () => {

@@ -13,7 +13,10 @@ export function useBridgeEvents(): void {
     return b.on('event', (e) => {
       if (e.type === 'reads.imported') {
         void useReadsStore.getState().loadSources();
+        // One note however many imports land (a footage job reports each file): with its own
+        // id a second one is not stacked under the first, covering the header.
         notifications.show({
+          id: 'reads-imported',
           color: 'blue',
           message: 'New reads were imported. Apply the filter again to include them.',
         });

@@ -116,11 +116,15 @@ export const useImportStore = create<ImportState>()((set, get) => ({
         Array.isArray((e.details as { rejections?: unknown }).rejections)
           ? ((e.details as { rejections: { line: number; reason: string }[] }).rejections ?? [])
           : [];
+      const fieldErrors = e instanceof ApiError ? e.fieldErrors() : {};
+      // Problems the mapping fields show themselves are not repeated as a list of zod paths.
+      const keys = Object.keys(fieldErrors);
+      const shown = keys.length > 0 && keys.every((k) => k.startsWith('mapping.'));
       set({
         busy: false,
-        error: messageOf(e),
+        error: shown ? 'Check the column fields marked in red; nothing was imported.' : messageOf(e),
         errorRejections: rejections,
-        fieldErrors: e instanceof ApiError ? e.fieldErrors() : {},
+        fieldErrors,
       });
     }
   },

@@ -11,8 +11,9 @@ import { useReadsStore } from './store';
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Table.Tr>
-      <Table.Th w={160}>{label}</Table.Th>
-      <Table.Td>{children}</Table.Td>
+      <Table.Th w={140}>{label}</Table.Th>
+      {/* SHA-256 refs and model versions are one long word: wrap them inside the drawer */}
+      <Table.Td style={{ overflowWrap: 'anywhere' }}>{children}</Table.Td>
     </Table.Tr>
   );
 }
@@ -43,7 +44,7 @@ function Detail({ d }: { d: ReadDetailDto }) {
         </Title>
         {d.plateHashed && <Badge color="gray">hashed</Badge>}
       </Group>
-      <Table withRowBorders={false} verticalSpacing={4}>
+      <Table withRowBorders={false} verticalSpacing={4} layout="fixed">
         <Table.Tbody>
           <Field label="Read id">{d.id}</Field>
           <Field label="Time (local)">{localTime(d.timestamp)}</Field>
@@ -110,14 +111,14 @@ function Detail({ d }: { d: ReadDetailDto }) {
           Provenance
         </Text>
         {d.provenance ? (
-          <Table withRowBorders={false} verticalSpacing={2} data-testid="read-provenance">
+          <Table withRowBorders={false} verticalSpacing={2} layout="fixed" data-testid="read-provenance">
             <Table.Tbody>
               {provenanceRows(d.provenance).map(([k, v]) => (
                 <Table.Tr key={k}>
                   <Table.Th w={200} fw={500} style={{ verticalAlign: 'top' }}>
                     {k}
                   </Table.Th>
-                  <Table.Td className="canvass-mono" style={{ wordBreak: 'break-all' }}>
+                  <Table.Td className="canvass-mono" style={{ overflowWrap: 'anywhere' }}>
                     {v}
                   </Table.Td>
                 </Table.Tr>

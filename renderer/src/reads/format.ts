@@ -27,6 +27,8 @@ export function localSpan(fromIso: string, toIso: string): string {
   if (!a.isValid() || !b.isValid()) return `${fromIso} → ${toIso}`;
   const za = zoneName(a.toDate());
   const zb = zoneName(b.toDate());
+  if (a.format('YYYY-MM-DD HH:mm') === b.format('YYYY-MM-DD HH:mm'))
+    return localTime(fromIso, { seconds: false });
   if (za === zb && a.format('YYYY-MM-DD') === b.format('YYYY-MM-DD')) {
     return `${a.format('YYYY-MM-DD HH:mm')} → ${b.format('HH:mm')} ${zb}`.trim();
   }
