@@ -168,7 +168,7 @@ def main():
         hist["val"].append({"step": 0, **v})
         hist["base_val"] = {"exact": v["exact"], "loss": v["loss"]}
         hist["best"] = {"step": 0, "exact": v["exact"], "loss": v["loss"]}
-        print(f"base {a.base} val exact {v['exact']:.4f} loss {v['loss']:.4f} errors {v['errors']}", flush=True)
+        print(f"base {a.base} val exact {v['exact']:.4f} loss {v['loss']:.4f} errors {v['errors'][:10]}{' ...' if len(v['errors']) > 10 else ''}", flush=True)
     weights = np.array([float(w) for w in a.mix.split(",")])
     weights /= weights.sum()
 
@@ -218,7 +218,7 @@ def main():
                 hist["best"] = {"step": step, "exact": v["exact"], "loss": v["loss"]}
                 torch.save({"model": model.state_dict(), "step": step, "arch": arch, "base": a.base,
                             "base_step": base["step"]}, best_path)
-            print(f"val step {step} exact {v['exact']:.4f} loss {v['loss']:.4f} errors {v['errors']}", flush=True)
+            print(f"val step {step} exact {v['exact']:.4f} loss {v['loss']:.4f} errors {v['errors'][:10]}{' ...' if len(v['errors']) > 10 else ''}", flush=True)
         if step % a.ckpt_every == 0:
             save()
     # Gate: ship only when the best fine-tuned checkpoint is strictly better than the base on
