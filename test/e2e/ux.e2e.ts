@@ -1,9 +1,9 @@
 // What a walk through the app as its users found (analyst, investigator, administrator,
 // auditor), held in place: times carry their zone and agree between the canvass, the reads and
 // the read detail on a workstation that is not on UTC; a canvass result can be opened from the
-// keyboard; a first administrator is pointed at where to record training; import notes do not
-// pile up and form errors are in words; provenance is readable; the audit list agrees with the
-// chain it just verified; form controls have names.
+// keyboard and its scene typed as coordinates; a first administrator is pointed at where to
+// record training; import notes do not pile up and form errors are in words; provenance is
+// readable; the audit list agrees with the chain it just verified; form controls have names.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +149,14 @@ describe('walk-through findings', () => {
       await expect(detail.textContent()).resolves.toContain('2026-02-01 20:19:00 PST');
       await page.keyboard.press('Escape');
       await detail.waitFor({ state: 'detached' });
+      // the scene typed as coordinates (no mouse): Enter places the circle and searches in it
+      await page.fill(
+        '[data-testid=canvass-scene] input, input[data-testid=canvass-scene]',
+        '34.0452, -118.2510',
+      );
+      await page.press('[data-testid=canvass-scene] input, input[data-testid=canvass-scene]', 'Enter');
+      await page.getByRole('button', { name: 'Clear area' }).waitFor();
+      await page.locator('[data-testid=canvass-result]', { hasText: 'm from the centre' }).first().waitFor();
     });
 
     await step('read-detail', async () => {

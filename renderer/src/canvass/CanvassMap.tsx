@@ -134,6 +134,11 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
         fillOpacity: 0.06,
       }).addTo(layer);
       L.circleMarker([circle.lat, circle.lon], { radius: 4, color: '#e8590c', fillOpacity: 1 }).addTo(layer);
+      // A scene typed in (not clicked) may lie outside the view: bring it in.
+      const map = mapRef.current;
+      if (map && !map.getBounds().contains([circle.lat, circle.lon])) {
+        map.setView([circle.lat, circle.lon], Math.max(map.getZoom(), 14), { animate: false });
+      }
     }
   }, [circle, tiles.kind, tiles.url, scheme]);
 
@@ -161,6 +166,8 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
   return (
     <div
       ref={el}
+      role="region"
+      aria-label="Canvass map: click to put the scene circle; click a read to open it"
       data-testid="canvass-map"
       style={{
         flex: 1,

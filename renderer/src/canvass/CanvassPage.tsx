@@ -24,6 +24,7 @@ import { useReadsStore } from '../reads/store';
 import { AddToCase } from './AddToCase';
 import { CanvassMap } from './CanvassMap';
 import { ResultList } from './ResultList';
+import { SceneInput } from './SceneInput';
 import { useCanvassStore } from './store';
 import { WatchButton } from './WatchButton';
 import { WatchesDrawer } from './WatchesDrawer';
@@ -105,6 +106,11 @@ function CanvassContent() {
             onChange={(e) => s.edit({ tolerant: e.currentTarget.checked })}
             mb={8}
           />
+          <SceneInput
+            circle={d.circle}
+            onPlace={(lat, lon) => s.edit({ circle: { lat, lon, radiusM: d.circle?.radiusM ?? 1000 } })}
+            onClear={() => s.edit({ circle: null })}
+          />
           <NumberInput
             label="Radius (m)"
             value={d.circle?.radiusM ?? 1000}
@@ -155,14 +161,16 @@ function CanvassContent() {
         </Group>
       </form>
       <Text size="xs" c="dimmed">
-        Click the map to put the scene circle. ? is one unknown character, * any run, [8B] one of those;
-        spaces and dashes are ignored.
+        Click the map (or type its latitude, longitude) to put the scene circle. ? is one unknown character, *
+        any run, [8B] one of those; spaces and dashes are ignored.
       </Text>
       {s.error && <Alert color="red">{s.error}</Alert>}
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <Stack w={460} gap="xs" style={{ minHeight: 0 }}>
           {s.loading && <Loader size="sm" />}
-          {s.result && results.length === 0 && <Text c="dimmed">No plate matches.</Text>}
+          {s.result && !s.error && !s.loading && results.length === 0 && (
+            <Text c="dimmed">No plate matches.</Text>
+          )}
           <ResultList results={results} selected={s.selected} onSelect={s.select} onOpenRead={openRead} />
           {selected && (
             <AddToCase access={access} plate={selected.plate} readIds={selected.reads.map((r) => r.id)} />
