@@ -12,15 +12,45 @@
 // loader to boot per file); the messages are typed in decode.ts (DecoderInit, DecoderReply,
 // DecoderRequest).
 import { spawn } from 'node:child_process';
-import { parentPort, workerData } from 'node:worker_threads';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 
 const SHOWINFO = /Parsed_showinfo.*\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+).*?iskey:(\d)/;
 const PROBLEM = /error|invalid|corrupt|partial file|truncat|missing/i;
 
+/**
+ * A connected pair of local stream sockets: `child` for ffmpeg's stdout, `reader` for us,
+ * reading with `onread`, i.e. straight into the buffers `buffer()` names: the frame's slot.
+ * A pipe (what `stdio: 'pipe'` makes) can only be read into a fresh 64 KB buffer per read,
+ * ~100 of them per 1080p frame, each allocated, copied once more and swept; this way the
+ * kernel copies into the slot and nothing is allocated. Unix only (a socket path in tmpdir);
+ * elsewhere, or if it fails, the pipe.
+ * @param {{ buffer: () => Uint8Array, callback: (n: number, buf: Uint8Array) => boolean }} onread
+ * @returns {Promise<{ child: import('node:net').Socket, reader: import('node:net').Socket } | null>}
+ */
+async function socketPair(onread) {
+  if (process.platform === 'win32') return null;
+  const path = join(tmpdir(), `canvass-ffmpeg-${process.pid}-${threadId}-${Date.now().toString(36)}.sock`);
+  const server = createServer();
+  try {
+    await new Promise((resolve, reject) => server.once('error', reject).listen(path, () => resolve(undefined)));
+    const accepted = new Promise((resolve, reject) => server.once('connection', resolve).once('error', reject));
+    const reader = connect({ path, onread });
+    await new Promise((resolve, reject) => reader.once('connect', () => resolve(undefined)).once('error', reject));
+    const child = /** @type {import('node:net').Socket} */ (await accepted);
+    return { child, reader };
+  } catch {
+    return null;
+  } finally {
+    server.close(); // removes the path; the connected pair lives on
+  }
+}
+
 /** @param {{ bin: string, args: string[], frameBytes: number, ahead: number, slots: SharedArrayBuffer[] }} init */
-function run(init) {
+async function run(init) {
   const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-  const proc = spawn(init.bin, init.args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const { frameBytes } = init;
   /** @type {{ ms: number, key: boolean }[]} */
   const times = [];
@@ -70,6 +100,40 @@ function run(init) {
     pending = null;
   };
 
+  // Socket reads land in the slot being filled; only if none is free (the socket is paused
+  // then, but a read may be under way) do they land in `scratch`, and go into a slot as soon as
+  // one is free, waiting in `pending` until then.
+  const scratch = new Uint8Array(1 << 16);
+  const onread = {
+    buffer: () => {
+      if (pending) return scratch; // bytes already waiting go first
+      if (slot < 0) slot = spare.pop() ?? -1;
+      return slot < 0 ? scratch : /** @type {Uint8Array} */ (views[slot]).subarray(filled);
+    },
+    callback: (/** @type {number} */ n, /** @type {Uint8Array} */ buf) => {
+      if (buf === scratch) {
+        // (the next read's buffer is chosen when the last one lands: this one was chosen
+        // while no slot was free, or while older bytes waited)
+        const copy = Buffer.from(scratch.subarray(0, n));
+        consume(pending ? Buffer.concat([pending, copy]) : copy);
+      } else {
+        filled += n;
+        if (filled === frameBytes) {
+          frames.push(slot);
+          slot = -1;
+          filled = 0;
+        }
+      }
+      pump();
+      return !paused;
+    },
+  };
+  const pair = await socketPair(onread);
+  const proc = spawn(init.bin, init.args, { stdio: ['ignore', pair ? pair.child : 'pipe', 'pipe'] });
+  pair?.child.destroy(); // ffmpeg has its own copy; ours would keep the reader from seeing the end
+  const out = pair ? pair.reader : /** @type {import('node:stream').Readable} */ (proc.stdout);
+  let paused = false;
+
   // Frames go out once their time is known; the end once everything is out and ffmpeg is gone.
   const pump = () => {
     while (frames.length > 0 && times.length > 0) {
@@ -77,8 +141,9 @@ function run(init) {
       outstanding++;
       port.postMessage({ type: 'frame', ptsMs: t.ms, key: t.key, slot: frames.shift() });
     }
-    if (outstanding >= init.ahead || frames.length >= init.ahead || pending) proc.stdout.pause();
-    else if (!stdoutDone) proc.stdout.resume();
+    paused = outstanding >= init.ahead || frames.length >= init.ahead || pending !== null;
+    if (paused) out.pause();
+    else if (!stdoutDone) out.resume();
     if (frames.length > 0 && stderrDone && !error) error = 'ffmpeg delivered a frame without a timestamp';
     if (!ended && stdoutDone && stderrDone && code !== null && !pending && (frames.length === 0 || error)) {
       ended = true;
@@ -106,16 +171,18 @@ function run(init) {
     stderrDone = true;
     pump();
   });
-  proc.stdout.on('data', (/** @type {Buffer} */ chunk) => {
-    if (pending) pending = Buffer.concat([pending, chunk]); // a read already under way when paused
-    else consume(chunk);
-    pump();
-  });
-  proc.stdout.on('end', () => {
+  if (!pair) {
+    out.on('data', (/** @type {Buffer} */ chunk) => {
+      if (pending) pending = Buffer.concat([pending, chunk]); // a read already under way when paused
+      else consume(chunk);
+      pump();
+    });
+  }
+  out.on('end', () => {
     stdoutDone = true;
     pump();
   });
-  proc.stdout.on('error', (e) => {
+  out.on('error', (e) => {
     error ??= e.message;
     stdoutDone = true;
     pump();
@@ -142,4 +209,4 @@ function run(init) {
   });
 }
 
-if (workerData?.entry === 'decoder') run(workerData);
+if (workerData?.entry === 'decoder') void run(workerData);
