@@ -231,6 +231,10 @@ const baseCommands = {
       .strict(),
   ),
   'reads.get': alprCmd<T.ReadDetailDto>()(z.object({ access: accessSchema, id }).strict()),
+  /** A read's plate crop or context frame from the media folder (shown in read detail; R1, R3). */
+  'reads.media': alprCmd<T.ReadMediaDto>()(
+    z.object({ access: accessSchema, id, kind: z.enum(['crop', 'frame']) }).strict(),
+  ),
   'reads.sources': cmd<T.SourceDto[]>()({
     input: z.object({}).strict(),
     gate: 'reads.view',

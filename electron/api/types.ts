@@ -104,6 +104,20 @@ export interface ReadDetailDto extends ReadRowDto {
   provenance: Record<string, unknown> | null;
 }
 
+export type ReadMediaKind = 'crop' | 'frame';
+
+/** A read's stored image (reads.media), checked against the SHA-256 the read records. */
+export interface ReadMediaDto {
+  id: number;
+  kind: ReadMediaKind;
+  sha256: string;
+  mime: string;
+  bytes: number;
+  base64: string;
+  /** false: the file's bytes no longer hash to sha256 (changed after import). */
+  intact: boolean;
+}
+
 export interface ReadPageDto {
   total: number;
   rows: ReadRowDto[];

@@ -1,17 +1,23 @@
 // Handlers for reads: browse, map, detail, sources, and import of other systems' exports.
 import { checkWatches } from '../../core/canvass/watches';
 import { importReadsCsv } from '../../core/reads/import';
+import { readMedia } from '../../core/reads/media';
 import { BUILTIN_MAPPINGS, listMappings, loadMapping, saveMapping } from '../../core/reads/mappings';
 import { getRead, listSources, mapPoints, searchReads } from '../../core/reads/query';
 import { CanvassError } from '../../core/errors';
 import { actorOf, type HandlerMap } from './context';
 
 export const readsHandlers: HandlerMap<
-  'reads.search' | 'reads.mapPoints' | 'reads.get' | 'reads.sources' | 'reads.import' | 'reads.mappings'
+  'reads.search' | 'reads.mapPoints' | 'reads.get' | 'reads.media' | 'reads.sources' | 'reads.import' | 'reads.mappings'
 > = {
   'reads.search': ({ core }, input) => searchReads(core.store.db, input.filter, input.sort, input.offset, input.limit),
   'reads.mapPoints': ({ core }, input) => mapPoints(core.store.db, input.filter, input.limit),
   'reads.get': ({ core }, input) => getRead(core.store.db, input.id),
+  'reads.media': (ctx, input) => {
+    const m = readMedia(ctx.core.store.db, ctx.core.store.media, input.id, input.kind);
+    ctx.auditDetail = `${input.kind} of read #${input.id}, SHA-256 ${m.sha256}${m.intact ? '' : ' (does NOT match: changed after import)'}`;
+    return m;
+  },
   'reads.sources': ({ core }) => listSources(core.store.db),
   'reads.mappings': ({ core }) => listMappings(core.store.db),
   'reads.import': (ctx, input) => {

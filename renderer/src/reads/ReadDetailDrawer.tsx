@@ -1,11 +1,12 @@
 // One read in full (reads.get, audited with the session's purpose and case): every field,
 // per-character confidences, alternative readings and provenance, so an analyst can judge how
-// far to trust it (DESIGN "evidence grade"). Images come later (the api has no media command
-// yet); their SHA-256 refs show as text.
+// far to trust it (DESIGN "evidence grade"). Footage reads show their plate crop and context
+// frame (reads.media), each checked against its SHA-256.
 import { Alert, Badge, Drawer, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { ReadDetailDto } from '../../../electron/api/types';
 import { localTime, percent, position } from './format';
+import { ReadImage } from './ReadImage';
 import { useReadsStore } from './store';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -44,6 +45,7 @@ function Detail({ d }: { d: ReadDetailDto }) {
         </Title>
         {d.plateHashed && <Badge color="gray">hashed</Badge>}
       </Group>
+      {d.cropRef && <ReadImage readId={d.id} kind="crop" />}
       <Table withRowBorders={false} verticalSpacing={4} layout="fixed">
         <Table.Tbody>
           <Field label="Read id">{d.id}</Field>
@@ -92,8 +94,8 @@ function Detail({ d }: { d: ReadDetailDto }) {
         {d.alternatives?.length ? (
           <Table>
             <Table.Tbody>
-              {d.alternatives.map((a) => (
-                <Table.Tr key={a.text}>
+              {d.alternatives.map((a, i) => (
+                <Table.Tr key={`${i}:${a.text}`}>
                   <Table.Td className="canvass-mono">{a.text}</Table.Td>
                   <Table.Td>{percent(a.confidence)}</Table.Td>
                 </Table.Tr>
@@ -106,6 +108,7 @@ function Detail({ d }: { d: ReadDetailDto }) {
           </Text>
         )}
       </div>
+      {d.frameRef && <ReadImage readId={d.id} kind="frame" />}
       <div>
         <Text fw={700} size="sm">
           Provenance

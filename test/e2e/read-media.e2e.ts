@@ -1,0 +1,60 @@
+// An investigator imports a photo on the Footage page and opens the read it gives: the read
+// detail shows the plate crop and the context frame from the media folder, each marked as
+// matching its SHA-256 (reads.media, audited with the session's purpose and case).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { sharedData } from '../support/shared-data';
+import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, go } from './support/app';
+import { screenshot } from './support/browser';
+import type { RunningHost } from './support/host';
+import { withHostAndPage } from './support/session';
+
+const IMG_LOADED = (sel: string) => `(() => { const i = document.querySelector(${JSON.stringify(sel)});
+  return !!i && i.complete && i.naturalWidth > 0 ? i.naturalWidth : 0; })()`;
+
+describe('read media in the read detail', () => {
+  let host: RunningHost;
+  let page: Page;
+  withHostAndPage({ width: 1366, height: 900 }, (h, p) => {
+    host = h;
+    page = p;
+  });
+
+  it('shows the crop and the frame of a footage read, SHA-256 verified', async () => {
+    try {
+      const photo = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'scene.jpg');
+      await sharp(sharedData('dashcam-ro', 'dayride_type1_001_t342.jpg')).jpeg({ quality: 90 }).toFile(photo);
+      await page.goto(host.url);
+      await firstRunSetup(page);
+      await acknowledgePolicy(page);
+      await addOwnTraining(page);
+      await go(page, 'footage');
+      await page.fill('[data-testid=footage-paths]', photo);
+      await page.click('[data-testid=footage-start]');
+      await page.locator('[data-testid^=footage-job-]', { hasText: 'done' }).waitFor({ timeout: 120_000 });
+      await go(page, 'reads');
+      await giveAccess(page, 'Crime Analysis', '26-004242');
+      const row = page.locator('[data-testid=read-row]', { hasText: 'B225RTK' });
+      await row.waitFor({ timeout: 60_000 });
+      await row.click();
+      for (const kind of ['crop', 'frame']) {
+        const box = page.locator(`[data-testid=read-${kind}]`);
+        await box.getByText('SHA-256 verified').waitFor();
+        await page.waitForFunction(IMG_LOADED(`[data-testid=read-${kind}] img`));
+      }
+      const cropW = await page.evaluate<number>(IMG_LOADED('[data-testid=read-crop] img'));
+      const frameW = await page.evaluate<number>(IMG_LOADED('[data-testid=read-frame] img'));
+      expect(cropW).toBeGreaterThan(20);
+      expect(frameW).toBeGreaterThan(cropW); // the whole frame around the plate
+      await expect(page.locator('[data-testid=read-crop] img').getAttribute('alt')).resolves.toMatch(/^Plate crop of read \d+$/);
+    } catch (e) {
+      const shot = await screenshot(page, 'read-media');
+      if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
+      throw e;
+    }
+  });
+});
