@@ -50,7 +50,9 @@ describe('read media in the read detail', () => {
       const frameW = await page.evaluate<number>(IMG_LOADED('[data-testid=read-frame] img'));
       expect(cropW).toBeGreaterThan(20);
       expect(frameW).toBeGreaterThan(cropW); // the whole frame around the plate
-      await expect(page.locator('[data-testid=read-crop] img').getAttribute('alt')).resolves.toMatch(/^Plate crop of read \d+$/);
+      await expect(page.locator('[data-testid=read-crop] img').getAttribute('alt')).resolves.toMatch(
+        /^Plate crop of read \d+$/,
+      );
     } catch (e) {
       const shot = await screenshot(page, 'read-media');
       if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;

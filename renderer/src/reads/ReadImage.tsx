@@ -47,18 +47,30 @@ export function ReadImage({ readId, kind }: { readId: number; kind: ReadMediaKin
       {!error && !media && <Loader size="sm" aria-label={`Loading the ${LABEL[kind].toLowerCase()}`} />}
       {media && !media.intact && (
         <Alert color="red" title="This image does not match its SHA-256">
-          The file in the media folder was changed after the read was made; it is not the evidence the read recorded.
+          The file in the media folder was changed after the read was made; it is not the evidence the read
+          recorded.
         </Alert>
       )}
       {media && !src && <Alert color="yellow">The stored file is not an image ({media.mime}).</Alert>}
       {src && (
-        <Anchor href={src} display="block" download={`read-${readId}-${kind}.${media!.mime === 'image/png' ? 'png' : 'jpg'}`} title="Save a copy">
+        <Anchor
+          href={src}
+          display="block"
+          download={`read-${readId}-${kind}.${media!.mime === 'image/png' ? 'png' : 'jpg'}`}
+          title="Save a copy"
+        >
           <img
             src={src}
             alt={`${LABEL[kind]} of read ${readId}`}
             style={
               kind === 'crop'
-                ? { display: 'block', width: '100%', maxWidth: 360, height: 'auto', imageRendering: 'pixelated' }
+                ? {
+                    display: 'block',
+                    width: '100%',
+                    maxWidth: 360,
+                    height: 'auto',
+                    imageRendering: 'pixelated',
+                  }
                 : { display: 'block', width: '100%', height: 'auto' }
             }
           />
