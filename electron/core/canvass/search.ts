@@ -342,8 +342,9 @@ export function rank(g: Group, scenes: Scene[], matcher: Matcher): Ranked {
       reasons.push(`seen at ${g.sceneSet.size} of ${scenes.length} scenes (${list.join(', ')})`);
     }
   }
+  // Times in UTC and marked so (CLI and JSON readers see the zone; the renderer shows local time).
   reasons.push(
-    `${g.hits} read${g.hits === 1 ? '' : 's'} at ${g.places.length} place${g.places.length === 1 ? '' : 's'}, ${iso(g.first).slice(0, 16)} → ${iso(g.last).slice(0, 16)}`,
+    `${g.hits} read${g.hits === 1 ? '' : 's'} at ${g.places.length} place${g.places.length === 1 ? '' : 's'}, ${iso(g.first).slice(0, 16)}Z → ${iso(g.last).slice(0, 16)}Z`,
   );
   const hitsNorm = Math.min(1, Math.log10(1 + g.hits) / 2);
   const sceneBonus = scenes.length > 1 ? (g.sceneSet.size - 1) / (scenes.length - 1) : 0;
