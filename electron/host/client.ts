@@ -34,15 +34,35 @@ import type { ApiResponse } from '../api/types';
       try {
         res = await fetch('/api/call', {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+          headers: {
+            'Content-Type': 'application/json',
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          },
           body: JSON.stringify({ name, input }),
           credentials: 'omit',
           cache: 'no-store',
         });
-      } catch (e) {
-        return { ok: false, error: { code: 'offline', message: `The Canvass host did not answer (${String(e)}).` } };
+      } catch {
+        return {
+          ok: false,
+          error: {
+            code: 'offline',
+            message: `Canvass is not answering at ${location.host}: the program serving this page (canvass serve or npm start) has stopped. Start it again, then reload this page.`,
+          },
+        };
       }
-      const body = (await res.json()) as ApiResponse<unknown>;
+      let body: ApiResponse<unknown>;
+      try {
+        body = (await res.json()) as ApiResponse<unknown>;
+      } catch {
+        return {
+          ok: false,
+          error: {
+            code: 'offline',
+            message: `Canvass at ${location.host} answered ${res.status} ${res.statusText} without a result; reload this page.`,
+          },
+        };
+      }
       if (body.ok && body.result && typeof body.result === 'object' && 'token' in body.result) {
         const { token: t, ...rest } = body.result as { token?: string };
         token = t;
@@ -62,5 +82,9 @@ import type { ApiResponse } from '../api/types';
     },
     pathForFile: () => null,
   };
-  Object.defineProperty(window, 'canvass', { value: Object.freeze(bridge), writable: false, configurable: false });
+  Object.defineProperty(window, 'canvass', {
+    value: Object.freeze(bridge),
+    writable: false,
+    configurable: false,
+  });
 })();

@@ -59,4 +59,18 @@ describe('read media in the read detail', () => {
       throw e;
     }
   });
+
+  it('says in words when the program serving the page has stopped', async () => {
+    await page.keyboard.press('Escape');
+    await page.locator('[data-testid=read-detail]').waitFor({ state: 'detached' });
+    await host.stop();
+    await page.click('[data-testid=filter-apply]');
+    const error = page.locator('[data-testid=reads-error]');
+    await error.waitFor();
+    const text = (await error.textContent())!;
+    expect(text).toMatch(
+      /Canvass is not answering at 127\.0\.0\.1:\d+: the program serving this page .* has stopped/,
+    );
+    expect(text).not.toMatch(/TypeError|Failed to fetch/);
+  });
 });
