@@ -155,7 +155,7 @@ export function writePostings(db: Database, era: number, texts: [number, string]
   packed.sort();
   const params: unknown[] = [];
   const ids: number[] = [];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const key = Math.floor(packed[i]! / ID_SPAN);
     ids.length = 0;
     for (; i < n && packed[i]! < (key + 1) * ID_SPAN; i++) ids.push(packed[i]! - key * ID_SPAN);
@@ -171,7 +171,10 @@ const POSTINGS_HEAD = 'INSERT INTO canvass_postings (era, key, first_id, n, ids)
 
 /** Writes the postings of every text with id > `after` (migration 13, the bench builder), era by era. */
 export function writePostingsAfter(db: Database, after: number): void {
-  const eras = db.prepare('SELECT DISTINCT era FROM canvass_texts WHERE id > ? ORDER BY era').pluck().all(after) as number[];
+  const eras = db
+    .prepare('SELECT DISTINCT era FROM canvass_texts WHERE id > ? ORDER BY era')
+    .pluck()
+    .all(after) as number[];
   const texts = db.prepare('SELECT id, text FROM canvass_texts WHERE era = ? AND id > ? ORDER BY id').raw();
   for (const era of eras) writePostings(db, era, texts.all(era, after) as [number, string][]);
 }
@@ -199,8 +202,20 @@ export function plateIndexWriter(db: Database): PlateIndexWriter {
       for (const era of [...byEra.keys()].sort((a, b) => a - b)) {
         const params: unknown[] = [];
         for (const t of [...byEra.get(era)!].sort()) params.push(era, t, reverseAscii(t));
-        const added = insertChunked(db, (n) => valuesSql(TEXTS_HEAD, 3, n, TEXTS_TAIL), 3, TEXT_CHUNK, params, true);
-        if (added.length) writePostings(db, era, (added as [number, string][]).sort((a, b) => a[0] - b[0]));
+        const added = insertChunked(
+          db,
+          (n) => valuesSql(TEXTS_HEAD, 3, n, TEXTS_TAIL),
+          3,
+          TEXT_CHUNK,
+          params,
+          true,
+        );
+        if (added.length)
+          writePostings(
+            db,
+            era,
+            (added as [number, string][]).sort((a, b) => a[0] - b[0]),
+          );
       }
       byEra.clear();
     },
@@ -295,27 +310,51 @@ export function sourcesFor(p: Pattern): Source[] {
   const suf = affixes(tail);
   if (suf) out.push({ kind: 'suffix', values: suf });
   const entries: number[][] = [];
+  const paired = new Set<Placed>();
   const push = (anchor: 0 | 1, offs: number[], a: string, b: string) => {
     const ok = offs.filter((o) => o >= 0 && o < POSITIONS);
-    if (ok.length === 0 || ok.length * a.length * b.length > MAX_KEYS_PER_ENTRY) return;
+    if (ok.length === 0 || ok.length * a.length * b.length > MAX_KEYS_PER_ENTRY) return false;
     const keys: number[] = [];
     for (const o of ok) for (const x of a) for (const y of b) keys.push(gramKey(anchor, o, x, y));
     entries.push(keys);
+    return true;
   };
   for (let ia = 0; ia + 1 < placed.length; ia++) {
     const a = placed[ia]!;
     const b = placed[ia + 1]!;
     if (!a.chars || !b.chars || p.tokens.indexOf(b.tok) !== p.tokens.indexOf(a.tok) + 1) continue;
     // After a `*` the start offset depends on the plate's length: an OR over the lengths.
-    if (a.start !== null) push(0, [a.start], a.chars, b.chars);
-    else if (b.end !== null)
-      push(
-        0,
-        range(p.minLength, p.maxLength).map((L) => L - 2 - b.end!),
-        a.chars,
-        b.chars,
-      );
-    else push(0, range(a.minStart, a.maxStart), a.chars, b.chars);
+    const done =
+      a.start !== null
+        ? push(0, [a.start], a.chars, b.chars)
+        : b.end !== null
+          ? push(
+              0,
+              range(p.minLength, p.maxLength).map((L) => L - 2 - b.end!),
+              a.chars,
+              b.chars,
+            )
+          : push(0, range(a.minStart, a.maxStart), a.chars, b.chars);
+    if (done) paired.add(a).add(b);
+  }
+  // A known character with no known neighbour (`A?B?C`, `?A?C1`) still anchors: every text of
+  // 2+ characters with c at offset o has the pair (o, c, any) or, when c is last, (o-1, any, c).
+  for (const a of placed) {
+    if (!a.chars || paired.has(a)) continue;
+    const offs =
+      a.start !== null
+        ? [a.start]
+        : a.end !== null
+          ? range(p.minLength, p.maxLength).map((L) => L - 1 - a.end!)
+          : [];
+    const keys: number[] = [];
+    for (const o of offs.filter((o) => o >= 0 && o < MAX_PLATE_CHARS))
+      for (const c of a.chars)
+        for (const y of PLATE_ALPHABET) {
+          if (o < POSITIONS) keys.push(gramKey(0, o, c, y));
+          if (o >= 1) keys.push(gramKey(0, o - 1, y, c));
+        }
+    if (keys.length && keys.length <= MAX_KEYS_PER_ENTRY) entries.push(keys);
   }
   if (entries.length) out.push({ kind: 'pairs', entries });
   return out;
@@ -380,7 +419,10 @@ function statements(db: Database, only?: number[]) {
     countKeys: p(
       `SELECT coalesce(sum(n), 0) AS n FROM canvass_postings WHERE ${ERAS} AND key IN (SELECT value FROM json_each(?))`,
     ),
-    postings: p(`SELECT ids FROM canvass_postings WHERE ${ERAS} AND key IN (SELECT value FROM json_each(?))`, true),
+    postings: p(
+      `SELECT ids FROM canvass_postings WHERE ${ERAS} AND key IN (SELECT value FROM json_each(?))`,
+      true,
+    ),
     countSuffix: p(
       `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_texts WHERE ${ERAS} AND rtext >= ? AND rtext < ? LIMIT ${COUNT_CAP})`,
     ),
@@ -429,7 +471,7 @@ function postingIds(s: Stmts, keysJson: string): number[] {
 /** Ids in both ascending lists. */
 function intersect(a: number[], b: number[]): number[] {
   const out: number[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
     if (a[i]! < b[j]!) i++;
     else if (a[i]! > b[j]!) j++;
     else {
@@ -472,7 +514,11 @@ export function candidatePlates(
   const s = statements(db, eras);
   const memo = new Map<string, number>();
   const all = variants(p, tolerant).map(sourcesFor);
-  if (all.some((x) => x.length === 0)) {
+  // Tolerant `7*` or `*7`: with its one known character missed by the reader it is `*`, which
+  // any text matches (variants() leaves that variant out).
+  const known = p.tokens.filter((t) => t.kind !== 'any').length;
+  const dropsToAny = tolerant && known === 1 && p.tokens.length > 1;
+  if (dropsToAny || all.some((x) => x.length === 0)) {
     const texts = (
       (eras
         ? db

@@ -155,6 +155,26 @@ describe('candidates', () => {
     );
   const patternOf = (p: string) => fc.tuple(...[...p].map(pieceOf)).map((xs) => xs.join(''));
 
+  it('anchor on known characters with no known neighbour instead of scanning every text', () => {
+    const { db } = openMemoryStore();
+    const plates = ['ABCDEFG', 'AXCYEZG', 'A1C2E3G', 'QBCDEFG', 'ABCDEF', '7ABC123', 'XAYC1ZZ', 'XAYC1Z', 'B5'];
+    db.transaction(() => insertReads(db, systemClock, plates.map((p) => readOf(p, T0)), null))();
+    const exact = candidatePlates(db, parsePattern('A?C?E?G'), false);
+    expect(exact.scanned).toBe(false);
+    expect(exact.texts).toEqual(expect.arrayContaining(['ABCDEFG', 'AXCYEZG', 'A1C2E3G']));
+    expect(exact.texts.length).toBeLessThan(plates.length); // a superset the caller checks, not everything
+    const last = candidatePlates(db, parsePattern('?5'), false); // the known character is the last one
+    expect(last.scanned).toBe(false);
+    expect(last.texts).toEqual(['B5']);
+    const tolerant = candidatePlates(db, parsePattern('?A?C1??'), true);
+    expect(tolerant.scanned).toBe(false);
+    const m = compileMatcher(parsePattern('?A?C1??'), true);
+    for (const t of plates) if (m.text(t)) expect(tolerant.texts).toContain(t);
+    expect(tolerant.texts).toContain('XAYC1ZZ');
+    expect(candidatePlates(db, parsePattern('7*'), true).scanned).toBe(true); // `*` once its 7 is missed
+    db.close();
+  });
+
   it('include every stored plate the pattern matches (exact and tolerant)', () => {
     fc.assert(
       fc.property(
