@@ -339,7 +339,8 @@ export function sourcesFor(p: Pattern): Source[] {
   }
   // A known character with no known neighbour (`A?B?C`, `?A?C1`) still anchors: every text of
   // 2+ characters with c at offset o has the pair (o, c, any) or, when c is last, (o-1, any, c).
-  for (const a of placed) {
+  // Only where nothing else would (the lists are long and counting them costs): else a scan.
+  for (const a of out.length || entries.length ? [] : placed) {
     if (!a.chars || paired.has(a)) continue;
     const offs =
       a.start !== null
