@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, acknowledgePolicy, createMember, firstRunSetup, go, signIn, signOut } from './support/app';
-import { screenshot, waitForPhase } from './support/browser';
+import { waitForPhase, withScreenshot } from './support/browser';
 import type { RunningHost } from './support/host';
 import { withHostAndPage } from './support/session';
 
@@ -23,15 +23,7 @@ describe('member administration', () => {
     page = p;
   });
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      const shot = await screenshot(page, `admin-${name}`);
-      if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
-      throw e;
-    }
-  }
+  const step = <T>(name: string, fn: () => Promise<T>) => withScreenshot(page, `admin-${name}`, fn);
 
   const row = () => page.locator(`[data-testid=user-row][data-username="${DORA.username}"]`);
 

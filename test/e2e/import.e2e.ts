@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, go } from './support/app';
-import { launchBrowser, screenshot } from './support/browser';
+import { launchBrowser, withScreenshot } from './support/browser';
 import { startHost, type RunningHost } from './support/host';
 
 const CANVASS_CSV = [
@@ -46,15 +46,7 @@ describe('import page', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      const shot = await screenshot(page, `import-${name}`);
-      if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
-      throw e;
-    }
-  }
+  const step = <T>(name: string, fn: () => Promise<T>) => withScreenshot(page, `import-${name}`, fn);
 
   const value = async (testId: string) =>
     Number(await page.getAttribute(`[data-testid=${testId}]`, 'data-value'));

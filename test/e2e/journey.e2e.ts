@@ -14,7 +14,7 @@ import {
   readsTotal,
   signOut,
 } from './support/app';
-import { bridgeCall, launchBrowser, screenshot } from './support/browser';
+import { bridgeCall, launchBrowser, withScreenshot } from './support/browser';
 import { startHost, type RunningHost } from './support/host';
 import { SEATTLE_WEEK } from '../support/shared-data';
 
@@ -43,15 +43,7 @@ describe('analyst journey in the browser host', () => {
     await host?.stop();
   });
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      const shot = await screenshot(page, `journey-${name}`);
-      if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
-      throw e;
-    }
-  }
+  const step = <T>(name: string, fn: () => Promise<T>) => withScreenshot(page, `journey-${name}`, fn);
 
   it('sets up, imports the Seattle week, searches with purpose and case, and audits it', async () => {
     await step('setup', async () => {

@@ -16,7 +16,7 @@ import {
   signOut,
   unlock,
 } from './support/app';
-import { bridgeCall, launchBrowser, screenshot, waitForPhase } from './support/browser';
+import { bridgeCall, launchBrowser, waitForPhase, withScreenshot } from './support/browser';
 import { startHost, type RunningHost } from './support/host';
 
 const MEMBER = {
@@ -45,15 +45,7 @@ describe('session gates in the browser host', () => {
     await host?.stop();
   });
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      const shot = await screenshot(page, `members-${name}`);
-      if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
-      throw e;
-    }
-  }
+  const step = <T>(name: string, fn: () => Promise<T>) => withScreenshot(page, `members-${name}`, fn);
 
   it('locks on idle, from the menu and on session_locked; a new member goes policy → own password → training gate', async () => {
     await step('setup', async () => {

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sharedData } from '../support/shared-data';
 import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, go } from './support/app';
-import { screenshot } from './support/browser';
+import { withScreenshot } from './support/browser';
 import type { RunningHost } from './support/host';
 import { withHostAndPage } from './support/session';
 
@@ -24,8 +24,8 @@ describe('read media in the read detail', () => {
     page = p;
   });
 
-  it('shows the crop and the frame of a footage read, SHA-256 verified', async () => {
-    try {
+  it('shows the crop and the frame of a footage read, SHA-256 verified', () =>
+    withScreenshot(page, 'read-media', async () => {
       const photo = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'scene.jpg');
       await sharp(sharedData('dashcam-ro', 'dayride_type1_001_t342.jpg')).jpeg({ quality: 90 }).toFile(photo);
       await page.goto(host.url);
@@ -53,12 +53,7 @@ describe('read media in the read detail', () => {
       await expect(page.locator('[data-testid=read-crop] img').getAttribute('alt')).resolves.toMatch(
         /^Plate crop of read \d+$/,
       );
-    } catch (e) {
-      const shot = await screenshot(page, 'read-media');
-      if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
-      throw e;
-    }
-  });
+    }));
 
   it('says in words when the program serving the page has stopped', async () => {
     await page.keyboard.press('Escape');

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, go, importFile } from './support/app';
-import { launchBrowser, screenshot } from './support/browser';
+import { launchBrowser, withScreenshot } from './support/browser';
 import { startHost, type RunningHost } from './support/host';
 
 const CASE = '26-009900';
@@ -68,15 +68,7 @@ describe('walk-through findings', () => {
     await host?.stop();
   });
 
-  async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      const shot = await screenshot(page, `ux-${name}`);
-      if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
-      throw e;
-    }
-  }
+  const step = <T>(name: string, fn: () => Promise<T>) => withScreenshot(page, `ux-${name}`, fn);
 
   it('keeps times, keyboard, provenance, audit and labels right for the people who use them', async () => {
     await step('first-admin-training', async () => {

@@ -50,3 +50,18 @@ export async function bridgeCall(page: Page, name: string, input: unknown): Prom
     [name, input] as const,
   );
 }
+
+/** Runs one step of a test; when it fails, saves a screenshot and names it in the error. */
+export async function withScreenshot<T>(
+  page: Page | undefined,
+  name: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const shot = await screenshot(page, name);
+    if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
+    throw e;
+  }
+}
