@@ -33,6 +33,10 @@ describe('read media in the read detail', () => {
       await acknowledgePolicy(page);
       await addOwnTraining(page);
       await go(page, 'footage');
+      // "Choose files…" opens the file dialog; a browser never reveals the chosen file's path
+      // (Electron's bridge does), so the page says to type it
+      await page.setInputFiles('[data-testid=footage-dropzone] input[type=file]', photo);
+      await page.getByText('This window cannot see where chosen files are').waitFor();
       await page.fill('[data-testid=footage-paths]', photo);
       await page.click('[data-testid=footage-start]');
       await page.locator('[data-testid^=footage-job-]', { hasText: 'done' }).waitFor({ timeout: 120_000 });

@@ -5,6 +5,7 @@ import {
   Alert,
   Badge,
   Button,
+  FileButton,
   Group,
   NumberInput,
   Paper,
@@ -48,24 +49,28 @@ function eta(s: number | null): string {
   return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s left`;
 }
 
-/** Dropped files give their path through the bridge in Electron; a browser never reveals it. */
+/**
+ * Dropped or chosen files give their path through the bridge in Electron (the file dialog is
+ * the operating system's); a browser never reveals it, so there the paths are typed.
+ */
 function DropZone() {
   const addPaths = useFootageStore((s) => s.addPaths);
   const [over, setOver] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  const take = (files: File[], how: 'dropped' | 'chosen') => {
+    const b = bridge();
+    const paths = files.map((f) => b?.pathForFile(f) ?? null).filter((p): p is string => !!p);
+    if (paths.length) addPaths(paths);
+    setNote(
+      paths.length || files.length === 0
+        ? null
+        : `This window cannot see where ${how} files are; type or paste their paths below.`,
+    );
+  };
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setOver(false);
-    const b = bridge();
-    const paths = [...e.dataTransfer.files]
-      .map((f) => b?.pathForFile(f) ?? null)
-      .filter((p): p is string => !!p);
-    if (paths.length) addPaths(paths);
-    setNote(
-      paths.length
-        ? null
-        : 'This window cannot see where dropped files are; type or paste their paths below.',
-    );
+    take([...e.dataTransfer.files], 'dropped');
   };
   return (
     <Paper
@@ -90,6 +95,17 @@ function DropZone() {
         <Text size="sm" c="dimmed">
           Files are read where they are; nothing is copied until plates are found.
         </Text>
+        <FileButton
+          multiple
+          accept="video/mp4,video/quicktime,video/x-matroska,video/x-msvideo,.mp4,.mov,.m4v,.mkv,.avi,image/jpeg,image/png"
+          onChange={(files) => take(files, 'chosen')}
+        >
+          {(props) => (
+            <Button {...props} variant="light" size="xs" data-testid="footage-choose">
+              Choose files…
+            </Button>
+          )}
+        </FileButton>
         {note && (
           <Text size="sm" c="orange">
             {note}
