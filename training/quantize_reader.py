@@ -87,6 +87,8 @@ def quantize(src, dst, ranges, weight_bits=7):
             w = numpy_helper.to_array(init[n.input[1]]).astype(np.float64)
             b = numpy_helper.to_array(init[n.input[2]]).astype(np.float64)
             ws = np.maximum(np.abs(w).reshape(w.shape[0], -1).max(1), 1e-8) / qmax_w
+            # a near-dead channel (tiny weights, some bias) must not overflow its int32 bias
+            ws = np.maximum(ws, np.abs(b) / (xs * 2.0 ** 30))
             wq = np.clip(np.round(w / ws[:, None, None, None]), -qmax_w, qmax_w).astype(np.int8)
             bq = np.round(b / (xs * ws)).astype(np.int32)
             ys = max(ranges[relu.output[0]], 1e-6) / 255.0
