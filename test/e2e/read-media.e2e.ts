@@ -1,6 +1,7 @@
-// An investigator imports a photo on the Footage page and opens the read it gives: the read
-// detail shows the plate crop and the context frame from the media folder, each marked as
-// matching its SHA-256 (reads.media, audited with the session's purpose and case).
+// An investigator imports a photo on the Footage page, the camera's position picked on the map,
+// and opens the read it gives: the read stands there, and its detail shows the plate crop and
+// the context frame from the media folder, each marked as matching its SHA-256 (reads.media,
+// audited with the session's purpose and case).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ describe('read media in the read detail', () => {
     page = p;
   });
 
-  it('shows the crop and the frame of a footage read, SHA-256 verified', () =>
+  it('places a fixed camera on the map, and shows the crop and frame of its read, SHA-256 verified', () =>
     withScreenshot(page, 'read-media', async () => {
       const photo = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'scene.jpg');
       await sharp(sharedData('dashcam-ro', 'dayride_type1_001_t342.jpg')).jpeg({ quality: 90 }).toFile(photo);
@@ -38,6 +39,17 @@ describe('read media in the read detail', () => {
       await page.setInputFiles('[data-testid=footage-dropzone] input[type=file]', photo);
       await page.getByText('This window cannot see where chosen files are').waitFor();
       await page.fill('[data-testid=footage-paths]', photo);
+      // a fixed camera's position: typed, then moved by a click on the map beside the marker
+      await page.fill('[data-testid=footage-at]', '34.05, -118.25');
+      const map = page.locator('[data-testid=footage-position-map]');
+      await expect(map.getAttribute('data-at')).resolves.toBe('34.050000,-118.250000');
+      const box = (await map.boundingBox())!;
+      await map.click({ position: { x: box.width / 2 + 60, y: box.height / 2 } });
+      const picked = await page.locator('[data-testid=footage-at]').inputValue();
+      const [lat, lon] = picked.split(',').map(Number) as [number, number];
+      expect(lat).toBeCloseTo(34.05, 3);
+      expect(lon).toBeGreaterThan(-118.25); // east of the typed point
+      await expect(map.getAttribute('data-at')).resolves.toBe(`${lat.toFixed(6)},${lon.toFixed(6)}`);
       await page.click('[data-testid=footage-start]');
       await page.locator('[data-testid^=footage-job-]', { hasText: 'done' }).waitFor({ timeout: 120_000 });
       await go(page, 'reads');
@@ -50,6 +62,10 @@ describe('read media in the read detail', () => {
         await box.getByText('SHA-256 verified').waitFor();
         await page.waitForFunction(IMG_LOADED(`[data-testid=read-${kind}] img`));
       }
+      // the read stands where the camera was put on the map
+      await expect(page.locator('[data-testid=read-detail]').textContent()).resolves.toContain(
+        `${lat.toFixed(5)}, ${lon.toFixed(5)}`,
+      );
       const cropW = await page.evaluate<number>(IMG_LOADED('[data-testid=read-crop] img'));
       const frameW = await page.evaluate<number>(IMG_LOADED('[data-testid=read-frame] img'));
       expect(cropW).toBeGreaterThan(20);

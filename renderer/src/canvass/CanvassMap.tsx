@@ -10,7 +10,7 @@ import type { MeDto } from '../../../electron/api/types';
 import type { CanvassResultDto } from '../../../electron/api/types-canvass';
 import { followResize } from '../map/followResize';
 import { localTime } from '../reads/format';
-import { createCoordinateGrid } from '../map/gridLayer';
+import { addBaseLayer } from '../map/baseLayer';
 import { extentOf, pointsOf } from './readPoints';
 import { ReadsLayer } from './readsLayer';
 import type { Circle } from './store';
@@ -43,15 +43,7 @@ export function CanvassMap({ tiles, circle, results, selected, onPlace, onSelect
     if (!el.current) return;
     const container = el.current;
     const map = L.map(container, { preferCanvas: true, attributionControl: true });
-    if (tiles.kind !== 'none' && tiles.url) {
-      L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
-    } else {
-      createCoordinateGrid(
-        scheme === 'dark'
-          ? { line: 'rgba(255,255,255,0.14)', label: 'rgba(255,255,255,0.55)' }
-          : { line: 'rgba(0,0,40,0.12)', label: 'rgba(0,0,40,0.55)' },
-      ).addTo(map);
-    }
+    addBaseLayer(map, tiles, scheme);
     sceneRef.current = L.layerGroup().addTo(map);
     const reads = new ReadsLayer({
       onDraw: ({ drawn, ms, mainMs, stamping }) => {

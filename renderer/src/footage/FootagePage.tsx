@@ -21,7 +21,9 @@ import {
 import { useEffect, useState, type DragEvent } from 'react';
 import type { JobDto, JobStatus } from '../../../electron/api/types-footage';
 import { bridge } from '../api';
-import { useFootageStore, type SourceKind } from './store';
+import { useSession } from '../app/sessionStore';
+import { PositionPicker } from './PositionPicker';
+import { parseAt, useFootageStore, type SourceKind } from './store';
 
 const KINDS: { value: SourceKind; label: string }[] = [
   { value: 'dashcam', label: 'Dash cam' },
@@ -118,6 +120,7 @@ function DropZone() {
 
 function SourceForm() {
   const { draft, edit, fieldErrors, busy, start, error } = useFootageStore();
+  const tiles = useSession((s) => s.me)!.tiles;
   return (
     <Stack gap="sm">
       <Textarea
@@ -154,13 +157,21 @@ function SourceForm() {
         />
       </Group>
       <Group grow align="flex-start">
-        <TextInput
-          label="Fixed position"
-          description="latitude, longitude — for a camera that does not move"
-          value={draft.at}
-          error={fieldErrors['source.at']}
-          onChange={(e) => edit({ at: e.currentTarget.value })}
-        />
+        <Stack gap={6}>
+          <TextInput
+            label="Fixed position"
+            description="latitude, longitude — for a camera that does not move; or click the map"
+            value={draft.at}
+            error={fieldErrors['source.at']}
+            onChange={(e) => edit({ at: e.currentTarget.value })}
+            data-testid="footage-at"
+          />
+          <PositionPicker
+            tiles={tiles}
+            at={parseAt(draft.at)}
+            onPick={(lat, lon) => edit({ at: `${lat.toFixed(6)}, ${lon.toFixed(6)}` })}
+          />
+        </Stack>
         <TextInput
           label="Position track"
           description="GPX, NMEA or CSV (time, lat, lon) file"

@@ -47,7 +47,8 @@ const EMPTY: FootageDraft = {
   fps: '5',
 };
 
-function parseAt(s: string): { lat: number; lon: number } | undefined {
+/** "lat, lon" as typed in the Fixed position field; undefined when it is not two numbers. */
+export function parseAt(s: string): { lat: number; lon: number } | undefined {
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(s);
   return m ? { lat: Number(m[1]), lon: Number(m[2]) } : undefined;
 }

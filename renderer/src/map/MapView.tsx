@@ -8,7 +8,7 @@ import type { MeDto } from '../../../electron/api/types';
 import { boundsOf, clusterSize, type BBox, type PointTriple } from './clusters';
 import { createClusterSource } from './clusterSource';
 import { followResize } from './followResize';
-import { createCoordinateGrid } from './gridLayer';
+import { addBaseLayer } from './baseLayer';
 
 interface Props {
   points: PointTriple[];
@@ -43,15 +43,7 @@ export function MapView({ points, tiles, onOpenRead }: Props) {
   useEffect(() => {
     if (!el.current) return;
     const map = L.map(el.current, { preferCanvas: true, worldCopyJump: false, attributionControl: true });
-    if (tiles.kind !== 'none' && tiles.url) {
-      L.tileLayer(tiles.url, { attribution: tiles.attribution, maxZoom: 19 }).addTo(map);
-    } else {
-      createCoordinateGrid(
-        scheme === 'dark'
-          ? { line: 'rgba(255,255,255,0.14)', label: 'rgba(255,255,255,0.55)' }
-          : { line: 'rgba(0,0,40,0.12)', label: 'rgba(0,0,40,0.55)' },
-      ).addTo(map);
-    }
+    addBaseLayer(map, tiles, scheme);
     // No "Leaflet" link in the corner: the app is offline and links out of it go nowhere useful.
     map.attributionControl.setPrefix(false);
     layerRef.current = L.layerGroup().addTo(map);
