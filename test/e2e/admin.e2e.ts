@@ -18,7 +18,7 @@ const RESET = 'second-temp-pass-2';
 describe('member administration', () => {
   let host: RunningHost;
   let page: Page;
-  withHostAndPage({ width: 1400, height: 900 }, (h, p) => {
+  withHostAndPage({ viewport: { width: 1400, height: 900 } }, (h, p) => {
     host = h;
     page = p;
   });

@@ -30,7 +30,7 @@ function sceneCsv(): string {
 describe('canvass in the browser host', () => {
   let host: RunningHost;
   let page: Page;
-  withHostAndPage({ width: 1500, height: 950 }, (h, p) => {
+  withHostAndPage({ viewport: { width: 1500, height: 950 } }, (h, p) => {
     host = h;
     page = p;
   });
@@ -106,7 +106,7 @@ describe('canvass in the browser host', () => {
 describe('canvass map with 10,000 results', () => {
   let host: RunningHost;
   let page: Page;
-  withHostAndPage({ width: 1500, height: 950 }, (h, p) => {
+  withHostAndPage({ viewport: { width: 1500, height: 950 } }, (h, p) => {
     host = h;
     page = p;
   });

@@ -2,8 +2,8 @@
 // verified audit trail: first-run setup → policy acknowledgment (R15) → own training (R2) →
 // import of the real Seattle week → purpose and case before any data (R1) → table and map →
 // the search shows up in the audit log with its case number (R3) → the chain verifies (R4).
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   acknowledgePolicy,
   addOwnTraining,
@@ -14,8 +14,9 @@ import {
   readsTotal,
   signOut,
 } from './support/app';
-import { bridgeCall, launchBrowser, withScreenshot } from './support/browser';
-import { startHost, type RunningHost } from './support/host';
+import { bridgeCall, withScreenshot } from './support/browser';
+import type { RunningHost } from './support/host';
+import { withHostAndPage } from './support/session';
 import { SEATTLE_WEEK } from '../support/shared-data';
 
 const PURPOSE = 'Crime Analysis';
@@ -23,24 +24,17 @@ const CASE = '26-004711';
 
 describe('analyst journey in the browser host', () => {
   let host: RunningHost;
-  let browser: Browser;
   let page: Page;
   /** Every URL the page asked for: offline first means none of them leaves the workstation. */
   const requests: string[] = [];
   /** Uncaught exceptions in the page: there should be none along the whole journey. */
   const pageErrors: string[] = [];
 
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  withHostAndPage({ viewport: { width: 1400, height: 900 } }, (h, p) => {
+    host = h;
+    page = p;
     page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => pageErrors.push(e.message));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
   });
 
   const step = <T>(name: string, fn: () => Promise<T>) => withScreenshot(page, `journey-${name}`, fn);

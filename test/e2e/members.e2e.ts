@@ -3,8 +3,8 @@
 // member's first sign-in with a temporary password (policy, then their own password), a
 // wrong password, two-factor enrolment and sign-in with a code, a policy change that everyone must acknowledge again, and the training gate that hides ALPR data but not the rest of the app.
 import * as OTPAuth from 'otpauth';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   ADMIN,
   POLICY,
@@ -16,8 +16,9 @@ import {
   signOut,
   unlock,
 } from './support/app';
-import { bridgeCall, launchBrowser, waitForPhase, withScreenshot } from './support/browser';
-import { startHost, type RunningHost } from './support/host';
+import { bridgeCall, waitForPhase, withScreenshot } from './support/browser';
+import type { RunningHost } from './support/host';
+import { withHostAndPage } from './support/session';
 
 const MEMBER = {
   username: 'ivan',
@@ -29,20 +30,12 @@ const MEMBER_OWN = 'ivans-own-secret-7';
 
 describe('session gates in the browser host', () => {
   let host: RunningHost;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  withHostAndPage({ viewport: { width: 1400, height: 900 } }, async (h, p) => {
+    host = h;
+    page = p;
     // A controllable clock (it still runs on its own) lets the idle lock be tested without waiting.
     await page.clock.install();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
   });
 
   const step = <T>(name: string, fn: () => Promise<T>) => withScreenshot(page, `members-${name}`, fn);

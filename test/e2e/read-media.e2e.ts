@@ -20,7 +20,7 @@ const IMG_LOADED = (sel: string) => `(() => { const i = document.querySelector($
 describe('read media in the read detail', () => {
   let host: RunningHost;
   let page: Page;
-  withHostAndPage({ width: 1366, height: 900 }, (h, p) => {
+  withHostAndPage({ viewport: { width: 1366, height: 900 } }, (h, p) => {
     host = h;
     page = p;
   });

@@ -10,7 +10,7 @@ import { withHostAndPage } from './support/session';
 describe('browser host security', () => {
   let host: RunningHost;
   let page: Page;
-  withHostAndPage(null, (h, p) => {
+  withHostAndPage({}, (h, p) => {
     host = h;
     page = p;
   });

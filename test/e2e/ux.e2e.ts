@@ -7,11 +7,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, go, importFile } from './support/app';
-import { launchBrowser, withScreenshot } from './support/browser';
-import { startHost, type RunningHost } from './support/host';
+import { withScreenshot } from './support/browser';
+import type { RunningHost } from './support/host';
+import { withHostAndPage } from './support/session';
 
 const CASE = '26-009900';
 
@@ -51,21 +52,10 @@ async function unnamedControls(page: Page): Promise<string[]> {
 
 describe('walk-through findings', () => {
   let host: RunningHost;
-  let browser: Browser;
   let page: Page;
-
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser();
-    page = await browser.newPage({
-      viewport: { width: 1366, height: 768 },
-      timezoneId: 'America/Los_Angeles',
-    });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.stop();
+  withHostAndPage({ viewport: { width: 1366, height: 768 }, timezoneId: 'America/Los_Angeles' }, (h, p) => {
+    host = h;
+    page = p;
   });
 
   const step = <T>(name: string, fn: () => Promise<T>) => withScreenshot(page, `ux-${name}`, fn);

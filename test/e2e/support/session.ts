@@ -6,15 +6,15 @@ import { launchBrowser } from './browser';
 import { startHost, type RunningHost } from './host';
 
 export function withHostAndPage(
-  viewport: { width: number; height: number } | null,
-  ready: (host: RunningHost, page: Page) => void,
+  pageOptions: Parameters<Browser['newPage']>[0],
+  ready: (host: RunningHost, page: Page) => void | Promise<void>,
 ): void {
   let host: RunningHost | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
     host = await startHost();
     browser = await launchBrowser();
-    ready(host, await browser.newPage(viewport ? { viewport } : {}));
+    await ready(host, await browser.newPage(pageOptions));
   });
   afterAll(async () => {
     await browser?.close();
