@@ -18,7 +18,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useEffect, useState, type DragEvent } from 'react';
+import { useEffect, useMemo, useState, type DragEvent } from 'react';
 import type { JobDto, JobStatus } from '../../../electron/api/types-footage';
 import { bridge } from '../api';
 import { useSession } from '../app/sessionStore';
@@ -121,6 +121,8 @@ function DropZone() {
 function SourceForm() {
   const { draft, edit, fieldErrors, busy, start, error } = useFootageStore();
   const tiles = useSession((s) => s.me)!.tiles;
+  // one object per typed value, so the map moves its marker only when the position changes
+  const at = useMemo(() => parseAt(draft.at), [draft.at]);
   return (
     <Stack gap="sm">
       <Textarea
@@ -168,7 +170,7 @@ function SourceForm() {
           />
           <PositionPicker
             tiles={tiles}
-            at={parseAt(draft.at)}
+            at={at}
             onPick={(lat, lon) => edit({ at: `${lat.toFixed(6)}, ${lon.toFixed(6)}` })}
           />
         </Stack>
