@@ -5,13 +5,14 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { systemClock } from '../../electron/core/clock';
 import { sourceId, type NewRead } from '../../electron/core/reads/store';
-import { reverse, writePostingsAfter } from '../../electron/core/canvass/plate-index';
+import { fillPlateIndexFromReads } from '../../electron/core/canvass/plate-index';
 import { openStore, type Store } from '../../electron/core/store/db';
+import { writePlacesAfter, writeSourceRowsAfter } from '../../electron/core/reads/places';
 import { loadSeattleWeek, type WeekRow } from './seattle';
 import { DEFAULT_SYNTH, hashCounts, synthRead } from './synth';
 
 /** Bump when the recipe changes so an old cache is rebuilt. */
-export const RECIPE = 'canvass-bench-v6';
+export const RECIPE = 'canvass-bench-v8';
 
 export interface BuildInfo {
   reads: number;
@@ -132,6 +133,11 @@ export function openBenchStore(
   }
   for (const ix of indexSql) db.exec(ix.sql);
   lap('read indexes created');
+  db.transaction(() => {
+    writePlacesAfter(db, 0);
+    writeSourceRowsAfter(db, 0);
+  })();
+  lap('read places and sources written');
   bulkPlateIndex(db);
   lap('canvass plate index built');
   db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('bench.recipe', ?)").run(
@@ -149,27 +155,11 @@ export function openBenchStore(
 }
 
 /**
- * Fills canvass_texts (with reversed texts) and canvass_postings from the reads: (era, text)
- * pairs in order, the text indexes created afterwards by sorting, postings by the insert hook's
- * own writer (writePostingsAfter). The test "bench builder writes the same index as insertReads"
- * checks it.
+ * Fills canvass_codes and canvass_postings from the reads: each era's distinct texts as codes in
+ * ascending order (appends to the WITHOUT ROWID primary keys, no other index to build), postings
+ * by the insert hook's own writer (fillPlateIndexFromReads). The test "bench builder writes the
+ * same index as insertReads" checks it.
  */
 export function bulkPlateIndex(db: Store['db']): void {
-  const indexes = db
-    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'canvass_texts' AND sql IS NOT NULL")
-    .all() as { name: string; sql: string }[];
-  for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`); // names from sqlite_master, not input
-  const pairs = db
-    .prepare(
-      `SELECT DISTINCT era, plate FROM reads WHERE length(plate) BETWEEN 2 AND 10 AND plate NOT GLOB '*[^A-Z0-9]*' ORDER BY era, plate`,
-    )
-    .raw()
-    .all() as [number, string][];
-  const ins = db.prepare('INSERT INTO canvass_texts (era, text, rtext) VALUES (?, ?, ?)');
-  db.transaction(() => {
-    for (const [era, t] of pairs) ins.run(era, t, reverse(t));
-  })();
-  pairs.length = 0;
-  for (const ix of indexes) db.exec(ix.sql);
-  writePostingsAfter(db, 0);
+  db.transaction(() => fillPlateIndexFromReads(db))();
 }

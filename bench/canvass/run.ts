@@ -18,12 +18,15 @@ export interface CanvassBenchResult {
   reads: number;
   p95_ms: Record<'partial_area_7d' | 'partial_all' | 'tolerant_all' | 'common_link_3' | 'convoy_30d', number>;
   ingest_reads_per_s: number;
+  /** The store's file (and WAL) size per read. */
   bytes_per_read: number;
+  /** Pages in use per read: the file less its free pages (a migration that drops an index leaves them). */
+  bytes_per_read_in_use: number;
   /** Reads per second of this process's CPU time (user + system) for the same insertReads run. */
   ingest_cpu_reads_per_s: number;
-  /** The same batch through insertReads' statements without the canvass hook (measured first). */
+  /** The same batches as bare rows (benchRowWriter): no plate index, no places rows. */
   ingest_without_canvass_hook_reads_per_s: number;
-  /** Microseconds per read the canvass hook adds: insertReads minus the same statements without it. */
+  /** Microseconds per read the hooks add (plate index + reads_places): insertReads minus bare rows. */
   ingest_canvass_hook_us_per_read: number;
   /** Reads per committed transaction, and how many were timed. */
   ingest_batch: number;
@@ -142,6 +145,8 @@ export function benchCanvass(opts: {
       }),
     );
   }
+  const pragma = (p: string) => db.pragma(p, { simple: true }) as number;
+  const inUse = (pragma('page_count') - pragma('freelist_count')) * pragma('page_size');
   store.close();
   const ing = measureIngest(dir, Math.ceil(target / loadSeattleWeek(SEATTLE_WEEK()).length) + 1, log);
   const names = ['partial_area_7d', 'partial_all', 'tolerant_all', 'common_link_3', 'convoy_30d'] as const;
@@ -152,6 +157,7 @@ export function benchCanvass(opts: {
     ) as CanvassBenchResult['p95_ms'],
     ingest_reads_per_s: Math.round(ing.perS),
     bytes_per_read: Math.round(info.fileBytes / info.reads),
+    bytes_per_read_in_use: Math.round(inUse / info.reads),
     ingest_cpu_reads_per_s: Math.round(ing.cpuPerS),
     ingest_without_canvass_hook_reads_per_s: Math.round(ing.basePerS),
     ingest_canvass_hook_us_per_read: Math.round(ing.hookUs * 10) / 10,

@@ -31,12 +31,14 @@ export const readsHandlers: HandlerMap<
     }
     const bytes = Buffer.from(input.contentBase64, 'base64');
     const user = actorOf(ctx).user;
+    let ids: number[] = [];
     const result = importReadsCsv(db, ctx.core.clock, bytes, {
       fileName: input.fileName,
       mapping,
       format: input.format,
       userId: user.id,
       strict: input.strict,
+      onInserted: (x) => (ids = x),
     });
     if (input.saveMappingAs && input.mapping) saveMapping(db, ctx.core.clock, input.saveMappingAs, input.mapping, user.id);
     ctx.auditDetail = result.duplicateOf
@@ -44,7 +46,6 @@ export const readsHandlers: HandlerMap<
       : `${input.fileName} sha256 ${result.sha256}: ${result.rowsImported} imported, ${result.rowsRejected} rejected`;
     if (result.importId) {
       // After commit (STYLE 9): match the new reads against saved partial-plate watches (R11).
-      const ids = (db.prepare('SELECT id FROM reads WHERE import_id = ?').pluck().all(result.importId) as number[]);
       const alerts = checkWatches(db, ids, ctx.core.clock);
       ctx.core.events.emit('event', { type: 'reads.imported', payload: { importId: result.importId, watchAlerts: alerts } });
     }

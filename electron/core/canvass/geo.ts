@@ -1,5 +1,5 @@
 // Areas for canvasses: circles and polygons, their bounding boxes and the grid cells that
-// cover them (the reads_cell index), containment, distance and a 0..1 "closeness" used for ranking. Distances
+// cover them (reads_places), containment, distance and a 0..1 "closeness" used for ranking. Distances
 // are haversine metres; a canvass area is at most a few kilometres, so that is plenty.
 import type { AreaDto } from '../../api/types-canvass';
 
@@ -78,7 +78,7 @@ export function placeKey(lat: number, lon: number): string {
   return `${Math.round(lat * 1000)}:${Math.round(lon * 700)}`;
 }
 
-/** Grid of the reads_cell index: 0.002° rows and columns (≈ 222 m × 150 m at Seattle's latitude). */
+/** The reads' place grid (reads.cell, reads_places): 0.002° rows and columns (≈ 222 m × 150 m at Seattle's latitude). */
 const CELLS_PER_DEG = 500;
 const CELL_ROW = 200_000;
 

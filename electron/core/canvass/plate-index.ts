@@ -2,18 +2,23 @@
 // wildcard and misread-tolerant patterns without scanning every read").
 //
 // Everything here is cut by era (reads/era.ts: 2^32 ms of read time), so that ingest writes
-// only the newest, hot part of each B-tree (docs/canvass.md "Ingest"). canvass_texts: one row
-// per distinct plate text (A-Z 0-9, 2-10 characters) per era it was read in, with its reverse.
-// canvass_postings (migration 13): for each adjacent character pair keyed by position
-// (`7ABC123` → 0:7A 1:AB … 5:23), the ids of the era's texts holding it, as rows of up to
-// POSTING_MAX ids. A prefix (`7AB*`) is a range on the texts, a suffix (`*123`) a range on the
-// reversed texts; known pairs anywhere else (`?ABC1??`, `*BC1*`) become posting lists, the
-// shortest intersected — each once per era. A search estimates each way with a count (capped
-// for ranges; a posting row carries its length) and takes the cheapest; only those texts are
-// checked against the full pattern, and only the matching ones get their counts and first/last
-// seen from reads_plate (era, plate, ts). Nothing is updated per read: a batch appends the
-// (era, text) pairs it has not seen before and one posting row per pair key of their texts.
-// Layout chosen by measurement: docs/canvass.md.
+// only the newest, hot part of each B-tree (docs/canvass.md "Ingest"). A plate text (A-Z 0-9,
+// 2-10 characters) is stored as its code (`code`: an order-preserving integer, bijective base 37,
+// left-aligned), so the texts starting with a prefix are one range of codes. canvass_codes
+// (migration 15): one (era, code) row per distinct text per era it was read in, WITHOUT ROWID,
+// no other index. canvass_postings: for each adjacent character pair keyed by position
+// (`7ABC123` → 0:7A 1:AB … 5:23), the codes of the era's texts holding it, as rows of up to
+// POSTING_MAX codes (one row per key and batch). A prefix (`7AB*`) is a code range; known pairs
+// anywhere else (`?ABC1??`, `*BC1*`, and after a `*`, `*123`, over the lengths the plate can
+// have) become posting lists, the shortest intersected — each once per era. A search estimates
+// each way with a count (capped for ranges; a posting row carries its length) and takes the
+// cheapest; only those texts are checked against the full pattern, and only the matching ones
+// get their counts and first/last seen from reads_plate (era, plate, ts). Nothing is updated
+// per read: a batch appends the (era, code) pairs it has not seen before and one posting row per
+// pair key of their texts. Codes instead of a text table with a unique and a reversed-text
+// index (migrations 12-13) because those cost 3 B-tree entries per new text and most of the
+// hook's ~4.5 µs a read (issue 4: ingest at 100k reads/s). Layout chosen by measurement:
+// docs/canvass.md.
 import type { Database } from 'better-sqlite3';
 import {
   MAX_PLATE_CHARS,
@@ -30,6 +35,8 @@ import { allEras, eraOf } from '../reads/era';
 const CHAR_INDEX: ReadonlyMap<string, number> = new Map([...PLATE_ALPHABET].map((c, i) => [c, i]));
 /** Pair positions 0..8. */
 const POSITIONS = MAX_PLATE_CHARS - 1;
+/** Pair keys are below this: (8·36 + 35)·36 + 35 = 11,663. */
+const KEYS = POSITIONS * 36 * 36;
 
 /**
  * Key of the pair (a, b) at 0-based `pos` from the start (anchor 0). Anchor 1 (from the end)
@@ -50,47 +57,165 @@ export function gramsOf(text: string): number[] {
   return keys;
 }
 
+/** A text reversed (migrations 2, 4 and 12 wrote reversed texts; the codes need none). */
 export const reverse = (s: string) => [...s].reverse().join('');
 
-/** reverse() for an indexable (ASCII) text, without the code point iterator. */
-function reverseAscii(s: string): string {
-  let r = '';
-  for (let i = s.length - 1; i >= 0; i--) r += s[i];
-  return r;
-}
+// ---- Codes ----------------------------------------------------------------------------------
 
-export interface PlateIndexWriter {
-  /** A read with this plate and time was just inserted. */
-  add(plate: string, ts: number): void;
-  /** Writes what was added; call inside the same transaction as the reads. */
-  flush(): void;
+const BASE = 37;
+/** 37^5: a code splits into two halves below 2^31, so decoding its digits is integer arithmetic. */
+const HALF = BASE ** 5;
+/** Codes are below 37^10 ≈ 4.8·10^15 < 2^53: exact in a JS number and in SQLite INTEGER. */
+export const CODE_LIMIT = BASE ** MAX_PLATE_CHARS;
+/** SPAN[k]: how many codes the texts starting with a k-character prefix take, 37^(10−k). */
+const SPAN = Array.from({ length: MAX_PLATE_CHARS + 1 }, (_, k) => BASE ** (MAX_PLATE_CHARS - k));
+/** Character code → digit (alphabet index + 1), 0 for characters outside the alphabet. */
+const DIGIT = new Uint8Array(128);
+for (let i = 0; i < PLATE_ALPHABET.length; i++) DIGIT[PLATE_ALPHABET.charCodeAt(i)] = i + 1;
+
+/** The code of `s` if it has minLen..10 characters, all in the alphabet; else -1. No allocation. */
+function codeOrNone(s: string, minLen: number): number {
+  const len = s.length;
+  if (len < minLen || len > MAX_PLATE_CHARS) return -1;
+  let c = 0;
+  for (let i = 0; i < MAX_PLATE_CHARS; i++) {
+    let d = 0;
+    if (i < len) {
+      const ch = s.charCodeAt(i);
+      d = ch < 128 ? DIGIT[ch]! : 0;
+      if (d === 0) return -1;
+    }
+    c = c * BASE + d;
+  }
+  return c;
 }
 
 /**
- * Grams of the texts with id > @after as canvass_grams rows (one per pair and text), computed
- * and sorted inside SQLite (gramKey's arithmetic spelled in SQL; a property test keeps the two
- * equal). Only migration 12 writes that table now; migration 13 replaced it by
- * canvass_postings (writePostings).
+ * The code of a plate text of 1..10 characters from PLATE_ALPHABET: Σ_{i<10} d_i·37^(9−i), d_i
+ * its i-th character's alphabet index + 1, 0 past its end. Numeric order is the texts' order
+ * under the alphabet's (a prefix first), and the texts starting with P are exactly the codes in
+ * codeRange(P).
  */
-const GRAMS_AFTER_SQL = `WITH RECURSIVE pos(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM pos WHERE i < 8)
-  INSERT OR IGNORE INTO canvass_grams (era, key, text_id)
-  SELECT t.era, (i * 36 + instr(@abc, substr(t.text, i + 1, 1)) - 1) * 36 + instr(@abc, substr(t.text, i + 2, 1)) - 1, t.id
-  FROM canvass_texts t JOIN pos ON i + 1 < length(t.text)
-  WHERE t.id > @after
-  ORDER BY 1, 2, 3`;
-
-/** Writes the grams of every text added after text id `after` (migration 12). */
-export function writeGramsAfter(db: Database, after: number): void {
-  db.prepare(GRAMS_AFTER_SQL).run({ abc: PLATE_ALPHABET, after });
+export function code(text: string): number {
+  const c = codeOrNone(text, 1);
+  if (c < 0) throw new RangeError(`"${text}" is not a plate text of 1-${MAX_PLATE_CHARS} characters A-Z 0-9`);
+  return c;
 }
 
-/** Text ids per posting row at most, so a row stays within a few pages. */
+/** [lo, hi): the codes of every text starting with `prefix` (itself included). */
+export function codeRange(prefix: string): [number, number] {
+  const lo = code(prefix);
+  return [lo, lo + SPAN[prefix.length]!];
+}
+
+/** The text of a code (the inverse of `code`). */
+export function textOf(c: number): string {
+  if (!(Number.isInteger(c) && c > 0 && c < CODE_LIMIT)) throw new RangeError(`${c} is not a plate code`);
+  const hi = Math.floor(c / HALF);
+  let s = digitsText(hi, '');
+  if (s.length === 5) s = digitsText(c - hi * HALF, s);
+  else if (c - hi * HALF !== 0) throw new RangeError(`${c} is not a plate code`);
+  return s;
+}
+
+/** Appends the characters of a 5-digit half (below 2^31) to `s`, up to its first 0 digit; checks nothing follows one. */
+function digitsText(half: number, s: string): string {
+  let div = HALF / BASE;
+  let end = false;
+  for (let i = 0; i < 5; i++, div /= BASE) {
+    const d = Math.floor(half / div) % BASE;
+    if (d === 0) end = true;
+    else if (end) throw new RangeError('not a plate code: a character after the end');
+    else s += PLATE_ALPHABET[d - 1]!;
+  }
+  return s;
+}
+
+/**
+ * Writes the 0-based alphabet indexes of a code's characters into `out` and returns how many
+ * there are (the text's length). For the writer's pair keys, without building the text.
+ */
+function charsOf(c: number, out: Int32Array): number {
+  let hi = Math.floor(c / HALF) | 0;
+  let lo = (c - hi * HALF) | 0;
+  for (let i = 9; i >= 5; i--) {
+    out[i] = (lo % BASE) - 1;
+    lo = (lo / BASE) | 0;
+  }
+  for (let i = 4; i >= 0; i--) {
+    out[i] = (hi % BASE) - 1;
+    hi = (hi / BASE) | 0;
+  }
+  let n = 0;
+  while (n < MAX_PLATE_CHARS && out[n]! >= 0) n++;
+  return n;
+}
+
+/** Whether numbers are stored little-endian here (a posting row's codes are, as float64). */
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
+/** Codes as float64 little-endian (a posting row's `codes`; exact for integers < 2^53). */
+export function encodeCodes(codes: ArrayLike<number>, from = 0, to = codes.length): Buffer {
+  if (LITTLE_ENDIAN && codes instanceof Float64Array) return Buffer.from(codes.slice(from, to).buffer);
+  const b = Buffer.allocUnsafe((to - from) * 8);
+  for (let i = from; i < to; i++) b.writeDoubleLE(codes[i]!, (i - from) * 8);
+  return b;
+}
+
+export function decodeCodes(b: Uint8Array): number[] {
+  const out: number[] = [];
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let o = 0; o + 8 <= b.byteLength; o += 8) out.push(v.getFloat64(o, true));
+  return out;
+}
+
+/** HALF_SPAN[k] = 37^((k > 5 ? 10 : 5) − k): SPAN within the half a k-th character is in. */
+const HALF_SPAN = Int32Array.from(SPAN, (x, k) => (k > 5 ? x : x / HALF));
+
+/**
+ * Whether a code's text has exactly `len` (1-10) characters: digit len-1 set, the ones after it
+ * 0. On the code's two halves as int32s, so the modulos are integer ones, not fmod calls
+ * (this runs per posting read by an end-anchored search).
+ */
+function hasLength(c: number, len: number): boolean {
+  const hi = Math.floor(c / HALF) | 0;
+  const lo = (c - hi * HALF) | 0;
+  const span = HALF_SPAN[len]!;
+  if (len > 5) return lo % span === 0 && ((lo / span) | 0) % BASE !== 0;
+  return lo === 0 && hi % span === 0 && ((hi / span) | 0) % BASE !== 0;
+}
+
+/**
+ * Decodes a posting row's codes into `out` from index `at`, only those of texts of `len`
+ * characters unless `len` is 0; returns the index after the last. A blob as SQLite hands it over
+ * is read in place as float64s where the platform and alignment allow (a copy, not a loop).
+ */
+function decodeCodesInto(b: Uint8Array, out: Float64Array, at: number, len: number): number {
+  const n = b.byteLength >> 3;
+  if (LITTLE_ENDIAN && b.byteOffset % 8 === 0) {
+    const v = new Float64Array(b.buffer, b.byteOffset, n);
+    if (len === 0) {
+      out.set(v, at);
+      return at + n;
+    }
+    for (let i = 0; i < n; i++) if (hasLength(v[i]!, len)) out[at++] = v[i]!;
+    return at;
+  }
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < n; i++) {
+    const c = v.getFloat64(i * 8, true);
+    if (len === 0 || hasLength(c, len)) out[at++] = c;
+  }
+  return at;
+}
+
+// ---- Writing ----------------------------------------------------------------------------------
+
+/** Codes per posting row at most, so a row (8 bytes each) stays within a few pages. */
 const POSTING_MAX = 1024;
 /** Rows per multi-row INSERT: one statement writes this many instead of one call each. */
-const TEXT_CHUNK = 64;
+const CODE_CHUNK = 64;
 const POSTING_CHUNK = 64;
-/** Text ids stay below 2^32 (4 bytes each in a posting row); the packed sort in writePostings needs < 2^38. */
-const ID_LIMIT = 2 ** 32;
 
 const valuesSql = (head: string, cols: number, rows: number, tail = '') =>
   `${head} VALUES ${Array.from({ length: rows }, () => `(${Array(cols).fill('?').join(', ')})`).join(', ')}${tail}`;
@@ -117,26 +242,229 @@ function insertChunked(
   return out;
 }
 
-/** Text ids as 4-byte little-endian integers (a posting row's `ids`). */
-export function encodeIds(ids: ArrayLike<number>, from = 0, to = ids.length): Buffer {
+const CODES_HEAD = 'INSERT INTO canvass_codes (era, code)';
+const CODES_TAIL = ' ON CONFLICT DO NOTHING RETURNING code';
+
+/**
+ * Inserts the era's codes (ascending, distinct), CODE_CHUNK to a multi-row statement; with
+ * `returning`, skips those already there (a probe of the era's hot part of the primary key)
+ * and returns the ones it added, ascending.
+ */
+function insertCodes(db: Database, era: number, codes: Float64Array, returning: boolean): Float64Array {
+  const added = new Float64Array(returning ? codes.length : 0);
+  let n = 0;
+  const tail = returning ? CODES_TAIL : '';
+  const prepare = (rows: number) => {
+    const st = db.prepare(valuesSql(CODES_HEAD, 2, rows, tail));
+    return returning ? st.pluck() : st;
+  };
+  const full = codes.length >= CODE_CHUNK ? prepare(CODE_CHUNK) : null;
+  const args = new Array<number>(2 * CODE_CHUNK); // reused: one array per statement, not per chunk
+  for (let at = 0; at < codes.length; at += CODE_CHUNK) {
+    const rows = Math.min(CODE_CHUNK, codes.length - at);
+    const st = rows === CODE_CHUNK ? full! : prepare(rows);
+    if (rows !== CODE_CHUNK) args.length = 2 * rows;
+    for (let i = 0; i < rows; i++) {
+      args[2 * i] = era;
+      args[2 * i + 1] = codes[at + i]!;
+    }
+    if (!returning) st.run(args);
+    else for (const c of st.all(args) as number[]) added[n++] = c;
+  }
+  // RETURNING gives the rows in the order inserted (ascending here); sorted anyway, cheaply, as
+  // writeCodePostings needs ascending codes and SQLite does not promise that order.
+  return added.subarray(0, n).sort();
+}
+
+const POSTINGS_HEAD = 'INSERT INTO canvass_postings (era, key, first_code, n, codes)';
+
+/**
+ * Writes the posting rows of new codes of one era (`codes`: ascending, none already in the
+ * era's lists): each pair key's codes, ascending, in rows of up to POSTING_MAX, keyed (era, key,
+ * first code). One row per key per call instead of one per (key, text): a batch of 100k reads
+ * writes ~10k rows, not ~240k entries (docs/canvass.md "Ingest"). Grouped by key with a counting
+ * sort (keys < KEYS), which keeps each key's codes in the input's ascending order.
+ */
+function writeCodePostings(db: Database, era: number, codes: Float64Array): void {
+  const keyOf = new Int32Array(codes.length * POSITIONS).fill(-1);
+  const count = new Int32Array(KEYS + 1);
+  const chars = new Int32Array(MAX_PLATE_CHARS);
+  for (let i = 0; i < codes.length; i++) {
+    const len = charsOf(codes[i]!, chars);
+    for (let p = 0; p + 1 < len; p++) {
+      const key = (p * 36 + chars[p]!) * 36 + chars[p + 1]!;
+      keyOf[i * POSITIONS + p] = key;
+      count[key + 1]!++;
+    }
+  }
+  for (let k = 0; k < KEYS; k++) count[k + 1]! += count[k]!; // count[k]: where key k's codes start
+  const grouped = new Float64Array(count[KEYS]!);
+  const fill = count.slice(0, KEYS);
+  for (let i = 0; i < codes.length; i++)
+    for (let p = 0; p < POSITIONS; p++) {
+      const key = keyOf[i * POSITIONS + p]!;
+      if (key < 0) break;
+      grouped[fill[key]!++] = codes[i]!;
+    }
+  const params: unknown[] = [];
+  for (let key = 0; key < KEYS; key++)
+    for (let a = count[key]!; a < count[key + 1]!; a += POSTING_MAX) {
+      const b = Math.min(count[key + 1]!, a + POSTING_MAX);
+      params.push(era, key, grouped[a], b - a, encodeCodes(grouped, a, b));
+    }
+  insertChunked(db, (m) => valuesSql(POSTINGS_HEAD, 5, m), 5, POSTING_CHUNK, params, false);
+}
+
+export interface PlateIndexWriter {
+  /** A read with this plate and time was just inserted. */
+  add(plate: string, ts: number): void;
+  /** Writes what was added; call inside the same transaction as the reads. */
+  flush(): void;
+}
+
+/** One era's codes of a batch, appended per read (duplicates included) into a growing array. */
+interface EraCodes {
+  codes: Float64Array;
+  n: number;
+}
+
+/** Sorts the first `n` codes and drops repeats; returns the distinct ones, ascending (a view). */
+function distinctSorted(codes: Float64Array, n: number): Float64Array {
+  const s = codes.subarray(0, n).sort();
+  let w = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || s[i] !== s[w - 1]) s[w++] = s[i]!;
+  return s.subarray(0, w);
+}
+
+/**
+ * The hook insertReads calls. add() costs a code computed from the plate's characters and a
+ * store into a typed array (no string, set or object per read); flush() sorts each era's codes
+ * numerically, inserts them in multi-row statements that skip those already there and return the
+ * ones added, and writes the added codes' postings (writeCodePostings).
+ */
+export function plateIndexWriter(db: Database): PlateIndexWriter {
+  const byEra = new Map<number, EraCodes>();
+  let era = NaN;
+  let cur: EraCodes | null = null;
+  return {
+    add(plate, ts) {
+      const c = codeOrNone(plate, 2);
+      if (c < 0) return; // hashed or odd texts are found by exact lookup on reads_plate
+      const e = eraOf(ts);
+      if (e !== era || cur === null) {
+        era = e;
+        cur = byEra.get(e) ?? null;
+        if (cur === null) byEra.set(e, (cur = { codes: new Float64Array(1024), n: 0 }));
+      }
+      if (cur.n === cur.codes.length) {
+        const grown = new Float64Array(cur.codes.length * 2);
+        grown.set(cur.codes);
+        cur.codes = grown;
+      }
+      cur.codes[cur.n++] = c;
+    },
+    flush() {
+      for (const e of [...byEra.keys()].sort((a, b) => a - b)) {
+        const { codes, n } = byEra.get(e)!;
+        const added = insertCodes(db, e, distinctSorted(codes, n), true);
+        if (added.length) writeCodePostings(db, e, added);
+      }
+      byEra.clear();
+      cur = null;
+    },
+  };
+}
+
+/**
+ * Fills empty canvass_codes and canvass_postings from the reads: each era's distinct indexable
+ * plates, as codes in ascending order (appends to both B-trees), then their postings with the
+ * insert hook's own writer. The bench builder (bulkPlateIndex) and migration 15 use it.
+ */
+export function fillPlateIndexFromReads(db: Database): void {
+  const pairs = db
+    .prepare(
+      `SELECT DISTINCT era, plate FROM reads WHERE length(plate) BETWEEN 2 AND 10 AND plate NOT GLOB '*[^A-Z0-9]*' ORDER BY era, plate`,
+    )
+    .raw()
+    .all() as [number, string][];
+  for (let a = 0; a < pairs.length;) {
+    const e = pairs[a]![0];
+    let b = a;
+    while (b < pairs.length && pairs[b]![0] === e) b++;
+    const codes = new Float64Array(b - a);
+    for (let i = a; i < b; i++) codes[i - a] = code(pairs[i]![1]);
+    const sorted = distinctSorted(codes, codes.length); // text order (ASCII) is not code order
+    insertCodes(db, e, sorted, false);
+    writeCodePostings(db, e, sorted);
+    a = b;
+  }
+}
+
+/**
+ * Migration 15: the plate index as integer codes (issue 4, ingest). Drops the text table of
+ * migrations 12-13 (with its unique and reversed-text indexes), their postings of text ids and
+ * any grams left over, creates canvass_codes and canvass_postings of codes, and fills them from
+ * the reads.
+ */
+export function rebuildPlateIndexAsCodes(db: Database): void {
+  db.exec(`
+    DROP TABLE IF EXISTS canvass_texts;
+    DROP TABLE IF EXISTS canvass_postings;
+    DROP TABLE IF EXISTS canvass_grams;
+    CREATE TABLE canvass_codes (
+      era INTEGER NOT NULL,
+      code INTEGER NOT NULL,           -- a distinct reads.plate of the era as plate-index.ts code()
+      PRIMARY KEY (era, code)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE canvass_postings (
+      era INTEGER NOT NULL,
+      key INTEGER NOT NULL,            -- (position*36 + char)*36 + next char; see plate-index.ts
+      first_code INTEGER NOT NULL,     -- the row's first (lowest) code
+      n INTEGER NOT NULL,              -- codes in the row
+      codes BLOB NOT NULL,             -- codes, ascending, float64 little-endian (exact below 2^53)
+      PRIMARY KEY (era, key, first_code)
+    ) STRICT, WITHOUT ROWID;
+  `);
+  fillPlateIndexFromReads(db);
+}
+
+// ---- Legacy layouts: migrations 12 and 13 (canvass_texts with text ids) -----------------------
+// A store upgrading from before migration 15 runs 12 and 13 first; they keep writing the layout
+// they shipped with, which migration 15 then drops and rebuilds as codes.
+
+/**
+ * Legacy (migration 12): grams of the texts with id > @after as canvass_grams rows (one per
+ * pair and text), computed and sorted inside SQLite (gramKey's arithmetic spelled in SQL; a
+ * property test keeps the two equal).
+ */
+const GRAMS_AFTER_SQL = `WITH RECURSIVE pos(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM pos WHERE i < 8)
+  INSERT OR IGNORE INTO canvass_grams (era, key, text_id)
+  SELECT t.era, (i * 36 + instr(@abc, substr(t.text, i + 1, 1)) - 1) * 36 + instr(@abc, substr(t.text, i + 2, 1)) - 1, t.id
+  FROM canvass_texts t JOIN pos ON i + 1 < length(t.text)
+  WHERE t.id > @after
+  ORDER BY 1, 2, 3`;
+
+/** Legacy (migration 12): writes the grams of every canvass_texts row added after text id `after`. */
+export function writeGramsAfter(db: Database, after: number): void {
+  db.prepare(GRAMS_AFTER_SQL).run({ abc: PLATE_ALPHABET, after });
+}
+
+/** Text ids as 4-byte little-endian integers (a migration-13 posting row's `ids`). */
+function encodeIdsV13(ids: ArrayLike<number>, from: number, to: number): Buffer {
   const b = Buffer.allocUnsafe((to - from) * 4);
   for (let i = from; i < to; i++) b.writeUInt32LE(ids[i]!, (i - from) * 4);
   return b;
 }
 
-export function decodeIds(b: Uint8Array, out: number[] = []): number[] {
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  for (let o = 0; o + 4 <= b.byteLength; o += 4) out.push(v.getUint32(o, true));
-  return out;
-}
+/** Text ids stay below 2^32 (4 bytes each in a v13 posting row); the packed sort needs < 2^38. */
+const ID_LIMIT = 2 ** 32;
+const ID_SPAN = 2 ** 38;
 
 /**
- * Writes the posting rows of new texts of one era (`texts`: [id, text], ids above every id
- * already in the era's lists): each pair key's ids, ascending, in rows of up to POSTING_MAX,
- * keyed (era, key, first id). One row per key per call instead of one per (key, text): a batch
- * of 100k reads writes ~10k rows, not ~240k entries (docs/canvass.md "Ingest").
+ * Legacy (migration 13): the posting rows of one era's canvass_texts (`texts`: [id, text]) in
+ * the id-based layout (era, key, first_id, n, ids), ids 4 bytes each, rows of up to POSTING_MAX.
  */
-export function writePostings(db: Database, era: number, texts: [number, string][]): void {
+function writePostingsV13(db: Database, era: number, texts: [number, string][]): void {
   let n = 0;
   for (const [, t] of texts) if (INDEXABLE.test(t)) n += t.length - 1;
   // (key, id) packed in one double, key·2^38 + id: exact (key < 2^14) and sorted by both.
@@ -161,65 +489,24 @@ export function writePostings(db: Database, era: number, texts: [number, string]
     for (; i < n && packed[i]! < (key + 1) * ID_SPAN; i++) ids.push(packed[i]! - key * ID_SPAN);
     for (let a = 0; a < ids.length; a += POSTING_MAX) {
       const b = Math.min(ids.length, a + POSTING_MAX);
-      params.push(era, key, ids[a], b - a, encodeIds(ids, a, b));
+      params.push(era, key, ids[a], b - a, encodeIdsV13(ids, a, b));
     }
   }
-  insertChunked(db, (m) => valuesSql(POSTINGS_HEAD, 5, m), 5, POSTING_CHUNK, params, false);
+  const head = 'INSERT INTO canvass_postings (era, key, first_id, n, ids)';
+  insertChunked(db, (m) => valuesSql(head, 5, m), 5, POSTING_CHUNK, params, false);
 }
-const ID_SPAN = 2 ** 38;
-const POSTINGS_HEAD = 'INSERT INTO canvass_postings (era, key, first_id, n, ids)';
 
-/** Writes the postings of every text with id > `after` (migration 13, the bench builder), era by era. */
+/**
+ * Legacy (migration 13; its name is what that shipped migration calls): writes the id-based
+ * postings of every canvass_texts row with id > `after`, era by era.
+ */
 export function writePostingsAfter(db: Database, after: number): void {
   const eras = db
     .prepare('SELECT DISTINCT era FROM canvass_texts WHERE id > ? ORDER BY era')
     .pluck()
     .all(after) as number[];
   const texts = db.prepare('SELECT id, text FROM canvass_texts WHERE era = ? AND id > ? ORDER BY id').raw();
-  for (const era of eras) writePostings(db, era, texts.all(era, after) as [number, string][]);
-}
-
-const TEXTS_HEAD = 'INSERT INTO canvass_texts (era, text, rtext)';
-const TEXTS_TAIL = ' ON CONFLICT (era, text) DO NOTHING RETURNING id, text';
-
-/**
- * The hook insertReads calls. Per era, the batch's distinct texts go in sorted, in multi-row
- * statements that skip the texts already there (a probe of the era's hot part of the unique
- * index, not of all time) and return the rows they added; their postings follow
- * (writePostings).
- */
-export function plateIndexWriter(db: Database): PlateIndexWriter {
-  const byEra = new Map<number, Set<string>>();
-  return {
-    add(plate, ts) {
-      if (!INDEXABLE.test(plate)) return;
-      const era = eraOf(ts);
-      let texts = byEra.get(era);
-      if (!texts) byEra.set(era, (texts = new Set()));
-      texts.add(plate);
-    },
-    flush() {
-      for (const era of [...byEra.keys()].sort((a, b) => a - b)) {
-        const params: unknown[] = [];
-        for (const t of [...byEra.get(era)!].sort()) params.push(era, t, reverseAscii(t));
-        const added = insertChunked(
-          db,
-          (n) => valuesSql(TEXTS_HEAD, 3, n, TEXTS_TAIL),
-          3,
-          TEXT_CHUNK,
-          params,
-          true,
-        );
-        if (added.length)
-          writePostings(
-            db,
-            era,
-            (added as [number, string][]).sort((a, b) => a[0] - b[0]),
-          );
-      }
-      byEra.clear();
-    },
-  };
+  for (const era of eras) writePostingsV13(db, era, texts.all(era, after) as [number, string][]);
 }
 
 /** A plate text with its reads' count and first/last time (from reads_plate). */
@@ -269,11 +556,20 @@ function place(p: Pattern): Placed[] {
   return out;
 }
 
-/** One way to find candidates: plate ranges on reads_plate, reversed-text ranges, or an AND of ORs of pair keys. */
-export type Source =
-  | { kind: 'prefix'; values: string[] }
-  | { kind: 'suffix'; values: string[] }
-  | { kind: 'pairs'; entries: number[][] };
+/**
+ * An OR of pair keys: their posting lists, merged. `lengths[i]` is the one text length key i
+ * can match at, or 0 for any: a pair after a `*` sits at a different start for each length of
+ * plate (`*123`: 12 at offset L-3), and a list read for length L keeps only its codes of that
+ * length — so an end-anchored pattern's candidates are about what the reversed-text range of
+ * migrations 4-13 gave, for a decoding pass over the lists.
+ */
+export interface KeyList {
+  keys: number[];
+  lengths: number[];
+}
+
+/** One way to find candidates: code ranges of prefixes, or an AND of ORs of pair keys. */
+export type Source = { kind: 'prefix'; values: string[] } | { kind: 'pairs'; entries: KeyList[] };
 
 const MAX_KEYS_PER_ENTRY = 400;
 /** One `?` (36 values) inside a prefix still beats a loose pair list. */
@@ -295,7 +591,11 @@ function affixes(parts: string[]): string[] | null {
   return parts.length >= 2 ? product(parts) : null;
 }
 
-/** The ways to find the candidates of one (plain) pattern. */
+/**
+ * The ways to find the candidates of one (plain) pattern. A known end (`*123`, `?BC12??`) has
+ * no range of its own (codes are left-aligned): its pairs are keyed at each start the plate's
+ * length allows, an OR of a few keys per pair.
+ */
 export function sourcesFor(p: Pattern): Source[] {
   const placed = place(p);
   const out: Source[] = [];
@@ -304,19 +604,24 @@ export function sourcesFor(p: Pattern): Source[] {
     head.push(placed[i]!.chars || PLATE_ALPHABET);
   const pre = affixes(head);
   if (pre) out.push({ kind: 'prefix', values: pre });
-  const tail: string[] = [];
-  for (let i = placed.length - 1; i >= 0 && placed[i]!.end !== null; i--)
-    tail.push(placed[i]!.chars || PLATE_ALPHABET);
-  const suf = affixes(tail);
-  if (suf) out.push({ kind: 'suffix', values: suf });
-  const entries: number[][] = [];
+  // every text matching a pattern without a `*` (or with ten known characters) has its length
+  const fixed = p.minLength === p.maxLength ? p.minLength : 0;
+  const entries: KeyList[] = [];
   const paired = new Set<Placed>();
-  const push = (anchor: 0 | 1, offs: number[], a: string, b: string) => {
-    const ok = offs.filter((o) => o >= 0 && o < POSITIONS);
-    if (ok.length === 0 || ok.length * a.length * b.length > MAX_KEYS_PER_ENTRY) return false;
-    const keys: number[] = [];
-    for (const o of ok) for (const x of a) for (const y of b) keys.push(gramKey(anchor, o, x, y));
-    entries.push(keys);
+  /** The pairs (a, b) at each offset, offs[i] for plates of length lens[i] (null: `fixed`). */
+  const push = (offs: number[], lens: number[] | null, a: string, b: string) => {
+    const at = offs.flatMap((o, i) =>
+      o >= 0 && o < POSITIONS ? [[o, lens ? lens[i]! : fixed] as const] : [],
+    );
+    if (at.length === 0 || at.length * a.length * b.length > MAX_KEYS_PER_ENTRY) return false;
+    const list: KeyList = { keys: [], lengths: [] };
+    for (const [o, L] of at)
+      for (const x of a)
+        for (const y of b) {
+          list.keys.push(gramKey(0, o, x, y));
+          list.lengths.push(L);
+        }
+    entries.push(list);
     return true;
   };
   for (let ia = 0; ia + 1 < placed.length; ia++) {
@@ -324,38 +629,43 @@ export function sourcesFor(p: Pattern): Source[] {
     const b = placed[ia + 1]!;
     if (!a.chars || !b.chars || p.tokens.indexOf(b.tok) !== p.tokens.indexOf(a.tok) + 1) continue;
     // After a `*` the start offset depends on the plate's length: an OR over the lengths.
+    const lens = range(p.minLength, p.maxLength);
     const done =
       a.start !== null
-        ? push(0, [a.start], a.chars, b.chars)
+        ? push([a.start], null, a.chars, b.chars)
         : b.end !== null
           ? push(
-              0,
-              range(p.minLength, p.maxLength).map((L) => L - 2 - b.end!),
+              lens.map((L) => L - 2 - b.end!),
+              lens,
               a.chars,
               b.chars,
             )
-          : push(0, range(a.minStart, a.maxStart), a.chars, b.chars);
+          : push(range(a.minStart, a.maxStart), null, a.chars, b.chars);
     if (done) paired.add(a).add(b);
   }
-  // A known character with no known neighbour (`A?B?C`, `?A?C1`) still anchors: every text of
-  // 2+ characters with c at offset o has the pair (o, c, any) or, when c is last, (o-1, any, c).
+  // A known character with no known neighbour (`A?B?C`, `?A?C1`, `*1?3`) still anchors: in a
+  // text of 2+ characters, c at offset o has a next character (pair (o, c, any)) unless it is
+  // last, and a previous one (pair (o-1, any, c)) unless it is first — never neither. The
+  // pattern tells which one it surely has: the next when characters follow it to a known end or
+  // it is first, else the previous (it is last, or past a known start with a `*` after it). One
+  // side, half the keys: `*1?3` fits under MAX_KEYS_PER_ENTRY without the reversed texts.
   // Only where nothing else would (the lists are long and counting them costs): else a scan.
   for (const a of out.length || entries.length ? [] : placed) {
     if (!a.chars || paired.has(a)) continue;
-    const offs =
-      a.start !== null
-        ? [a.start]
-        : a.end !== null
-          ? range(p.minLength, p.maxLength).map((L) => L - 1 - a.end!)
-          : [];
-    const keys: number[] = [];
-    for (const o of offs.filter((o) => o >= 0 && o < MAX_PLATE_CHARS))
+    const lens = a.start === null && a.end !== null ? range(p.minLength, p.maxLength) : null;
+    const offs = a.start !== null ? [a.start] : lens ? lens.map((L) => L - 1 - a.end!) : [];
+    const next = (a.end !== null && a.end > 0) || a.start === 0;
+    const list: KeyList = { keys: [], lengths: [] };
+    offs.forEach((o, i) => {
+      const L = lens ? lens[i]! : fixed;
+      if (next ? o < 0 || o >= POSITIONS : o < 1 || o >= MAX_PLATE_CHARS) return;
       for (const c of a.chars)
         for (const y of PLATE_ALPHABET) {
-          if (o < POSITIONS) keys.push(gramKey(0, o, c, y));
-          if (o >= 1) keys.push(gramKey(0, o - 1, y, c));
+          list.keys.push(next ? gramKey(0, o, c, y) : gramKey(0, o - 1, y, c));
+          list.lengths.push(L);
         }
-    if (keys.length && keys.length <= MAX_KEYS_PER_ENTRY) entries.push(keys);
+    });
+    if (list.keys.length && list.keys.length <= MAX_KEYS_PER_ENTRY) entries.push(list);
   }
   if (entries.length) out.push({ kind: 'pairs', entries });
   return out;
@@ -393,7 +703,6 @@ export function variants(p: Pattern, tolerant: boolean): Pattern[] {
 }
 
 const ERAS = 'era IN (SELECT value FROM json_each(@eras))';
-const HIGH = '\uffff';
 /** Counts stop here: past it a source is "big" and its exact size does not matter. */
 const COUNT_CAP = 20_000;
 /** A plate range this small is taken without counting the pair lists (which can be long). */
@@ -408,28 +717,24 @@ interface Query {
 /** Statements of one search, prepared once, bound to the eras searched. */
 function statements(db: Database, only?: number[]) {
   const eras = { eras: only ? JSON.stringify(only) : allEras(db) };
-  const p = (sql: string, raw = false): Query => {
-    const st = raw ? db.prepare(sql).raw() : db.prepare(sql);
+  const p = (sql: string, mode: 'row' | 'raw' | 'pluck' = 'row'): Query => {
+    const st =
+      mode === 'raw' ? db.prepare(sql).raw() : mode === 'pluck' ? db.prepare(sql).pluck() : db.prepare(sql);
     return { get: (...a) => st.get(eras, ...a), all: (...a) => st.all(eras, ...a) };
   };
   return {
     countPrefix: p(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_texts WHERE ${ERAS} AND text >= ? AND text < ? LIMIT ${COUNT_CAP})`,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_codes WHERE ${ERAS} AND code >= ? AND code < ? LIMIT ${COUNT_CAP})`,
     ),
-    // a posting row says how many ids it holds: the length of a list is a sum over its rows
+    // a posting row says how many codes it holds: the length of a list is a sum over its rows
     countKeys: p(
       `SELECT coalesce(sum(n), 0) AS n FROM canvass_postings WHERE ${ERAS} AND key IN (SELECT value FROM json_each(?))`,
     ),
     postings: p(
-      `SELECT ids FROM canvass_postings WHERE ${ERAS} AND key IN (SELECT value FROM json_each(?))`,
-      true,
+      `SELECT key, codes FROM canvass_postings WHERE ${ERAS} AND key IN (SELECT value FROM json_each(?))`,
+      'raw',
     ),
-    countSuffix: p(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM canvass_texts WHERE ${ERAS} AND rtext >= ? AND rtext < ? LIMIT ${COUNT_CAP})`,
-    ),
-    prefix: p(`SELECT text FROM canvass_texts WHERE ${ERAS} AND text >= ? AND text < ?`),
-    suffix: p(`SELECT text FROM canvass_texts WHERE ${ERAS} AND rtext >= ? AND rtext < ?`),
-    byIds: db.prepare('SELECT text FROM canvass_texts WHERE id IN (SELECT value FROM json_each(?))').pluck(),
+    prefix: p(`SELECT code FROM canvass_codes WHERE ${ERAS} AND code >= ? AND code < ?`, 'pluck'),
   };
 }
 type Stmts = ReturnType<typeof statements>;
@@ -443,10 +748,8 @@ function estimate(s: Stmts, src: Source, memo: Map<string, number>): number {
   if (hit !== undefined) return hit;
   const n =
     src.kind === 'prefix'
-      ? src.values.reduce((t, v) => t + num(s.countPrefix, v, v + HIGH), 0)
-      : src.kind === 'suffix'
-        ? src.values.reduce((t, v) => t + num(s.countSuffix, v, v + HIGH), 0)
-        : Math.min(...src.entries.map((e) => entryCount(s, e, memo)));
+      ? src.values.reduce((t, v) => t + num(s.countPrefix, ...codeRange(v)), 0)
+      : Math.min(...src.entries.map((e) => entryCount(s, e.keys, memo)));
   memo.set(key, n);
   return n;
 }
@@ -458,51 +761,57 @@ function entryCount(s: Stmts, keys: number[], memo: Map<string, number>): number
   return n;
 }
 
-/** The text ids of an OR of pair keys (over the searched eras), ascending, each once. */
-function postingIds(s: Stmts, keysJson: string): number[] {
-  const ids: number[] = [];
-  for (const [b] of s.postings.all(keysJson) as [Uint8Array][]) decodeIds(b, ids);
-  ids.sort((a, b) => a - b);
-  let w = 0;
-  for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[w++] = ids[i]!;
-  ids.length = w;
-  return ids;
+/**
+ * The codes of an OR of pair keys (over the searched eras), each key's only of texts of its
+ * length where it has one, ascending, each once. Sorted here: a later batch's row of a key can
+ * hold codes below an earlier row's.
+ */
+function postingCodes(s: Stmts, list: KeyList): Float64Array {
+  const lengthOf = new Map<number, number>();
+  list.keys.forEach((k, i) => {
+    const L = list.lengths[i]!;
+    lengthOf.set(k, lengthOf.has(k) && lengthOf.get(k) !== L ? 0 : L); // a key listed for two lengths: any
+  });
+  const rows = s.postings.all(JSON.stringify(list.keys)) as [number, Uint8Array][];
+  let total = 0;
+  for (const [, b] of rows) total += b.byteLength >> 3;
+  const codes = new Float64Array(total);
+  let at = 0;
+  for (const [key, b] of rows) at = decodeCodesInto(b, codes, at, lengthOf.get(key) ?? 0);
+  return distinctSorted(codes, at);
 }
 
-/** Ids in both ascending lists. */
-function intersect(a: number[], b: number[]): number[] {
-  const out: number[] = [];
+/** Codes in both ascending lists. */
+function intersect(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(Math.min(a.length, b.length));
+  let n = 0;
   for (let i = 0, j = 0; i < a.length && j < b.length;) {
     if (a[i]! < b[j]!) i++;
     else if (a[i]! > b[j]!) j++;
     else {
-      out.push(a[i]!);
+      out[n++] = a[i]!;
       i++;
       j++;
     }
   }
-  return out;
+  return out.subarray(0, n);
 }
 
 function fetch(s: Stmts, src: Source, memo: Map<string, number>): string[] {
-  if (src.kind !== 'pairs') {
-    const stmt = src.kind === 'prefix' ? s.prefix : s.suffix;
-    return src.values.flatMap((v) => (stmt.all(v, v + HIGH) as { text: string }[]).map((r) => r.text));
-  }
-  const sized = src.entries
-    .map((e) => ({ j: JSON.stringify(e), n: entryCount(s, e, memo) }))
-    .sort((a, b) => a.n - b.n);
+  if (src.kind === 'prefix')
+    return src.values.flatMap((v) => (s.prefix.all(...codeRange(v)) as number[]).map(textOf));
+  const sized = src.entries.map((e) => ({ e, n: entryCount(s, e.keys, memo) })).sort((a, b) => a.n - b.n);
   // Each list intersected costs reading it: take the second and third only when they are short enough to pay off.
   let take = 1;
   if (sized[0]!.n > 1500 && sized[1]) take = sized[2] && sized[2].n <= 8 * sized[1].n ? 3 : 2;
-  let ids = postingIds(s, sized[0]!.j);
-  for (let i = 1; i < take && ids.length; i++) ids = intersect(ids, postingIds(s, sized[i]!.j));
-  return ids.length ? (s.byIds.all(JSON.stringify(ids)) as string[]) : [];
+  let codes = postingCodes(s, sized[0]!.e);
+  for (let i = 1; i < take && codes.length; i++) codes = intersect(codes, postingCodes(s, sized[i]!.e));
+  return Array.from(codes, textOf);
 }
 
 /**
  * Distinct plate texts that may match: a superset the caller checks against the pattern.
- * A pattern with nothing to go on (`*`, `?A?`, a lone character) scans the text list.
+ * A pattern with nothing to go on (`*`, `?A?`, a lone character) scans the code list.
  * `eras` limits the search to texts read in those eras (a canvass of scenes: their windows').
  */
 export function candidatePlates(
@@ -520,19 +829,19 @@ export function candidatePlates(
   const known = p.tokens.filter((t) => t.kind !== 'any').length;
   const dropsToAny = tolerant && known === 1 && p.tokens.length > 1;
   if (dropsToAny || all.some((x) => x.length === 0)) {
-    const texts = (
-      (eras
+    const codes = (
+      eras
         ? db
-            .prepare('SELECT DISTINCT text FROM canvass_texts WHERE era IN (SELECT value FROM json_each(?))')
-            .raw()
+            .prepare('SELECT DISTINCT code FROM canvass_codes WHERE era IN (SELECT value FROM json_each(?))')
+            .pluck()
             .all(JSON.stringify(eras))
-        : db.prepare('SELECT DISTINCT text FROM canvass_texts').raw().all()) as [string][]
-    ).map((r) => r[0]);
-    return { texts, scanned: true };
+        : db.prepare('SELECT DISTINCT code FROM canvass_codes').pluck().all()
+    ) as number[];
+    return { texts: codes.map(textOf), scanned: true };
   }
   const seen = new Set<string>();
   for (const sources of all) {
-    // prefix and suffix first: their counts are cheap range scans; pair lists are counted only when needed
+    // prefix first: its counts are cheap range scans; pair lists are counted only when needed
     let best = sources[0]!;
     let bestN = estimate(s, best, memo);
     for (const src of sources.slice(1)) {

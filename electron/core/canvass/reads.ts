@@ -1,10 +1,11 @@
 // Fetching reads for canvasses: by plate and time (the era-cut reads_plate index), by time window
-// (reads_ts) or by area and time (the reads_cell grid index), always the same narrow column set, and
+// (reads_ts) or by area and time (reads_places rows per time bucket and grid cell), always the same narrow column set, and
 // turning them into result rows. Bound parameters only.
 import type { Database } from 'better-sqlite3';
 import type { AreaDto, CanvassReadDto, MatchVia } from '../../api/types-canvass';
 import { bboxOf, cellsCovering, contains } from './geo';
 import { erasIn } from '../reads/era';
+import { readIdsInCells } from '../reads/places';
 
 export interface ReadRow {
   id: number;
@@ -55,8 +56,8 @@ export function readsOfPlates(db: Database, plates: string[], w: Window): ReadRo
 }
 
 /**
- * Reads in a window and (optionally) an area: one (cell, time range) seek per grid cell of
- * the area's box, or for an area too big for that (a city) the time index with a box filter.
+ * Reads in a window and (optionally) an area: one reads_places seek per (time bucket, grid cell)
+ * of the area's box, or for an area too big for that (a city) the time index with a box filter.
  */
 export function readsInScene(db: Database, w: Window, area: AreaDto | undefined): ReadRow[] {
   if (!area) {
@@ -68,11 +69,8 @@ export function readsInScene(db: Database, w: Window, area: AreaDto | undefined)
   const cells = cellsCovering(b, MAX_SCENE_CELLS);
   const rows = cells
     ? (db
-        .prepare(
-          `SELECT ${COLS} FROM reads r
-           WHERE r.cell IN (SELECT value FROM json_each(?)) AND r.ts >= ? AND r.ts < ?`,
-        )
-        .all(JSON.stringify(cells), w.from, w.to) as ReadRow[])
+        .prepare(`SELECT ${COLS} FROM reads r WHERE r.id IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(readIdsInCells(db, cells, w.from, w.to))) as ReadRow[])
     : (db
         .prepare(
           `SELECT ${COLS} FROM reads r WHERE r.ts >= ? AND r.ts < ? AND r.lat BETWEEN ? AND ? AND r.lon BETWEEN ? AND ?`,
@@ -83,7 +81,7 @@ export function readsInScene(db: Database, w: Window, area: AreaDto | undefined)
 
 /**
  * Up to this many grid cells an area is read cell by cell (≈ 9 km × 13 km at Seattle's
- * latitude: any canvass scene); past it, by time. Each cell is one index seek (docs/canvass.md).
+ * latitude: any canvass scene); past it, by time. Each cell is one seek per time bucket (docs/canvass.md).
  */
 export const MAX_SCENE_CELLS = 4096;
 

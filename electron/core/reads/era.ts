@@ -1,5 +1,5 @@
 // Eras: the reads' time cut into 2^32 ms (≈ 49.7 day) slices, the leading column of every
-// index keyed by plate (reads_plate, canvass_texts, canvass_postings; migrations 12-13). A batch of
+// index keyed by plate (reads_plate, canvass_codes, canvass_postings; migrations 12-15). A batch of
 // new reads lands in one or two eras, so each of those indexes takes it in a small, hot part of
 // its B-tree instead of on a random page of one that spans all time (docs/canvass.md "Ingest");
 // a lookup by plate pays one seek per era that holds reads, ~15 over two years.

@@ -25,6 +25,8 @@ export interface ImportOptions {
   strict?: boolean;
   /** Cap on rejections listed in the result (all are counted). */
   maxListed?: number;
+  /** Given the new reads' ids inside the import's transaction (watches check them after commit). */
+  onInserted?: (ids: number[]) => void;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -68,7 +70,8 @@ export function importReadsCsv(db: Database, clock: Clock, bytes: Buffer, opts: 
       )
       .run(opts.format, opts.fileName, sha256, opts.userId, now, now, rowsRead, rows.length, rejections.length);
     const id = Number(info.lastInsertRowid);
-    insertReads(db, clock, rows, id);
+    const ids = insertReads(db, clock, rows, id);
+    opts.onInserted?.(ids);
     return id;
   })();
   return {

@@ -9,6 +9,10 @@ import { normalizePlate } from './plate';
 import { cellsCovering } from '../canvass/geo';
 import { erasIn } from './era';
 import { MAX_SCENE_CELLS } from '../canvass/reads';
+import { readIdsInCells, readIdsOfSources, readsPerSource } from './places';
+
+/** Past this many reads in a map box (or of the chosen sources) the id list costs more than the filter it replaces. */
+const MAX_AREA_IDS = 200_000;
 
 export type SortField = 'timestamp' | 'plate' | 'confidence' | 'source';
 
@@ -74,17 +78,28 @@ export function buildWhere(db: Database, f: ReadFilter): Where {
     params.to = Date.parse(f.to);
   }
   if (f.bbox) {
-    // A box of up to MAX_SCENE_CELLS grid cells goes through reads_cell; a larger one (a whole
-    // city on the map) is a plain filter on the other conditions or a scan.
+    // A box of up to MAX_SCENE_CELLS grid cells is looked up in reads_places (its reads' ids in
+    // the window); a larger one (a whole city on the map), or one holding more reads than an id
+    // list is worth, is a plain filter on the other conditions or a scan.
     const cells = cellsCovering(f.bbox, MAX_SCENE_CELLS);
-    if (cells) {
-      clauses.push('r.cell IN (SELECT value FROM json_each(@cells))');
-      params.cells = JSON.stringify(cells);
+    const ids = cells
+      ? readIdsInCells(db, cells, f.from ? Date.parse(f.from) : -Infinity, f.to ? Date.parse(f.to) : Infinity)
+      : null;
+    if (ids && ids.length <= MAX_AREA_IDS) {
+      clauses.push('r.id IN (SELECT value FROM json_each(@areaIds))');
+      params.areaIds = JSON.stringify(ids);
     }
     clauses.push('r.lat BETWEEN @south AND @north AND r.lon BETWEEN @west AND @east');
     Object.assign(params, f.bbox);
   }
   if (f.sourceIds?.length) {
+    // The sources' reads in the window come from reads_by_source; past MAX_AREA_IDS of them the
+    // filter is checked on the rows another index (or a scan) finds.
+    const ids = readIdsOfSources(db, f.sourceIds, f.from ? Date.parse(f.from) : -Infinity, f.to ? Date.parse(f.to) : Infinity);
+    if (ids.length <= MAX_AREA_IDS) {
+      clauses.push('r.id IN (SELECT value FROM json_each(@sourceReadIds))');
+      params.sourceReadIds = JSON.stringify(ids);
+    }
     clauses.push(`r.source_id IN (SELECT value FROM json_each(@sources))`);
     params.sources = JSON.stringify(f.sourceIds);
   }
@@ -189,11 +204,10 @@ export function getRead(db: Database, id: number): ReadDetailDto {
   };
 }
 
+/** Sources by name, each with its number of reads (reads_by_source counts, no read visited). */
 export function listSources(db: Database) {
-  return db
-    .prepare(
-      `SELECT s.id, s.name, s.kind, coalesce(c.n, 0) AS reads FROM sources s
-       LEFT JOIN (SELECT source_id, count(*) AS n FROM reads GROUP BY source_id) c ON c.source_id = s.id ORDER BY s.name`,
-    )
-    .all() as { id: number; name: string; kind: string; reads: number }[];
+  const counts = readsPerSource(db);
+  return (db.prepare('SELECT id, name, kind FROM sources ORDER BY name').all() as { id: number; name: string; kind: string }[]).map(
+    (s) => ({ ...s, reads: counts.get(s.id) ?? 0 }),
+  );
 }

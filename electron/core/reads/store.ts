@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Clock } from '../clock';
 import { plateIndexWriter } from '../canvass/plate-index';
+import { placesWriter, sourceRowsWriter } from './places';
 
 export interface NewRead {
   plate: string;
@@ -35,8 +36,10 @@ export function sourceId(db: Database, clock: Clock, name: string, kind: string)
 }
 
 /**
- * Inserts reads; returns their new ids in the order given. Every index a read enters is led by
- * time, era or cell (docs/canvass.md "Ingest"), so a batch writes near the ends of each.
+ * Inserts reads; returns their new ids in the order given. The two indexes a read enters are led
+ * by time or era, and places, sources and plate texts go in as one row per (bucket, cell),
+ * (bucket, source) or (era, pair) of the batch (docs/canvass.md "Ingest"), so a batch writes near
+ * the ends of each B-tree.
  */
 export function insertReads(db: Database, clock: Clock, reads: NewRead[], importId: number | null): number[] {
   const ins = db.prepare(
@@ -46,6 +49,8 @@ export function insertReads(db: Database, clock: Clock, reads: NewRead[], import
   );
   const sources = new Map<string, number>();
   const plates = plateIndexWriter(db); // canvass plate index, kept in step in this transaction
+  const places = placesWriter(db); // reads_places and reads_by_source, likewise
+  const bySource = sourceRowsWriter(db);
   const ids = new Array<number>(reads.length);
   for (let i = 0; i < reads.length; i++) {
     const r = reads[i]!;
@@ -80,8 +85,12 @@ export function insertReads(db: Database, clock: Clock, reads: NewRead[], import
       ).lastInsertRowid,
     );
     plates.add(r.plate, r.ts);
+    places.add(id, r.ts, r.lat, r.lon);
+    bySource.add(id, r.ts, sid);
     ids[i] = id;
   }
   plates.flush();
+  places.flush();
+  bySource.flush();
   return ids;
 }

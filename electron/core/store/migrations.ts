@@ -2,8 +2,16 @@
 // changes go in a new, higher number. Each runs in its own transaction with user_version.
 import type { Database } from 'better-sqlite3';
 import { CanvassError } from '../errors';
-import { gramsOf, isIndexable, reverse, writeGramsAfter, writePostingsAfter } from '../canvass/plate-index';
+import {
+  gramsOf,
+  isIndexable,
+  rebuildPlateIndexAsCodes,
+  reverse,
+  writeGramsAfter,
+  writePostingsAfter,
+} from '../canvass/plate-index';
 import { ERA_MS } from '../reads/era';
+import { writePlacesAfter, writeSourceRowsAfter } from '../reads/places';
 
 /**
  * The reads_cell grid (migration 11): rows and columns of 0.002° (500 per degree), key =
@@ -445,6 +453,63 @@ export const migrations: Migration[] = [
         DROP TABLE IF EXISTS canvass_grams;
       `);
       writePostingsAfter(db, 0);
+    },
+  },
+  {
+    // Issue 4, by measurement (docs/canvass.md "Ingest"): each read paid a B-tree entry in
+    // reads_cell (cell, ts) at the end of its cell's run (a batch touched a page per busy cell)
+    // and one in reads_import. Places are now reads_places rows, one per (time bucket, cell) and
+    // write batch, holding the reads' times and ids (reads/places.ts); reads_import served one
+    // query (a CSV import's reads, for the watch check), which takes the ids insertReads returns.
+    version: 14,
+    name: 'reads: places by (bucket, cell) rows instead of reads_cell; no import index',
+    up(db) {
+      db.exec(`
+        CREATE TABLE reads_places (
+          bucket INTEGER NOT NULL,         -- floor(ts / 2^29 ms), places.ts BUCKET_MS
+          cell INTEGER NOT NULL,           -- the reads.cell grid (migration 11, geo.ts cellOf)
+          first_id INTEGER NOT NULL,       -- the row's first read id
+          n INTEGER NOT NULL,              -- reads in the row
+          data BLOB NOT NULL,              -- n × (uint32 ts − bucket·BUCKET_MS, uint32 read id), little-endian
+          PRIMARY KEY (bucket, cell, first_id)
+        ) STRICT, WITHOUT ROWID;
+      `);
+      writePlacesAfter(db, 0);
+      db.exec('DROP INDEX reads_cell; DROP INDEX reads_import;');
+    },
+  },
+  {
+    // Issue 4, by measurement (docs/canvass.md "Ingest"): the text table's rows, its unique
+    // (era, text) and (era, rtext) indexes were 3 B-tree entries per new text and most of the
+    // plate-index hook's ~4.5 µs a read. A text is now an order-preserving integer code
+    // (plate-index.ts code()): one WITHOUT ROWID (era, code) entry per new text, a prefix is a
+    // code range, and the postings hold codes. Rebuilt from the reads.
+    version: 15,
+    name: 'canvass plate index as integer codes',
+    up(db) {
+      rebuildPlateIndexAsCodes(db);
+    },
+  },
+  {
+    // Issue 4, by measurement (docs/canvass.md "Ingest"): reads_source (source_id, ts) was the
+    // last per-read index entry that no query needs per read: the Reads page's source filter
+    // and the per-source counts now read reads_by_source rows, one per (time bucket, source)
+    // and write batch, in the reads_places format (reads/places.ts).
+    version: 16,
+    name: 'reads: sources by (bucket, source) rows instead of reads_source',
+    up(db) {
+      db.exec(`
+        CREATE TABLE reads_by_source (
+          bucket INTEGER NOT NULL,         -- floor(ts / 2^29 ms), places.ts BUCKET_MS
+          source_id INTEGER NOT NULL,      -- sources.id
+          first_id INTEGER NOT NULL,       -- the row's first read id
+          n INTEGER NOT NULL,              -- reads in the row
+          data BLOB NOT NULL,              -- n × (uint32 ts − bucket·BUCKET_MS, uint32 read id), little-endian
+          PRIMARY KEY (bucket, source_id, first_id)
+        ) STRICT, WITHOUT ROWID;
+      `);
+      writeSourceRowsAfter(db, 0);
+      db.exec('DROP INDEX reads_source;');
     },
   },
 ];

@@ -3,7 +3,7 @@
 // purpose or case, no data; the audit record holds the pattern and the area.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkWatches } from '../../../electron/core/canvass/watches';
-import { candidatePlates, decodeIds, plateRows } from '../../../electron/core/canvass/plate-index';
+import { candidatePlates, code, decodeCodes, plateRows, textOf } from '../../../electron/core/canvass/plate-index';
 import { ERA_MS, eraOf, erasIn } from '../../../electron/core/reads/era';
 import { matches, parsePattern } from '../../../electron/core/canvass/pattern';
 import { rng } from '../../../bench/canvass/synth';
@@ -11,6 +11,7 @@ import { insertReads, type NewRead } from '../../../electron/core/reads/store';
 import { CELL_SQL, latestVersion, migrate, migrations } from '../../../electron/core/store/migrations';
 import { bboxOf, cellOf, cellsCovering } from '../../../electron/core/canvass/geo';
 import { readsInScene } from '../../../electron/core/canvass/reads';
+import { bucketOf } from '../../../electron/core/reads/places';
 import { bulkPlateIndex } from '../../../bench/canvass/build';
 import { ACCESS, harness, T0, type Harness } from '../../support/core';
 
@@ -41,12 +42,11 @@ let h: Harness;
 let token: string;
 /** Every (pair key, text) the postings hold, sorted: what a posting layout must agree on. */
 function postingPairs(db: Harness['core']['store']['db']): [number, string][] {
-  const text = db.prepare('SELECT text FROM canvass_texts WHERE id = ?').pluck();
   const out: [number, string][] = [];
-  for (const [key, n, ids] of db.prepare('SELECT key, n, ids FROM canvass_postings').raw().all() as [number, number, Uint8Array][]) {
-    const list = decodeIds(ids);
+  for (const [key, n, codes] of db.prepare('SELECT key, n, codes FROM canvass_postings').raw().all() as [number, number, Uint8Array][]) {
+    const list = decodeCodes(codes);
     expect(list.length).toBe(n);
-    for (const id of list) out.push([key, text.get(id) as string]);
+    for (const c of list) out.push([key, textOf(c)]);
   }
   return out.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
 }
@@ -164,19 +164,24 @@ describe('plate index', () => {
   it('is kept in step by insertReads and finds prefix, suffix and middle patterns', () => {
     const db = h.core.store.db;
     const n = (
-      db.prepare('SELECT count(*) AS n FROM canvass_texts WHERE text = ?').get('7ABC123') as { n: number }
+      db.prepare('SELECT count(*) AS n FROM canvass_codes WHERE code = ?').get(code('7ABC123')) as { n: number }
     ).n;
     expect(n).toBe(1); // once, though read twice
     const grams = (db.prepare('SELECT sum(n) AS n FROM canvass_postings').get() as { n: number }).n;
     expect(grams).toBe(5 * 6); // five distinct texts of seven characters: six pairs each
-    const texts = (p: string) => candidatePlates(db, parsePattern(p), false).texts.sort();
+    // the candidates are a superset the search checks against the pattern: these are the plates it finds
+    // (an end-anchored pattern's pair lists also hold texts with its pairs at another length's offsets)
+    const texts = (p: string) => {
+      const parsed = parsePattern(p);
+      return candidatePlates(db, parsed, false).texts.filter((t) => matches(parsed, t)).sort();
+    };
     expect(texts('7AB*')).toEqual(['7ABC123', '7ABD999']);
     expect(texts('*123')).toEqual(['7A8C123', '7ABC123']);
     expect(texts('?BC1??4')).toContain('ABC1234');
     expect(texts('*C12*')).toEqual(expect.arrayContaining(['7ABC123', '7A8C123']));
     // a text first seen in a later batch is added then; an old text is not added again
     add([read('7ABC123', 9 * H, SCENE), read('NEW4567', 9 * H, SCENE)]);
-    expect((db.prepare('SELECT count(*) AS n FROM canvass_texts').get() as { n: number }).n).toBe(6);
+    expect((db.prepare('SELECT count(*) AS n FROM canvass_codes').get() as { n: number }).n).toBe(6);
     expect(texts('*4567')).toEqual(['NEW4567']);
   });
 
@@ -184,10 +189,12 @@ describe('plate index', () => {
     const db = h.core.store.db;
     const later = ERA_MS * 1.5; // a read ~74 days after the others, in the next era or the one after
     add([read('7ABC123', later, SCENE), read('LATE999', later, SCENE)]);
-    const rows = db.prepare('SELECT era FROM canvass_texts WHERE text = ? ORDER BY era').pluck().all('7ABC123');
+    const rows = db.prepare('SELECT era FROM canvass_codes WHERE code = ? ORDER BY era').pluck().all(code('7ABC123'));
     expect(rows).toEqual([eraOf(T0), eraOf(T0 + later)]);
     expect(candidatePlates(db, parsePattern('7AB*'), false).texts.sort()).toEqual(['7ABC123', '7ABD999']);
-    expect(candidatePlates(db, parsePattern('*C12?'), false).texts.sort()).toEqual(['7A8C123', '7ABC123']);
+    const endAnchored = parsePattern('*C12?');
+    const found = candidatePlates(db, endAnchored, false).texts.filter((t) => matches(endAnchored, t));
+    expect(found.sort()).toEqual(['7A8C123', '7ABC123']);
     expect(plateRows(db, ['7ABC123', 'LATE999'])).toEqual([
       { text: '7ABC123', reads: 3, first_ts: T0, last_ts: T0 + later },
       { text: 'LATE999', reads: 1, first_ts: T0 + later, last_ts: T0 + later },
@@ -202,14 +209,15 @@ describe('plate index', () => {
         '["A"]',
       ),
     ).toMatch(/USING (COVERING )?INDEX reads_plate \(era=\? AND plate=\?\)/);
+    // a prefix is a range of codes, sought in the primary key era by era
     expect(
       plan(
-        'SELECT text FROM canvass_texts WHERE era IN (SELECT value FROM json_each(?)) AND rtext >= ? AND rtext < ?',
+        'SELECT code FROM canvass_codes WHERE era IN (SELECT value FROM json_each(?)) AND code >= ? AND code < ?',
         '[1]',
-        'A',
-        'B',
+        1,
+        2,
       ),
-    ).toMatch(/INDEX canvass_texts_rtext \(era=\? AND rtext>\? AND rtext<\?\)/);
+    ).toMatch(/canvass_codes USING PRIMARY KEY \(era=\? AND code>\? AND code<\?\)/);
   });
 
   it('lists the eras of a window, and only eras holding reads when a bad clock spreads them over centuries', () => {
@@ -327,17 +335,18 @@ describe('benchmark store builder', () => {
   it('bench builder writes the same index as insertReads', () => {
     const db = h.core.store.db;
     const dump = () => ({
-      texts: (db.prepare('SELECT text FROM canvass_texts ORDER BY text').raw().all() as [string][]).map(
-        (r) => r[0],
+      texts: (db.prepare('SELECT era, code FROM canvass_codes ORDER BY era, code').raw().all() as [number, number][]).map(
+        ([era, c]) => `${era} ${textOf(c)}`,
       ),
       grams: postingPairs(db),
     });
     add([read('AB', 0, SCENE), read('Z9Y8X7W6V5', 0, SCENE), read('deadbeefdeadbeefdeadbeef', 0, SCENE)]);
     const viaHook = dump();
-    db.exec('DELETE FROM canvass_postings; DELETE FROM canvass_texts;');
+    db.exec('DELETE FROM canvass_postings; DELETE FROM canvass_codes;');
     bulkPlateIndex(db);
     expect(dump()).toEqual(viaHook);
-    expect(viaHook.texts).not.toContain('deadbeefdeadbeefdeadbeef');
+    expect(viaHook.texts.some((t) => t.endsWith(' Z9Y8X7W6V5'))).toBe(true);
+    expect(viaHook.texts.some((t) => t.includes('deadbeef'))).toBe(false);
   });
 });
 
@@ -381,17 +390,18 @@ describe('grid cell index (migration 11)', () => {
     expect(cellsCovering({ south: 47.4, north: 47.8, west: -122.5, east: -122.1 }, 4096)).toBeNull();
   });
 
-  it('answers area queries through reads_cell, and city-sized ones through time', () => {
+  it('answers area queries through reads_places, and city-sized ones through time', () => {
     const db = h.core.store.db;
     const plan = (sql: string) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(JSON.stringify([1]), 0, 1) as { detail: string }[])
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(JSON.stringify([1]), JSON.stringify([1])) as { detail: string }[])
         .map((r) => r.detail)
         .join(' | ');
+    // one seek per (bucket, cell), never a scan of the table
     expect(
       plan(
-        'SELECT r.id FROM reads r WHERE r.cell IN (SELECT value FROM json_each(?)) AND r.ts >= ? AND r.ts < ?',
+        'SELECT bucket, data FROM reads_places WHERE bucket IN (SELECT value FROM json_each(?)) AND cell IN (SELECT value FROM json_each(?))',
       ),
-    ).toMatch(/USING INDEX reads_cell \(cell=\? AND ts>\? AND ts<\?\)/);
+    ).toMatch(/SEARCH reads_places USING PRIMARY KEY \(bucket=\? AND cell=\?\)/);
     // a read ~560 m from the scene is in a 1 km circle and out of a 500 m one; one 9 km away never is
     const near = { lat: SCENE.lat + 0.005, lon: SCENE.lon };
     add([read('CELL111', 5 * H, near), read('CELL222', 5 * H, { lat: SCENE.lat + 0.08, lon: SCENE.lon })]);
@@ -423,19 +433,32 @@ describe('migrations 11 and 12', () => {
       if (r[2] !== null) geo.run(id, r[2], r[2], r[3], r[3]);
     }
     migrate(db);
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('reads_geo', 'reads_cell')").pluck().all()).toEqual([
-      'reads_cell',
-    ]);
+    // migration 11 put places in reads_cell, migration 14 in reads_places rows (bucket, cell)
+    expect(
+      db.prepare("SELECT name FROM sqlite_master WHERE name IN ('reads_geo', 'reads_cell', 'reads_import', 'reads_places')").pluck().all(),
+    ).toEqual(['reads_places']);
+    expect(db.prepare('SELECT bucket, cell, first_id, n FROM reads_places ORDER BY bucket, cell').raw().all()).toEqual(
+      [
+        [bucketOf(T0), cellOf(SCENE.lat, SCENE.lon), 1, 1],
+        [bucketOf(T0 + ERA_MS), cellOf(FAR.lat, FAR.lon), 2, 1],
+      ].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!),
+    );
     expect(db.prepare('SELECT plate, cell, era FROM reads ORDER BY id').raw().all()).toEqual([
       ['OLD1234', cellOf(SCENE.lat, SCENE.lon), eraOf(T0)],
       ['OLD1234', cellOf(FAR.lat, FAR.lon), eraOf(T0 + ERA_MS)],
       ['NOPOS12', null, eraOf(T0)],
     ]);
-    expect(db.prepare('SELECT era, text, rtext FROM canvass_texts ORDER BY era, text').raw().all()).toEqual([
-      [eraOf(T0), 'NOPOS12', '21SOPON'],
-      [eraOf(T0), 'OLD1234', '4321DLO'],
-      [eraOf(T0 + ERA_MS), 'OLD1234', '4321DLO'],
+    // migration 15 rebuilt migration 12's texts (and their reverses) as codes
+    expect(
+      (db.prepare('SELECT era, code FROM canvass_codes ORDER BY era, code').raw().all() as [number, number][]).map(
+        ([era, c]) => [era, textOf(c)],
+      ),
+    ).toEqual([
+      [eraOf(T0), 'NOPOS12'],
+      [eraOf(T0), 'OLD1234'],
+      [eraOf(T0 + ERA_MS), 'OLD1234'],
     ]);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name LIKE 'canvass_texts%'").pluck().get()).toBe(0);
     expect(candidatePlates(db, parsePattern('*D12*'), false).texts).toEqual(['OLD1234']);
     expect(candidatePlates(db, parsePattern('*S12'), false).texts).toEqual(['NOPOS12']);
     expect(plateRows(db, ['OLD1234'])).toEqual([{ text: 'OLD1234', reads: 2, first_ts: T0, last_ts: T0 + ERA_MS }]);
@@ -449,7 +472,7 @@ describe('migrations 11 and 12', () => {
     db.exec(`INSERT INTO reads (plate, ts, lat, lon) VALUES ('DEV4567', ${T0}, NULL, NULL)`);
     migrate(db); // 3 and 4 are below 10 and stay skipped; 11 and 12 run
     expect(db.pragma('user_version', { simple: true })).toBe(latestVersion);
-    expect(db.prepare('SELECT text FROM canvass_texts').pluck().all()).toEqual(['DEV4567']);
+    expect((db.prepare('SELECT code FROM canvass_codes').pluck().all() as number[]).map(textOf)).toEqual(['DEV4567']);
     expect(candidatePlates(db, parsePattern('DEV*'), false).texts).toEqual(['DEV4567']);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'canvass_plates'").pluck().get()).toBe(0);
     db.close();
