@@ -27,13 +27,15 @@ await Promise.all([
   }),
   // The footage threads (recognition worker, frame reader), beside each bundle that holds the
   // pipeline (main.cjs, cli.mjs): that is where native/footage/entry.ts looks for them first.
+  // The store's WAL checkpoint thread likewise (electron/core/store/checkpointer.ts).
   ...['dist/electron', 'dist'].flatMap((dir) => [
-    ['worker', 'native/footage/worker.ts'],
-    ['decoder', 'native/footage/decode-thread.mjs'],
+    ['footage-worker', 'native/footage/worker.ts'],
+    ['footage-decoder', 'native/footage/decode-thread.mjs'],
+    ['store-checkpoint', 'electron/core/store/checkpoint-thread.mjs'],
   ].map(([name, src]) =>
     build({
       entryPoints: [join(root, src)],
-      outfile: join(root, dir, `footage-${name}.mjs`),
+      outfile: join(root, dir, `${name}.mjs`),
       bundle: true,
       platform: 'node',
       target: 'node20',
@@ -76,4 +78,4 @@ await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-console.log('built dist/electron/{main,preload}.cjs, {dist,dist/electron}/footage-{worker,decoder}.mjs, dist/host-client.js, dist/cli.mjs');
+console.log('built dist/electron/{main,preload}.cjs, {dist,dist/electron}/{footage-worker,footage-decoder,store-checkpoint}.mjs, dist/host-client.js, dist/cli.mjs');

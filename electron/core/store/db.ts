@@ -7,11 +7,14 @@ import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from './migrations';
 import { MediaStore } from './media';
+import { startCheckpointer, type Checkpointer } from './checkpointer';
 
 export interface Store {
   db: DB;
   dataDir: string;
   media: MediaStore;
+  /** The WAL checkpoint thread of a store file (checkpointer.ts); null for an in-memory store. */
+  checkpointer: Checkpointer | null;
   close(): void;
 }
 
@@ -38,7 +41,17 @@ export function openStore(dataDir: string): Store {
     throw e;
   }
   const media = new MediaStore(join(dataDir, 'media'));
-  return { db, dataDir, media, close: () => db.close() };
+  const checkpointer = startCheckpointer(db, join(dataDir, 'canvass.sqlite'));
+  return {
+    db,
+    dataDir,
+    media,
+    checkpointer,
+    close: () => {
+      checkpointer.stop();
+      db.close();
+    },
+  };
 }
 
 /** An in-memory store built by the same migrations, for tests. */
@@ -47,7 +60,7 @@ export function openMemoryStore(mediaDir?: string): Store {
   configure(db);
   migrate(db);
   const media = new MediaStore(mediaDir ?? join(process.cwd(), '.canvass-data', 'test-media'));
-  return { db, dataDir: ':memory:', media, close: () => db.close() };
+  return { db, dataDir: ':memory:', media, checkpointer: null, close: () => db.close() };
 }
 
 function configure(db: DB): void {
@@ -59,4 +72,6 @@ function configure(db: DB): void {
   // which the default 2 MB cache turns into repeated page reads (bench: import).
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
+  // after a big import the WAL is cut back to 64 MB once its pages are in the file
+  db.pragma('journal_size_limit = 67108864');
 }

@@ -1,13 +1,16 @@
 // The store (issue 2 §3): WAL, numbered migrations in transactions, refusal of a database
 // from the future, content-addressed media.
 import Database from 'better-sqlite3';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestVersion, migrate, migrations, type Migration } from '../../../electron/core/store/migrations';
 import { openStore, resolveDataDir } from '../../../electron/core/store/db';
 import { MediaStore } from '../../../electron/core/store/media';
+import { FALLBACK_AUTOCHECKPOINT } from '../../../electron/core/store/checkpointer';
+import { insertReads, type NewRead } from '../../../electron/core/reads/store';
+import { systemClock } from '../../../electron/core/clock';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'canvass-store-'));
 
@@ -22,6 +25,42 @@ describe('store', () => {
     // reopening runs nothing new
     const again = openStore(dir);
     expect(again.db.pragma('user_version', { simple: true })).toBe(latestVersion);
+    again.close();
+  });
+
+  it('checkpoints the WAL on a thread of its own, and folds it into the file on close (issue 4)', async () => {
+    const dir = tmp();
+    const s = openStore(dir);
+    const file = join(dir, 'canvass.sqlite');
+    try {
+      // the writer only checkpoints itself past the fallback threshold
+      expect(s.db.pragma('wal_autocheckpoint', { simple: true })).toBe(FALLBACK_AUTOCHECKPOINT);
+      const reads: NewRead[] = Array.from({ length: 20_000 }, (_, i) => ({
+        plate: `CK${i}`,
+        ts: Date.parse('2026-03-01T00:00:00Z') + i * 1000,
+        lat: 47.6 + (i % 50) * 0.001,
+        lon: -122.3,
+        source: `CAM-${i % 7}`,
+        charConfidences: [0.9, 0.91, 0.92],
+      }));
+      s.db.transaction(() => insertReads(s.db, systemClock, reads, null))();
+      // the thread notices the WAL grew and copies its pages into the file, unasked
+      for (let i = 0; i < 100 && s.checkpointer!.pagesCopied() === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(s.checkpointer!.pagesCopied()).toBeGreaterThan(1000);
+      expect(s.checkpointer!.checkpointNow()).toBe(true);
+      // the database file alone (no WAL beside it) now holds every read
+      const copy = join(tmp(), 'alone.sqlite');
+      copyFileSync(file, copy);
+      const alone = new Database(copy, { readonly: true });
+      expect(alone.prepare('SELECT count(*) FROM reads').pluck().get()).toBe(20_000);
+      alone.close();
+    } finally {
+      s.close();
+    }
+    // the thread's connection closed first, so the store's close was the last and removed the WAL
+    expect(existsSync(`${file}-wal`)).toBe(false);
+    const again = openStore(dir);
+    expect(again.db.prepare('SELECT count(*) FROM reads').pluck().get()).toBe(20_000);
     again.close();
   });
 
