@@ -83,6 +83,8 @@ app.whenReady().then(() => {
 
   // Footage jobs left queued or interrupted by a quit or crash go on (issue 5).
   startJobs(core);
+  // the canvass and plate indexes into the OS cache in the background (first searches after a reboot)
+  core.store.checkpointer?.warm();
 
   app.on('before-quit', () => requestStopAll(core.store.db));
   app.on('window-all-closed', () => {

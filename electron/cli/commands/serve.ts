@@ -26,6 +26,8 @@ export function registerServe(program: Command): void {
         );
         // Footage jobs left queued or interrupted by a quit or crash go on (issue 5).
         startJobs(cli.core);
+        // the canvass and plate indexes into the OS cache in the background (first searches after a reboot)
+        cli.core.store.checkpointer?.warm();
         const stop = () => {
           requestStopAll(cli.core.store.db);
           void host.close().then(() => {

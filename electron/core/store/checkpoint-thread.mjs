@@ -4,9 +4,13 @@
 // connection and thread, a PASSIVE checkpoint runs whenever the WAL has grown (looked at every
 // POLL_MS) or when asked: it never blocks the writer or readers (SQLite lets a checkpoint run
 // beside them and copies what no reader still needs), so the next import batch goes on while
-// the last one is copied. Plain JavaScript so the thread starts in milliseconds from source
-// too. Shared counters (Int32Array over workerData.shared): [0] checkpoints asked for, [1]
-// answered, [2] pages copied (capped), [3] 1 once this connection is closed.
+// the last one is copied. Asked to ('warm', by the long-lived shells once they are up), it also
+// reads the canvass index and the plate index era by era, newest first, so that after a reboot
+// the first searches find their pages in the OS cache instead of on disk (a cold 10M-read store
+// answered `partial_all` at p95 ~310 ms instead of ~60). Plain JavaScript so the thread starts
+// in milliseconds from source too. Shared counters (Int32Array over workerData.shared): [0]
+// eras warmed, [1] checkpoints answered, [2] pages copied (capped), [3] 1 once this connection
+// is closed.
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -39,9 +43,38 @@ const timer = setInterval(() => {
   if (!stopped && walSize() !== lastSize) checkpoint();
 }, POLL_MS);
 
+/** One statement per era and structure, each in its own turn of the event loop (a stop is heard between). */
+function warm() {
+  const ERA_MS = 2 ** 32; // reads/era.ts
+  const b = db.prepare('SELECT (SELECT min(ts) FROM reads) AS lo, (SELECT max(ts) FROM reads) AS hi').get();
+  if (b.lo === null || b.hi === null) return;
+  const hi = Math.trunc(b.hi / ERA_MS);
+  const lo = Math.max(Math.trunc(b.lo / ERA_MS), hi - 255); // a bad clock's centuries: the recent ones
+  const steps = [
+    db.prepare('SELECT count(*) FROM canvass_codes WHERE era = ?'),
+    // substr of each row's end follows its overflow pages too
+    db.prepare('SELECT max(substr(codes, -8)) FROM canvass_postings WHERE era = ?'),
+    db.prepare('SELECT count(*) FROM reads WHERE era = ?'), // the era's part of reads_plate
+  ];
+  let era = hi;
+  let k = 0;
+  const next = () => {
+    if (stopped || era < lo) return;
+    steps[k].get(era);
+    if (++k === steps.length) {
+      k = 0;
+      era--;
+      Atomics.add(state, 0, 1);
+    }
+    setImmediate(next);
+  };
+  setImmediate(next);
+}
+
 parentPort.on('message', (m) => {
   if (stopped) return;
-  if (m.type === 'checkpoint') {
+  if (m.type === 'warm') warm();
+  else if (m.type === 'checkpoint') {
     checkpoint();
     Atomics.store(state, 1, m.seq);
     Atomics.notify(state, 1);

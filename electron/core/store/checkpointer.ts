@@ -20,6 +20,13 @@ export interface Checkpointer {
   checkpointNow(timeoutMs?: number): boolean;
   /** Pages the thread has copied into the database file so far. */
   pagesCopied(): number;
+  /**
+   * Reads the canvass and plate indexes in the background, newest era first, so the first
+   * searches after a reboot do not wait for the disk (the app and `canvass serve` call it once up).
+   */
+  warm(): void;
+  /** Eras warmed so far. */
+  erasWarmed(): number;
   /** Stops the thread after closing its connection (waits up to 2 s); the store closes after. */
   stop(): void;
 }
@@ -66,6 +73,8 @@ export function startCheckpointer(db: Database, file: string): Checkpointer {
       return true;
     },
     pagesCopied: () => Atomics.load(state, 2),
+    warm: () => worker?.postMessage({ type: 'warm' }),
+    erasWarmed: () => Atomics.load(state, 0),
     stop() {
       const w = worker;
       if (!w) return;

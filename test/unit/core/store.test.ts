@@ -48,6 +48,11 @@ describe('store', () => {
       for (let i = 0; i < 100 && s.checkpointer!.pagesCopied() === 0; i++) await new Promise((r) => setTimeout(r, 50));
       expect(s.checkpointer!.pagesCopied()).toBeGreaterThan(1000);
       expect(s.checkpointer!.checkpointNow()).toBe(true);
+      // asked to, it reads the indexes era by era in the background (one era here: ~6 hours of reads)
+      expect(s.checkpointer!.erasWarmed()).toBe(0);
+      s.checkpointer!.warm();
+      for (let i = 0; i < 100 && s.checkpointer!.erasWarmed() < 1; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(s.checkpointer!.erasWarmed()).toBe(1);
       // the database file alone (no WAL beside it) now holds every read
       const copy = join(tmp(), 'alone.sqlite');
       copyFileSync(file, copy);
