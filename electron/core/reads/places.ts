@@ -161,11 +161,22 @@ const bounds = new WeakMap<Database, Statement>();
 
 /** Ids of the reads in the given grid cells (geo.ts cellsCovering) taken in [from, to), in no particular order. */
 export const readIdsInCells = (db: Database, cells: number[], from: number, to: number): number[] =>
-  readIdsIn(db, 'places', cells, from, to);
+  readIdsIn(db, 'places', cells, from, to, Infinity)!;
 
 /** Ids of the reads of the given sources taken in [from, to), in no particular order. */
 export const readIdsOfSources = (db: Database, sources: number[], from: number, to: number): number[] =>
-  readIdsIn(db, 'sources', sources, from, to);
+  readIdsIn(db, 'sources', sources, from, to, Infinity)!;
+
+/** The same, or null as soon as there are more than `limit` (the caller then filters another way). */
+export const readIdsInCellsUpTo = (db: Database, cells: number[], from: number, to: number, limit: number) =>
+  readIdsIn(db, 'places', cells, from, to, limit);
+export const readIdsOfSourcesUpTo = (
+  db: Database,
+  sources: number[],
+  from: number,
+  to: number,
+  limit: number,
+) => readIdsIn(db, 'sources', sources, from, to, limit);
 
 /** How many reads each source has (from the rows' counts; no read is visited). */
 export function readsPerSource(db: Database): Map<number, number> {
@@ -177,7 +188,14 @@ export function readsPerSource(db: Database): Map<number, number> {
 }
 
 /** Open ends (±Infinity) are bounded by the store's first and last read. */
-function readIdsIn(db: Database, kind: Kind, keys: number[], from: number, to: number): number[] {
+function readIdsIn(
+  db: Database,
+  kind: Kind,
+  keys: number[],
+  from: number,
+  to: number,
+  limit: number,
+): number[] | null {
   const { table, key: col } = TABLES[kind];
   if (keys.length === 0 || !(from < to)) return [];
   let q = bounds.get(db);
@@ -210,9 +228,13 @@ function readIdsIn(db: Database, kind: Kind, keys: number[], from: number, to: n
        WHERE bucket IN (SELECT value FROM json_each(?)) AND ${col} IN (SELECT value FROM json_each(?))`,
     )
     .raw()
-    .all(JSON.stringify(buckets), JSON.stringify(keys)) as [number, Uint8Array][];
+    .iterate(JSON.stringify(buckets), JSON.stringify(keys)) as IterableIterator<[number, Uint8Array]>;
   const out: number[] = [];
   for (const [bucket, data] of rows) {
+    if (out.length > limit) {
+      rows.return?.();
+      return null;
+    }
     const v = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const start = bucket * BUCKET_MS;
     for (let o = 0; o + 8 <= data.byteLength; o += 8) {

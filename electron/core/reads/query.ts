@@ -9,7 +9,7 @@ import { normalizePlate } from './plate';
 import { cellsCovering } from '../canvass/geo';
 import { erasIn } from './era';
 import { MAX_SCENE_CELLS } from '../canvass/reads';
-import { readIdsInCells, readIdsOfSources, readsPerSource } from './places';
+import { readIdsInCellsUpTo, readIdsOfSourcesUpTo, readsPerSource } from './places';
 
 /** Past this many reads in a map box (or of the chosen sources) the id list costs more than the filter it replaces. */
 const MAX_AREA_IDS = 200_000;
@@ -83,7 +83,7 @@ export function buildWhere(db: Database, f: ReadFilter): Where {
     // list is worth, is a plain filter on the other conditions or a scan.
     const cells = cellsCovering(f.bbox, MAX_SCENE_CELLS);
     const ids = cells
-      ? readIdsInCells(db, cells, f.from ? Date.parse(f.from) : -Infinity, f.to ? Date.parse(f.to) : Infinity)
+      ? readIdsInCellsUpTo(db, cells, f.from ? Date.parse(f.from) : -Infinity, f.to ? Date.parse(f.to) : Infinity, MAX_AREA_IDS)
       : null;
     if (ids && ids.length <= MAX_AREA_IDS) {
       clauses.push('r.id IN (SELECT value FROM json_each(@areaIds))');
@@ -95,8 +95,14 @@ export function buildWhere(db: Database, f: ReadFilter): Where {
   if (f.sourceIds?.length) {
     // The sources' reads in the window come from reads_by_source; past MAX_AREA_IDS of them the
     // filter is checked on the rows another index (or a scan) finds.
-    const ids = readIdsOfSources(db, f.sourceIds, f.from ? Date.parse(f.from) : -Infinity, f.to ? Date.parse(f.to) : Infinity);
-    if (ids.length <= MAX_AREA_IDS) {
+    const ids = readIdsOfSourcesUpTo(
+      db,
+      f.sourceIds,
+      f.from ? Date.parse(f.from) : -Infinity,
+      f.to ? Date.parse(f.to) : Infinity,
+      MAX_AREA_IDS,
+    );
+    if (ids && ids.length <= MAX_AREA_IDS) {
       clauses.push('r.id IN (SELECT value FROM json_each(@sourceReadIds))');
       params.sourceReadIds = JSON.stringify(ids);
     }

@@ -12,7 +12,9 @@ import {
   BUCKET_MS,
   bucketOf,
   readIdsInCells,
+  readIdsInCellsUpTo,
   readIdsOfSources,
+  readIdsOfSourcesUpTo,
   readsPerSource,
   writePlacesAfter,
   writeSourceRowsAfter,
@@ -191,6 +193,13 @@ describe('reads_places', () => {
       s.db.exec('DELETE FROM reads_places');
       s.db.transaction(() => writePlacesAfter(s.db, 0))();
       expect(placeTriples(s)).toEqual(fromHook);
+      // a caller that only wants a short list gets null once there are more (it filters another way)
+      const here = [cellOf(SCENE.lat, SCENE.lon)];
+      expect(readIdsInCellsUpTo(s.db, here, -Infinity, Infinity, 100)).toBeNull();
+      expect(readIdsInCellsUpTo(s.db, here, T0, T0 + 50_000, 100)!.sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 50 }, (_, i) => i + 1),
+      );
+      expect(readIdsOfSourcesUpTo(s.db, [1], -Infinity, Infinity, 100)).toEqual([]);
       // and only after a given id
       s.db.exec('DELETE FROM reads_places');
       writePlacesAfter(s.db, 1300);
