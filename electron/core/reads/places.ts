@@ -43,38 +43,54 @@ function rowsWriter(db: Database, kind: Kind): BucketRowsWriter {
   const { table, key: col } = TABLES[kind];
   const valuesSql = (rows: number) =>
     `INSERT INTO ${table} (bucket, ${col}, first_id, n, data) VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}`;
-  // (bucket, key) → positions in ids/offs; bucket·2^36 + key is exact (keys < 2^36, |bucket| < 2^16)
+  // (bucket, key) → positions in ids/offs. bucket·2^36 + key is exact while keys < 2^36 (cells,
+  // source ids) and |bucket| < 2^16 (years ~860-3080); a read outside that (a broken clock) is
+  // grouped under a string key instead.
   const groups = new Map<number, number[]>();
+  const far = new Map<string, number[]>();
   let ids: number[] = [];
   let offs: number[] = [];
+  const rowsOf = (params: unknown[], bucket: number, key: number, g: number[]) => {
+    for (let a = 0; a < g.length; a += ROW_MAX) {
+      const b = Math.min(g.length, a + ROW_MAX);
+      const data = Buffer.allocUnsafe((b - a) * 8);
+      for (let i = a; i < b; i++) {
+        data.writeUInt32LE(offs[g[i]!]!, (i - a) * 8);
+        data.writeUInt32LE(ids[g[i]!]!, (i - a) * 8 + 4);
+      }
+      params.push(bucket, key, ids[g[a]!], b - a, data);
+    }
+  };
   return {
     add(id, ts, key) {
       if (key === null) return;
       if (!(id > 0 && id < ID_LIMIT)) throw new Error(`read id ${id} is beyond the ${table} format`);
       const bucket = bucketOf(ts);
-      const k = bucket * 2 ** 36 + key;
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = []));
+      let g: number[] | undefined;
+      if (Math.abs(bucket) < 2 ** 16) {
+        const k = bucket * 2 ** 36 + key;
+        g = groups.get(k);
+        if (!g) groups.set(k, (g = []));
+      } else {
+        const k = `${bucket}:${key}`;
+        g = far.get(k);
+        if (!g) far.set(k, (g = []));
+      }
       g.push(ids.length);
       ids.push(id);
       offs.push(ts - bucket * BUCKET_MS);
     },
     flush() {
-      if (groups.size === 0) return;
+      if (groups.size === 0 && far.size === 0) return;
       const keys = Float64Array.from(groups.keys()).sort();
       const params: unknown[] = [];
       for (const k of keys) {
-        const g = groups.get(k)!;
         const bucket = Math.floor(k / 2 ** 36);
-        for (let a = 0; a < g.length; a += ROW_MAX) {
-          const b = Math.min(g.length, a + ROW_MAX);
-          const data = Buffer.allocUnsafe((b - a) * 8);
-          for (let i = a; i < b; i++) {
-            data.writeUInt32LE(offs[g[i]!]!, (i - a) * 8);
-            data.writeUInt32LE(ids[g[i]!]!, (i - a) * 8 + 4);
-          }
-          params.push(bucket, k - bucket * 2 ** 36, ids[g[a]!], b - a, data);
-        }
+        rowsOf(params, bucket, k - bucket * 2 ** 36, groups.get(k)!);
+      }
+      for (const [k, g] of far) {
+        const [bucket, key] = k.split(':').map(Number) as [number, number];
+        rowsOf(params, bucket, key, g);
       }
       const step = CHUNK * 5;
       let mine = prepared.get(db);
@@ -86,6 +102,7 @@ function rowsWriter(db: Database, kind: Kind): BucketRowsWriter {
         (args.length === step ? full! : db.prepare(valuesSql(args.length / 5))).run(args);
       }
       groups.clear();
+      far.clear();
       ids = [];
       offs = [];
     },

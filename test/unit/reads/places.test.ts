@@ -228,6 +228,16 @@ describe('reads_places', () => {
       expect(bucketOf(future) - bucketOf(ancient)).toBeGreaterThan(20_000);
       expect(readIdsInCells(s.db, cells, -Infinity, Infinity).sort()).toEqual([1, 2, 3]);
       expect(readIdsInCells(s.db, cells, T0, future)).toEqual([2]);
+      // past the packed key's range (|bucket| ≥ 2^16, beyond the years ~860-3080): still exact
+      const y9999 = Date.parse('9999-12-31T23:59:59Z');
+      const edge = 8.64e15 - 1; // the last millisecond a Date can hold
+      s.db.transaction(() =>
+        insertReads(s.db, systemClock, [at(y9999), at(-edge), { ...at(y9999), lat: SCENE.lat + 1 }], null),
+      )();
+      expect(placeTriples(s)).toEqual(readTriples(s));
+      expect(readIdsInCells(s.db, cells, -Infinity, Infinity).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(readIdsInCells(s.db, cells, y9999, y9999 + 1)).toEqual([4]);
+      expect(readIdsInCells(s.db, [cellOf(SCENE.lat + 1, SCENE.lon)], -Infinity, Infinity)).toEqual([6]);
       expect(readIdsInCells(s.db, cells, T0 + 1, T0 + 2)).toEqual([]);
       expect(readIdsInCells(s.db, [], -Infinity, Infinity)).toEqual([]);
     } finally {
