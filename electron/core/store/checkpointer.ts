@@ -82,7 +82,11 @@ export function startCheckpointer(db: Database, file: string): Checkpointer {
       w.postMessage({ type: 'stop' });
       // its connection closed first, so the store's own close is the last one and SQLite folds
       // the WAL into the file and removes it
-      Atomics.wait(state, 3, 0, 2000);
+      try {
+        Atomics.wait(state, 3, 0, 2000);
+      } catch {
+        // a thread that may not block (none of Canvass's): close without waiting
+      }
       void w.terminate();
     },
   };
