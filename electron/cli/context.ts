@@ -61,7 +61,14 @@ export interface Cli {
 
 export function openCli(opts: CommonOptions): Cli {
   const dataDir = resolveDataDir(opts.dataDir);
-  const core = createCore({ dataDir });
+  const core = createCore({
+    dataDir,
+    // an existing store being upgraded says so (at 10M reads that takes ~40 s); a new one is quiet
+    onMigration: (m) => {
+      if (m.from > 0)
+        process.stderr.write(`canvass: updating the store to version ${m.version} (${m.step} of ${m.steps}: ${m.name})…\n`);
+    },
+  });
   const api = new Dispatcher(core);
   const cli: Cli = {
     core,

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import { openMemoryStore, openStore, type Store } from './store/db';
+import type { MigrationStep } from './store/migrations';
 
 export interface CoreEvent {
   type: string;
@@ -18,8 +19,18 @@ export interface Core {
   close(): void;
 }
 
-export function createCore(opts: { dataDir?: string; store?: Store; clock?: Clock }): Core {
-  const store = opts.store ?? (opts.dataDir ? openStore(opts.dataDir) : openMemoryStore());
+export function createCore(opts: {
+  dataDir?: string;
+  store?: Store;
+  clock?: Clock;
+  /** Hears of each store migration before it runs (a long upgrade can say what it is doing). */
+  onMigration?: (s: MigrationStep) => void;
+}): Core {
+  const store =
+    opts.store ??
+    (opts.dataDir
+      ? openStore(opts.dataDir, opts.onMigration ? { onMigration: opts.onMigration } : {})
+      : openMemoryStore());
   const events = new EventEmitter<{ event: [CoreEvent] }>();
   return { store, clock: opts.clock ?? systemClock, events, close: () => store.close() };
 }

@@ -27,7 +27,12 @@ protocol.registerSchemesAsPrivileged([
 hardenApp();
 
 app.whenReady().then(() => {
-  const core = createCore({ dataDir: resolveDataDir(argDataDir) });
+  const core = createCore({
+    dataDir: resolveDataDir(argDataDir),
+    onMigration: (m) => {
+      if (m.from > 0) console.log(`canvass: updating the store to version ${m.version} (${m.step} of ${m.steps}: ${m.name})…`);
+    },
+  });
   const api = new Dispatcher(core);
   const root = join(__dirname, '..', 'renderer');
   let tiles: { path: string; db: MbTiles } | null = null;

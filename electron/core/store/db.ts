@@ -5,7 +5,7 @@ import type { Database as DB } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
-import { migrate } from './migrations';
+import { migrate, migrations, type MigrationStep } from './migrations';
 import { MediaStore } from './media';
 import { startCheckpointer, type Checkpointer } from './checkpointer';
 
@@ -30,12 +30,12 @@ export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.e
 }
 
 /** Opens (creating if needed) the store in dataDir and runs pending migrations. */
-export function openStore(dataDir: string): Store {
+export function openStore(dataDir: string, opts: { onMigration?: (s: MigrationStep) => void } = {}): Store {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, 'canvass.sqlite'));
   try {
     configure(db);
-    migrate(db);
+    migrate(db, migrations, opts.onMigration);
   } catch (e) {
     db.close();
     throw e;

@@ -17,6 +17,23 @@ function canvass(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('canvass CLI', () => {
+  it('says so on stderr while it upgrades an existing store, and nothing for a new one', async () => {
+    const { migrate, migrations, latestVersion } = await import('../../../electron/core/store/migrations');
+    const dir = mkdtempSync(join(tmpdir(), 'canvass-cli-old-'));
+    const old = new Database(join(dir, 'canvass.sqlite'));
+    migrate(old, migrations.filter((m) => m.version <= 13)); // a store as session 3 left it
+    old.close();
+    const r = canvass(['audit', 'verify', '--data-dir', dir, '--json']);
+    const pending = migrations.filter((m) => m.version > 13);
+    for (const [i, m] of pending.entries())
+      expect(r.err).toContain(`canvass: updating the store to version ${m.version} (${i + 1} of ${pending.length}: ${m.name})`);
+    const after = new Database(join(dir, 'canvass.sqlite'), { readonly: true });
+    expect(after.pragma('user_version', { simple: true })).toBe(latestVersion);
+    after.close();
+    const fresh = canvass(['audit', 'verify', '--data-dir', mkdtempSync(join(tmpdir(), 'canvass-cli-new-')), '--json']);
+    expect(fresh.err).not.toContain('updating the store');
+  });
+
   it('sets up a store, imports reads as a trained member and verifies the audit chain', () => {
     const dir = mkdtempSync(join(tmpdir(), 'canvass-cli-'));
     const d = ['--data-dir', dir];

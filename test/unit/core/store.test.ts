@@ -86,6 +86,21 @@ describe('store', () => {
     check.close();
   });
 
+  it('tells of each pending migration before it runs, numbered among the pending ones', () => {
+    const db = new Database(':memory:');
+    const list: Migration[] = [1, 2, 3].map((v) => ({ version: v, name: `step ${v}`, up: (d) => d.exec(`CREATE TABLE t${v} (x)`) }));
+    migrate(db, list.slice(0, 1));
+    const heard: unknown[] = [];
+    migrate(db, list, (m) => heard.push({ ...m, tables: db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() }));
+    // each is heard before its own transaction: t2 does not exist yet when step 2 is announced
+    expect(heard).toEqual([
+      { version: 2, name: 'step 2', step: 1, steps: 2, from: 1, tables: 1 },
+      { version: 3, name: 'step 3', step: 2, steps: 2, from: 1, tables: 2 },
+    ]);
+    migrate(db, list, () => heard.push('again'));
+    expect(heard).toHaveLength(2); // nothing pending: nothing said
+  });
+
   it('rolls a failing migration back completely', () => {
     const db = new Database(':memory:');
     const list: Migration[] = [
