@@ -109,10 +109,7 @@ export interface Rect {
  * without a loop per output.
  */
 interface AxisTaps {
-  start: number;
-  len: number;
   dst: number;
-  limit: number;
   idx: Int32Array;
   wts: Float32Array;
   first: Int32Array;
@@ -194,7 +191,7 @@ function axisTaps(start: number, len: number, dst: number, limit: number): AxisT
   const stride = maxCount <= 2 ? 2 : maxCount <= 4 ? 4 : 0;
   const padded = new Float32Array(stride * dst);
   for (let o = 0; o < dst && stride; o++) for (let k = 0; k < count[o]!; k++) padded[stride * o + k] = wts[first[o]! + k]!;
-  return { start, len, dst, limit, idx, wts, first, count, lo, hi, runFrom, runTo, stride, padded };
+  return { dst, idx, wts, first, count, lo, hi, runFrom, runTo, stride, padded };
 }
 
 // Module state (one copy per worker thread): the grey window and the vertically filtered rows.

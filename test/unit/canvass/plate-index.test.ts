@@ -38,6 +38,10 @@ const readOf = (plate: string, ts: number): NewRead => ({
   source: 'CAR-1',
 });
 
+/** The plates, each read once at T0, committed through insertReads. */
+const readAtT0 = (db: DB, plates: string[]) =>
+  db.transaction(() => insertReads(db, systemClock, plates.map((p) => readOf(p, T0)), null))();
+
 /** Every (key, text) the postings hold, sorted; checks each row's n and first code against its codes. */
 function postingPairs(db: DB): string[] {
   const out: string[] = [];
@@ -270,14 +274,7 @@ describe('candidates', () => {
       'XAYC1Z',
       'B5',
     ];
-    db.transaction(() =>
-      insertReads(
-        db,
-        systemClock,
-        plates.map((p) => readOf(p, T0)),
-        null,
-      ),
-    )();
+    readAtT0(db, plates);
     const exact = candidatePlates(db, parsePattern('A?C?E?G'), false);
     expect(exact.scanned).toBe(false);
     expect(exact.texts).toEqual(expect.arrayContaining(['ABCDEFG', 'AXCYEZG', 'A1C2E3G']));
@@ -326,14 +323,7 @@ describe('candidates', () => {
       '33',
       'ZZZZZZZZZ3',
     );
-    db.transaction(() =>
-      insertReads(
-        db,
-        systemClock,
-        plates.map((p) => readOf(p, T0)),
-        null,
-      ),
-    )();
+    readAtT0(db, plates);
     const stored = [...new Set(plates)];
     for (const source of ['*1234', '*123', '?BC12??', '7A?C12*', '7AB*', '*1?3', '*C12?', '*3'])
       for (const tolerant of [false, true]) {

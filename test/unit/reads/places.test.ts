@@ -141,25 +141,18 @@ describe('reads_places', () => {
                 [-Infinity, Infinity],
                 [-Infinity, T0 + b.from],
               ] as const) {
-                const got = readIdsInCells(s.db, cells, from, to).sort((x, y) => x - y);
-                const want = (
-                  byScan.all(
-                    JSON.stringify(cells),
-                    Math.max(from, -8.64e15),
-                    Math.min(to, 8.64e15),
-                  ) as number[]
-                ).sort((x, y) => x - y);
-                expect(got).toEqual(want);
+                const byRows = (ids: number[]) => [...ids].sort((x, y) => x - y);
+                const byStmt = (stmt: typeof byScan, keys: number[]) =>
+                  byRows(
+                    stmt.all(
+                      JSON.stringify(keys),
+                      Math.max(from, -8.64e15),
+                      Math.min(to, 8.64e15),
+                    ) as number[],
+                  );
+                expect(byRows(readIdsInCells(s.db, cells, from, to))).toEqual(byStmt(byScan, cells));
                 const some = sourceIds.filter((_, i) => (i + b.h) % 2 === 0);
-                const bySource = readIdsOfSources(s.db, some, from, to).sort((x, y) => x - y);
-                const wantBySource = (
-                  ofSources.all(
-                    JSON.stringify(some),
-                    Math.max(from, -8.64e15),
-                    Math.min(to, 8.64e15),
-                  ) as number[]
-                ).sort((x, y) => x - y);
-                expect(bySource).toEqual(wantBySource);
+                expect(byRows(readIdsOfSources(s.db, some, from, to))).toEqual(byStmt(ofSources, some));
               }
             }
           } finally {

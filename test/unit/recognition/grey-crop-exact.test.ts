@@ -6,6 +6,7 @@
 // fractional, tiny and huge scale factors, odd byte offsets) and on real plate crops.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../../bench/canvass/synth'; // seeded (mulberry32): a failure can be replayed
 import { decodeRgb, greyCrop, roundHalfUp, type Rect, type RgbImage } from '../../../native/recognition/preprocess';
 import { sharedData } from '../../support/shared-data';
 
@@ -93,18 +94,6 @@ function refSpan(idx: Int32Array): [number, number] {
   return [lo, hi];
 }
 // ---- end of frozen reference ----
-
-/** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A colour whose grey level is exactly k + 0.5: sums of these sit on Math.round's edge. */
 function halfLevel(rnd: () => number): [number, number, number] {
@@ -206,7 +195,7 @@ describe('greyCrop is bit-identical to the frozen reference', () => {
   });
 
   it('random images and rects, reader size and random sizes', () => {
-    const rnd = prng(20261127);
+    const rnd = rng(20261127);
     let cases = 0;
     let floats = 0;
     for (let n = 0; n < 60; n++) {
@@ -227,7 +216,7 @@ describe('greyCrop is bit-identical to the frozen reference', () => {
   });
 
   it('a Buffer-backed 1080p frame: plate-sized regions as the reader sees them', () => {
-    const rnd = prng(7);
+    const rnd = rng(7);
     const img = randomImage(rnd, 1920, 1080, 'smooth');
     const frame: RgbImage = { width: 1920, height: 1080, data: Buffer.from(img.data) };
     for (let c = 0; c < 100; c++) {
@@ -244,7 +233,7 @@ describe('greyCrop is bit-identical to the frozen reference', () => {
       .sort()
       .filter((_, i) => i % 25 === 0);
     expect(files.length).toBeGreaterThan(20);
-    const rnd = prng(99);
+    const rnd = rng(99);
     for (const f of files) {
       const img = await decodeRgb(`${dir}/${f}`);
       compare(img, { x: 0, y: 0, w: img.width, h: img.height }, 160, 48, f);
@@ -255,7 +244,7 @@ describe('greyCrop is bit-identical to the frozen reference', () => {
 
 describe('roundHalfUp', () => {
   it('equals Math.round on ties, their neighbours and random values in 0..300', () => {
-    const rnd = prng(3);
+    const rnd = rng(3);
     const f64 = new Float64Array(1);
     const bits = new BigInt64Array(f64.buffer);
     const step = (x: number, by: bigint) => {
