@@ -89,7 +89,9 @@ def main():
         st = torch.load(rp, map_location="cpu")
         meta["plate-reader"] = {"checkpoint": rp.name, "steps": st["step"], "arch": st.get("arch", "wide"),
                                 "charset": CHARSET, "input": [1, READER_H, READER_W]}
-        if "base" in st:  # fine-tuned (finetune_reader.py)
+        if "head" in st:  # context head retrained on the base reader's convolutions (context_head.py)
+            meta["plate-reader"].update({"context_head_on": st["base"], "head_steps": st["step"]})
+        elif "base" in st:  # fine-tuned (finetune_reader.py)
             meta["plate-reader"].update({"fine_tuned_from": st["base"], "base_steps": st.get("base_step")})
     if (ck / "detector.pt").exists():
         export_detector(ck / "detector.pt", out / "plate-detector.onnx")

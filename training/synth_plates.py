@@ -53,6 +53,21 @@ ACCENT = [(200, 30, 30), (20, 50, 150), (10, 110, 60), (120, 60, 160), (230, 140
 
 W, H = 320, 160  # render size of a plate, before degradations
 O_ZERO_SHARED = float(os.environ.get("CANVASS_O_ZERO_SHARED", "0"))
+# Optional shape prior: a JSON file {"DDDLLL": 48, ...} of real plate shapes (L letter, D digit),
+# e.g. counted from the tuning labels by context_head.py. With it, 70% of the pattern draws
+# follow the real shapes instead of the uniform PATTERNS list, so a reader learns which
+# reading of an ambiguous glyph real plates make likely.
+def _load_shapes():
+    path = os.environ.get("CANVASS_SHAPES")
+    if not path:
+        return None
+    import json
+    counts = json.load(open(path))
+    shapes = [s for s in counts if s and set(s) <= {"L", "D"}]
+    return shapes, [float(counts[s]) for s in shapes]
+
+
+SHAPES = _load_shapes()
 
 
 class FontBank:
@@ -81,6 +96,13 @@ class FontBank:
 
 def random_text(rng: random.Random) -> str:
     r = rng.random()
+    if SHAPES and r < 0.7:
+        pat = rng.choices(SHAPES[0], weights=SHAPES[1])[0]
+        text = "".join(rng.choice(LETTERS) if c == "L" else rng.choice(DIGITS) for c in pat)
+        if O_ZERO_SHARED > 0 and rng.random() < 0.5:  # make the shared O/0 glyph common enough to learn
+            i = rng.randrange(len(text))
+            text = text[:i] + ("O" if pat[i] == "L" else "0") + text[i + 1:]
+        return text
     if r < 0.8:
         pat = rng.choice(PATTERNS)
         return "".join(rng.choice(LETTERS) if c == "L" else rng.choice(DIGITS) for c in pat)
@@ -180,6 +202,9 @@ def render_plate(rng: random.Random, fonts: FontBank):
         x0 += 30
     if rng.random() < 0.35 and len(body) >= 5:  # gap, dash or emblem between groups
         k = rng.randint(2, len(body) - 2)
+        if SHAPES and rng.random() < 0.7:  # real plates put the gap between letters and digits
+            cuts = [i for i in range(2, len(body) - 1) if body[i - 1].isdigit() != body[i].isdigit()]
+            k = rng.choice(cuts) if cuts else k
         sep = rng.choice([" ", " ", "-", "\u00b7"])
         shown = body[:k] + sep + body[k:]
     else:
