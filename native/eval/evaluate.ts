@@ -34,8 +34,31 @@ export interface EvalReport {
   models: string;
   /** Detection recall by file-name prefix (e.g. dayride / nightride), scenes only. */
   recall_by_group?: Record<string, { plates: number; recall: number | null }>;
+  /** Recall by labelled plate width in frame pixels (small plates: the issue's 20 px), scenes only. */
+  recall_by_width?: Record<string, WidthRecall>;
   confusions: Record<string, number>;
   misreads: { file: string; truth: string; read: string }[];
+}
+
+/** Plate width buckets (labelled box width in frame pixels) for `recall_by_width`. */
+export const WIDTH_BUCKETS = [
+  { label: '<20', max: 20 },
+  { label: '20-40', max: 40 },
+  { label: '40-80', max: 80 },
+  { label: '80-160', max: 160 },
+  { label: '>=160', max: Infinity },
+] as const;
+
+export function widthBucket(w: number): string {
+  return WIDTH_BUCKETS.find((b) => w < b.max)!.label;
+}
+
+export interface WidthRecall {
+  plates: number;
+  /** Reader-verified boxes (what `recognize` returns). */
+  recall: number | null;
+  /** Detector boxes before the reader's check. */
+  detector_recall: number | null;
 }
 
 export interface EvalOptions {
@@ -94,6 +117,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   let rawDetections = 0;
   let rawMatched = 0;
   const groups = new Map<string, { plates: number; matched: number }>();
+  const widths = new Map<string, { plates: number; matched: number; raw: number }>(WIDTH_BUCKETS.map((b) => [b.label, { plates: 0, matched: 0, raw: 0 }]));
   let gtBoxes = 0;
   let ms = 0;
   let topk = 0;
@@ -103,7 +127,8 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     ms += performance.now() - t0;
     const plates = all.filter((p) => p.verified);
     rawDetections += all.length;
-    rawMatched += matchBoxes(s.plates, all.map((p) => p.box), IOU_THRESHOLD).filter((d) => d >= 0).length;
+    const rawAssign = matchBoxes(s.plates, all.map((p) => p.box), IOU_THRESHOLD);
+    rawMatched += rawAssign.filter((d) => d >= 0).length;
     detections += plates.length;
     gtBoxes += s.plates.length;
     const assign = matchBoxes(s.plates, plates.map((p) => p.box), IOU_THRESHOLD);
@@ -112,6 +137,10 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     groups.set(group, gstat);
     s.plates.forEach((g, gi) => {
       const d = assign[gi]!;
+      const wstat = widths.get(widthBucket(g.w))!;
+      wstat.plates++;
+      if (d >= 0) wstat.matched++;
+      if (rawAssign[gi]! >= 0) wstat.raw++;
       gstat.plates++;
       if (d >= 0) {
         matched++;
@@ -148,6 +177,9 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     ...(groups.size > 1 && groups.size <= 8
       ? { recall_by_group: Object.fromEntries([...groups].map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates) }])) }
       : {}),
+    recall_by_width: Object.fromEntries(
+      [...widths].filter(([, v]) => v.plates > 0).map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates), detector_recall: ratio(v.raw, v.plates) }]),
+    ),
     confusions: t.topConfusions(),
     misreads: t.misreads,
   };

@@ -33,6 +33,9 @@ function printTable(r: EvalReport): void {
     lines.push(`detection recall    ${pct(r.detection_recall)}  (IoU >= ${r.iou_threshold})`);
     lines.push(`detection precision ${pct(r.detection_precision)}  (reader-verified boxes)`);
     for (const [g, v] of Object.entries(r.recall_by_group ?? {})) lines.push(`  recall ${g.padEnd(13)} ${pct(v.recall)}  (${v.plates} plates)`);
+    for (const [w, v] of Object.entries(r.recall_by_width ?? {})) {
+      lines.push(`  plates ${(w + ' px').padEnd(10)} ${String(v.plates).padStart(4)}   recall ${pct(v.recall)}   detector alone ${pct(v.detector_recall)}`);
+    }
     if (r.detector_only) lines.push(`detector alone      recall ${pct(r.detector_only.recall)}  precision ${pct(r.detector_only.precision)}  (${r.detector_only.detections} boxes)`);
   }
   if (r.exact_top1 !== null) {

@@ -36,6 +36,10 @@ describe('canvass eval', () => {
     expect(report.images).toBe(4);
     expect(report.detection_recall).toBeGreaterThan(0);
     expect(report.iou_threshold).toBe(0.5);
+    // recall by plate width: every labelled plate falls in exactly one bucket
+    const byWidth = Object.values(report.recall_by_width as Record<string, { plates: number; recall: number; detector_recall: number }>);
+    expect(byWidth.reduce((n, v) => n + v.plates, 0)).toBe(report.plates);
+    for (const v of byWidth) expect(v.detector_recall).toBeGreaterThanOrEqual(v.recall);
   });
 
   it('fails clearly without a data folder', () => {
