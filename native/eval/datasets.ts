@@ -53,11 +53,19 @@ function loadTxt(dir: string): SceneSample[] {
     const txt = join(dir, name.replace(IMAGE_EXT, '.txt'));
     if (!existsSync(txt)) continue;
     const plates: GtPlate[] = [];
-    for (const line of readFileSync(txt, 'utf8').split(/\r?\n/)) {
-      const cols = line.trim().split(/\t+|\s+/);
+    for (const [i, raw] of readFileSync(txt, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/).entries()) {
+      const line = raw.trim();
+      if (line === '' || line.startsWith('#')) continue;
+      const cols = line.split(/\s+/);
       if (cols.length < 5) continue;
-      const [, x, y, w, h, ...rest] = cols;
-      plates.push({ x: Number(x), y: Number(y), w: Number(w), h: Number(h), text: rest.length ? cleanPlate(rest.join('')) : null });
+      const [, ...nums] = cols.slice(0, 5);
+      const [x, y, w, h] = nums.map(Number) as [number, number, number, number];
+      // a box that is not four numbers would silently count as a missed plate: say where it is
+      if (![x, y, w, h].every(Number.isFinite) || w <= 0 || h <= 0) {
+        throw new Error(`${txt}:${i + 1}: expected "file x y w h plate" with a box of positive size, got "${line}"`);
+      }
+      const rest = cols.slice(5);
+      plates.push({ x, y, w, h, text: rest.length ? cleanPlate(rest.join('')) : null });
     }
     out.push({ file: join(dir, name), plates });
   }

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
 import type { RecognitionEngine } from '../recognition/index';
-import { decodeRgb } from '../recognition/preprocess';
+import { decodeRgb, ImageDecodeError } from '../recognition/preprocess';
 import { loadCrops, loadScenes, type CropSplit, type SceneLayout } from './datasets';
 import { charsRight, matchBoxes, round } from './metrics';
 
@@ -34,6 +34,8 @@ export interface EvalReport {
   models: string;
   /** Detection recall by file-name prefix (e.g. dayride / nightride), scenes only. */
   recall_by_group?: Record<string, { plates: number; recall: number | null }>;
+  /** Images that could not be decoded: their plates count as missed and misread. */
+  failed_images?: { file: string; error: string }[];
   /** Recall by labelled plate width in frame pixels (small plates: the 20 px), scenes only. */
   recall_by_width?: Record<string, WidthRecall>;
   confusions: Record<string, number>;
@@ -64,6 +66,8 @@ export interface WidthRecall {
 export interface EvalOptions {
   limit?: number;
   onProgress?: (done: number, total: number) => void;
+  /** An image that could not be decoded: it is skipped and reported, not fatal. */
+  onError?: (file: string, err: Error) => void;
 }
 
 class Tally {
@@ -121,9 +125,20 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   let gtBoxes = 0;
   let ms = 0;
   let topk = 0;
+  const failed: { file: string; error: string }[] = [];
   for (const [i, s] of samples.entries()) {
     const t0 = performance.now();
-    const all = await engine.recognize(s.file, { keepUnverified: true });
+    let all: Awaited<ReturnType<RecognitionEngine['recognize']>>;
+    try {
+      all = await engine.recognize(s.file, { keepUnverified: true });
+    } catch (err) {
+      // one unreadable image must not void the whole measurement: it is reported, and its
+      // plates count as missed
+      if (!(err instanceof ImageDecodeError)) throw err;
+      failed.push({ file: basename(s.file), error: err.message });
+      opts.onError?.(s.file, err);
+      all = [];
+    }
     ms += performance.now() - t0;
     const plates = all.filter((p) => p.verified);
     rawDetections += all.length;
@@ -177,6 +192,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     ...(groups.size > 1 && groups.size <= 8
       ? { recall_by_group: Object.fromEntries([...groups].map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates) }])) }
       : {}),
+    ...(failed.length ? { failed_images: failed } : {}),
     recall_by_width: Object.fromEntries(
       [...widths].filter(([, v]) => v.plates > 0).map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates), detector_recall: ratio(v.raw, v.plates) }]),
     ),
@@ -193,9 +209,20 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
   let msImage = 0;
   let msCrop = 0;
   let topk = 0;
+  const failed: { file: string; error: string }[] = [];
   for (const [i, s] of samples.entries()) {
     const t0 = performance.now();
-    const img = await decodeRgb(s.file);
+    let img: Awaited<ReturnType<typeof decodeRgb>>;
+    try {
+      img = await decodeRgb(s.file);
+    } catch (err) {
+      if (!(err instanceof ImageDecodeError)) throw err;
+      failed.push({ file: basename(s.file), error: err.message });
+      opts.onError?.(s.file, err);
+      t.add(s.file, s.text, []); // counts as misread
+      opts.onProgress?.(i + 1, samples.length);
+      continue;
+    }
     const t1 = performance.now();
     const [r] = await engine.readRegions(img, [{ x: 0, y: 0, w: img.width, h: img.height }]);
     const t2 = performance.now();
@@ -205,7 +232,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     t.add(s.file, s.text, r!.alternatives.map((a) => a.text));
     opts.onProgress?.(i + 1, samples.length);
   }
-  const n = Math.max(1, samples.length);
+  const n = Math.max(1, samples.length - failed.length);
   return {
     set: dir,
     kind: 'crops',
@@ -225,6 +252,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     ms_per_image: round(msImage / n, 2),
     ms_per_crop: round(msCrop / n, 2),
     models: engine.version,
+    ...(failed.length ? { failed_images: failed } : {}),
     confusions: t.topConfusions(),
     misreads: t.misreads,
   };

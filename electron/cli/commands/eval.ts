@@ -36,6 +36,7 @@ function printTable(r: EvalReport): void {
     for (const [w, v] of Object.entries(r.recall_by_width ?? {})) {
       lines.push(`  plates ${(w + ' px').padEnd(10)} ${String(v.plates).padStart(4)}   recall ${pct(v.recall)}   detector alone ${pct(v.detector_recall)}`);
     }
+    if (r.failed_images?.length) lines.push(`unreadable images   ${r.failed_images.length} (plates counted as missed): ${r.failed_images.map((f) => f.file).join(', ')}`);
     if (r.detector_only) lines.push(`detector alone      recall ${pct(r.detector_only.recall)}  precision ${pct(r.detector_only.precision)}  (${r.detector_only.detections} boxes)`);
   }
   if (r.exact_top1 !== null) {
@@ -85,9 +86,10 @@ export function registerEval(program: Command): void {
         if (done % 25 === 0 || done === total) process.stderr.write(`\r${done}/${total}`);
         if (done === total) process.stderr.write('\n');
       };
+      const onError = (file: string, err: Error) => process.stderr.write(`warning: ${err.message} (${file}): its plates count as missed\n`);
       try {
         const report = flags.scenes
-          ? await evaluateScenes(engine, flags.scenes, { limit, onProgress })
+          ? await evaluateScenes(engine, flags.scenes, { limit, onProgress, onError })
           : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress });
         if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
         else printTable(report);

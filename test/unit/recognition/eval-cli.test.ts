@@ -1,6 +1,8 @@
 // `canvass eval` as a real child process: --json prints exactly one JSON object with the
 // agreed keys, for crops and for scenes.
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDataDir } from '../../support/shared-data';
@@ -40,6 +42,32 @@ describe('canvass eval', () => {
     const byWidth = Object.values(report.recall_by_width as Record<string, { plates: number; recall: number; detector_recall: number }>);
     expect(byWidth.reduce((n, v) => n + v.plates, 0)).toBe(report.plates);
     for (const v of byWidth) expect(v.detector_recall).toBeGreaterThanOrEqual(v.recall);
+  });
+
+  it('reports an unreadable image and goes on; its plate counts as missed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canvass-eval-'));
+    copyFileSync(join(DATA, 'scenes-eu', 'eu1.jpg'), join(dir, 'a.jpg'));
+    copyFileSync(join(DATA, 'scenes-eu', 'eu1.txt'), join(dir, 'a.txt'));
+    writeFileSync(join(dir, 'b.jpg'), Buffer.from('not a jpeg at all'));
+    writeFileSync(join(dir, 'b.txt'), '# comment lines are skipped\nb.jpg\t10\t20\t100\t25\tABC123\n');
+    const r = canvass(['eval', '--scenes', dir, '--json', '--threads', '1']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report.images).toBe(2);
+    expect(report.plates).toBe(2);
+    expect(report.failed_images).toEqual([{ file: 'b.jpg', error: expect.stringMatching(/cannot decode image .*b\.jpg/) }]);
+    expect(report.detection_recall).toBeLessThanOrEqual(0.5);
+    expect(report.misreads.some((m: { file: string; read: string }) => m.file === 'b.jpg' && m.read === '')).toBe(true);
+    expect(r.err).toMatch(/warning: cannot decode image .*b\.jpg/);
+  });
+
+  it('names the file and line of a box that is not four numbers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canvass-eval-'));
+    copyFileSync(join(DATA, 'scenes-eu', 'eu1.jpg'), join(dir, 'a.jpg'));
+    writeFileSync(join(dir, 'a.txt'), 'a.jpg\t396\t340\t203\t46\tM5XSX\na.jpg\t10\tten\t100\t25\tABC123\n');
+    const r = canvass(['eval', '--scenes', dir, '--json']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/a\.txt:2: expected "file x y w h plate"/);
   });
 
   it('fails clearly without a data folder', () => {
