@@ -4,7 +4,8 @@
 # training/work/pack: reader_real.npz, us_tune_2x.npz, fonts/, manifest.json and, when
 # `pipeline.py pseudo-label` has run, pseudo_real.npz; never the held-out half).
 #   1. seeded synthetic banks (training bank seed 7, fine-tuning bank seed 23)
-#   2. two `small` readers (the arch that meets 2 ms per crop), trained from scratch with the
+#   2. two readers of arch ARCH (`small` by default; the next run uses `wide`, whose int8
+#      export already reads a crop in 1.1 ms: training/README.md), trained from scratch with the
 #      validation fold of the US tuning half kept out (--us-val-every 5); they differ only in
 #      how much of each batch is real US crops (VARIANTS)
 #   3. each fine-tuned on the US tuning crops minus the fold, validated on the fold every
@@ -20,7 +21,7 @@ FT_STEPS=${FT_STEPS:-1200}
 SYNTH=${SYNTH:-64000}
 EVAL_EVERY=${EVAL_EVERY:-50}
 VARIANTS=${VARIANTS:-"small-a:0.65,0.2,0.15 small-b:0.5,0.35,0.15"}
-ARCH=${ARCH:-small}          # `wide` only as a comparison on the fold (about 2x slower)
+ARCH=${ARCH:-small}          # or `wide` (run 1's network; about 2x slower in float, 1.1 ms a crop int8)
 PROCS=${PROCS:-$(nproc)}
 PY=${PY:-python3}
 LOGS=${LOGS:-/tmp/canvass-gpu-logs}
