@@ -64,7 +64,7 @@ export function toScenes(scenes: SceneDto[] | undefined): Scene[] {
  * A pattern that matches more plates than this (`7*`, `*1*`) is cut here before counting: it
  * is no canvass any more, and the result says `truncated`.
  */
-const MAX_MATCHED = 20_000;
+export const MAX_MATCHED = 20_000;
 
 /** Past this many reads behind the candidate plates, scanning the scenes is cheaper. */
 const PLATE_FIRST_MAX_READS = 60_000;
@@ -109,10 +109,15 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
   const eras = scenes.length
     ? [...new Set(scenes.flatMap((s) => erasIn(db, s.w.from, s.w.to)))].sort((a, b) => a - b)
     : undefined;
-  const { texts: cands, scanned } = candidatePlates(db, matcher.pattern, tolerant, eras);
   // Text-level check first: cheap, and it drops most candidates of a loose plan. Only the
-  // texts that pass get their counts and first/last seen (an index range each).
-  const matched = cands.filter((t) => matcher.text(t) !== null);
+  // texts that pass get their counts and first/last seen (an index range each). A scan of the
+  // whole text list applies it as it reads and stops one past MAX_MATCHED.
+  const accept = (t: string) => matcher.text(t) !== null;
+  const { texts: cands, scanned, examined } = candidatePlates(db, matcher.pattern, tolerant, eras, {
+    accept,
+    max: MAX_MATCHED + 1,
+  });
+  const matched = scanned ? cands : cands.filter(accept);
   let plates = plateRows(db, matched.length > MAX_MATCHED ? matched.slice(0, MAX_MATCHED) : matched, eras);
   if (scenes.length)
     plates = plates.filter((p) => scenes.some((s) => p.last_ts >= s.w.from && p.first_ts < s.w.to));
@@ -182,7 +187,7 @@ export function canvassSearch(db: Database, q: CanvassQuery): CanvassSearchDto {
     results,
     total: ranked.length,
     plan: {
-      candidates: cands.length,
+      candidates: examined,
       strategy,
       scanned,
       truncated: matched.length > MAX_MATCHED,

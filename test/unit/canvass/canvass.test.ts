@@ -3,6 +3,7 @@
 // purpose or case, no data; the audit record holds the pattern and the area.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkWatches } from '../../../electron/core/canvass/watches';
+import { MAX_MATCHED } from '../../../electron/core/canvass/search';
 import { candidatePlates, code, decodeCodes, plateRows, textOf } from '../../../electron/core/canvass/plate-index';
 import { ERA_MS, eraOf, erasIn } from '../../../electron/core/reads/era';
 import { matches, parsePattern } from '../../../electron/core/canvass/pattern';
@@ -96,6 +97,27 @@ describe('canvass.search', () => {
     expect(misread.reasons[0]).toBe('char 3 read 8 at 0.41 — could be B');
     expect(misread.reads[0]!.via).toBe('tolerant');
     expect(tol.results[0]!.plate).toBe('7ABC123');
+  });
+
+  it('stops a pattern that matches every text at MAX_MATCHED plates, reading no further (tolerant 7*)', async () => {
+    const r = rng(11);
+    const many = new Set<string>();
+    while (many.size < MAX_MATCHED + 300) {
+      many.add(Array.from({ length: 6 }, () => '0123456789ABCDEFGHJKLMNPRSTUVWXYZ'[Math.floor(r() * 33)]).join(''));
+    }
+    add([...many].map((p, i) => read(p, i * 1000, SCENE)));
+    const total = (h.core.store.db.prepare('SELECT count(DISTINCT code) FROM canvass_codes').pluck().get() as number);
+    const res = await h.call(token, 'canvass.search', { access: ACCESS, pattern: '7*', tolerant: true, limit: 10 });
+    expect(res.plan.scanned).toBe(true);
+    expect(res.plan.truncated).toBe(true);
+    // every text matches (the one known character may have been missed), so the scan stops
+    // one past the cut instead of reading all the texts
+    expect(res.plan.candidates).toBe(MAX_MATCHED + 1);
+    expect(total).toBeGreaterThan(MAX_MATCHED + 1);
+    expect(res.results).toHaveLength(10);
+    // the ranking saw only plates of the cut (text order: the scan keeps the first ones)
+    const cut = [...many].sort().slice(0, MAX_MATCHED);
+    for (const x of res.results) expect(x.plate <= cut[cut.length - 1]!).toBe(true);
   });
 
   it('finds a hashed plate (public-records data) by its whole hash only', async () => {

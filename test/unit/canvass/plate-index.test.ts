@@ -23,6 +23,7 @@ import {
   variants,
 } from '../../../electron/core/canvass/plate-index';
 import { ERA_MS } from '../../../electron/core/reads/era';
+import { rng } from '../../../bench/canvass/synth';
 import { insertReads, type NewRead } from '../../../electron/core/reads/store';
 import { openMemoryStore } from '../../../electron/core/store/db';
 import { latestVersion, migrate, migrations } from '../../../electron/core/store/migrations';
@@ -288,6 +289,30 @@ describe('candidates', () => {
     for (const t of plates) if (m.text(t)) expect(tolerant.texts).toContain(t);
     expect(tolerant.texts).toContain('XAYC1ZZ');
     expect(candidatePlates(db, parsePattern('7*'), true).scanned).toBe(true); // `*` once its 7 is missed
+    db.close();
+  });
+
+  it('stop a scan at its limit with the same first texts, in the same order, as a full scan and the filter', () => {
+    const { db } = openMemoryStore();
+    const r = rng(7);
+    const plates = Array.from({ length: 2000 }, () =>
+      Array.from({ length: 2 + Math.floor(r() * 7) }, () => PLATE_ALPHABET[Math.floor(r() * 36)]).join(''),
+    );
+    readAtT0(db, plates);
+    for (const [source, tolerant] of [['7*', true], ['*', false], ['*Q*', false]] as const) {
+      const p = parsePattern(source);
+      const m = compileMatcher(p, tolerant);
+      const accept = (t: string) => m.text(t) !== null;
+      const full = candidatePlates(db, p, tolerant);
+      expect(full.scanned, source).toBe(true);
+      const passing = full.texts.filter(accept);
+      for (const max of [1, 50, passing.length, passing.length + 10]) {
+        const cut = candidatePlates(db, p, tolerant, undefined, { accept, max });
+        expect(cut.texts, `${source} max ${max}`).toEqual(passing.slice(0, max));
+        expect(cut.examined).toBeLessThanOrEqual(full.examined);
+        if (max < passing.length) expect(cut.examined).toBeLessThan(full.examined);
+      }
+    }
     db.close();
   });
 
