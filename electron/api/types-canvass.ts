@@ -64,11 +64,12 @@ export interface CanvassSearchDto {
   total: number;
   /** How the engine found candidates, for the curious and the benchmark. */
   plan: {
+    /** Texts looked at: the index's candidates, or the texts a scan read before it stopped. */
     candidates: number;
     strategy: 'summary' | 'plate-first' | 'window-first';
-    /** No index applied (`*`, `?A?`): the whole plate text list was checked. */
+    /** No index applied (`*`, tolerant `7*`): the plate text list was read in order, until 20,001 matched. */
     scanned: boolean;
-    /** More than 20,000 plates matched; only the first were counted and ranked. */
+    /** More than 20,000 plates matched; only the first 20,000 (plate order) were counted and ranked. */
     truncated: boolean;
     ms: number;
   };

@@ -157,6 +157,17 @@ describe('canvass map with 10,000 results', () => {
       const otherPlate = (await other.getAttribute('data-plate'))!;
       await other.click();
       await page.waitForSelector(`[data-testid=canvass-map][data-selected="${otherPlate}"]`);
+      await expect(page.locator('[data-testid=canvass-truncated]').count()).resolves.toBe(0);
+
+      // past 20,000 matching plates the ranking is of a cut, and the page says so
+      const more = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'more.csv');
+      writeFileSync(more, manyReadsCsv({ prefix: '8TR', plates: 19_600, readsPerPlate: 1, seed: 5 }));
+      expect(await importFile(page, more, 'Canvass CSV')).toBe(19_600);
+      await page.click('[data-testid=nav-canvass]');
+      await page.fill('[data-testid=canvass-pattern] input, input[data-testid=canvass-pattern]', '*');
+      await page.click('[data-testid=canvass-search]');
+      const note = await page.waitForSelector('[data-testid=canvass-truncated]');
+      await expect(note.textContent()).resolves.toMatch(/More than 20,000 plates match \*: only the first 20,000/);
     } catch (e) {
       const shot = await screenshot(page, 'canvass-map-10k');
       if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;

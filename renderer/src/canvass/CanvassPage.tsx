@@ -164,6 +164,14 @@ function CanvassContent() {
         Click the map (or type its latitude, longitude) to put the scene circle. ? is one unknown character, *
         any run, [8B] one of those; spaces and dashes are ignored.
       </Text>
+      {s.result?.plan.truncated && (
+        <Alert color="yellow" py="xs" data-testid="canvass-truncated">
+          More than 20,000 plates match {s.result.pattern}
+          {s.result.tolerant ? ' (misread-tolerant)' : ''}: only the first 20,000 in plate order were
+          ranked, so this list is not the best of all of them. Give more characters, turn off
+          misread-tolerant, or search inside a scene (place and time).
+        </Alert>
+      )}
       {s.error && <Alert color="red">{s.error}</Alert>}
       <Group align="stretch" gap="sm" wrap="nowrap" style={{ flex: 1, minHeight: 0 }}>
         <Stack w={460} gap="xs" style={{ minHeight: 0 }}>
