@@ -69,7 +69,7 @@ export interface CanvassSearchDto {
     strategy: 'summary' | 'plate-first' | 'window-first';
     /** No index applied (`*`, tolerant `7*`): the plate text list was read in order, until 20,001 matched. */
     scanned: boolean;
-    /** More than 20,000 plates matched; only the first 20,000 (plate order) were counted and ranked. */
+    /** More than 20,000 plates matched; only 20,000 were counted and ranked (for a scan: the first in plate order). */
     truncated: boolean;
     ms: number;
   };

@@ -167,7 +167,7 @@ describe('canvass map with 10,000 results', () => {
       await page.fill('[data-testid=canvass-pattern] input, input[data-testid=canvass-pattern]', '*');
       await page.click('[data-testid=canvass-search]');
       const note = await page.waitForSelector('[data-testid=canvass-truncated]');
-      await expect(note.textContent()).resolves.toMatch(/More than 20,000 plates match \*: only the first 20,000/);
+      await expect(note.textContent()).resolves.toMatch(/More than 20,000 plates match \*: only 20,000 of them were ranked/);
     } catch (e) {
       const shot = await screenshot(page, 'canvass-map-10k');
       if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;

@@ -52,6 +52,11 @@ function text(r: CanvassSearchDto): string {
   const lines = [
     `${r.total} plate(s) match ${r.pattern}${r.tolerant ? ' (misread-tolerant)' : ''}; best first:`,
   ];
+  if (r.plan.truncated) {
+    lines.push(
+      'Note: more than 20,000 plates match; only 20,000 of them were ranked. Give more characters or a scene (--near/--polygon, --from/--to).',
+    );
+  }
   for (const x of r.results) {
     lines.push(
       `${x.plate.padEnd(10)} ${x.score.toFixed(1).padStart(5)}  ${x.hits} read(s), ${x.firstSeen.slice(0, 16)} → ${x.lastSeen.slice(0, 16)}`,

@@ -167,8 +167,8 @@ function CanvassContent() {
       {s.result?.plan.truncated && (
         <Alert color="yellow" py="xs" data-testid="canvass-truncated">
           More than 20,000 plates match {s.result.pattern}
-          {s.result.tolerant ? ' (misread-tolerant)' : ''}: only the first 20,000 in plate order were
-          ranked, so this list is not the best of all of them. Give more characters, turn off
+          {s.result.tolerant ? ' (misread-tolerant)' : ''}: only 20,000 of them were ranked, so this
+          list is not the best of all of them. Give more characters, turn off
           misread-tolerant, or search inside a scene (place and time).
         </Alert>
       )}

@@ -95,5 +95,16 @@ describe('canvass search (CLI)', () => {
 
     const bad = canvass(['search', '7A%', ...d, ...who, '--json']);
     expect(bad.json()).toMatchObject({ error: { code: 'invalid_input', details: { position: 3 } } });
+
+    // past 20,000 matching plates the text output says the ranking is of a cut
+    const many = join(dir, 'many.csv');
+    const rows = Array.from({ length: 20_010 }, (_, i) => `Q${String(i).padStart(6, '0')},2026-06-03T10:00:00Z,47.6,-122.3,Cam 3,white`);
+    writeFileSync(many, 'plate,timestamp,lat,lon,source,color\n' + rows.join('\n') + '\n');
+    expect(canvass(['import-reads', many, ...d, '--user', 'chief']).code).toBe(0);
+    const cut = canvass(['search', 'Q*', ...d, ...who, '--limit', '3']);
+    expect(cut.code).toBe(0);
+    expect(cut.out).toMatch(/more than 20,000 plates match; only 20,000 of them were ranked/);
+    const plain = canvass(['search', '7AB*', ...d, ...who, '--limit', '3']);
+    expect(plain.out).not.toMatch(/more than 20,000/);
   });
 });
