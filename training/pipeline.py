@@ -212,7 +212,7 @@ def stage_card(a):
                 "synthetic_us_plates": "composited into those scenes at 12-220 px width, aspect 0.22-0.65",
             },
             "metrics": _metrics(["detection_recall", "detection_precision", "detector_only",
-                                 "iou_threshold", "ms_per_image"], "detection_recall"),
+                                 "recall_by_width", "iou_threshold", "ms_per_image"], "detection_recall"),
         },
     }
     for name, card in cards.items():
