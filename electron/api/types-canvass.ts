@@ -67,9 +67,9 @@ export interface CanvassSearchDto {
     /** Texts looked at: the index's candidates, or the texts a scan read before it stopped. */
     candidates: number;
     strategy: 'summary' | 'plate-first' | 'window-first';
-    /** No index applied (`*`, tolerant `7*`): the plate text list was read in order, until 20,001 matched. */
+    /** No index applied (`*`, tolerant `7*`): the plate text list was read in its order until 20,001 matched. */
     scanned: boolean;
-    /** More than 20,000 plates matched; only 20,000 were counted and ranked (for a scan: the first in plate order). */
+    /** More than 20,000 plates matched; only 20,000 were counted and ranked (for a scan: the first it read). */
     truncated: boolean;
     ms: number;
   };

@@ -90,7 +90,7 @@ export function registerEval(program: Command): void {
       try {
         const report = flags.scenes
           ? await evaluateScenes(engine, flags.scenes, { limit, onProgress, onError })
-          : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress });
+          : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress, onError });
         if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
         else printTable(report);
       } finally {

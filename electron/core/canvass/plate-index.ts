@@ -813,11 +813,6 @@ function fetch(s: Stmts, src: Source, memo: Map<string, number>): string[] {
   return Array.from(codes, textOf);
 }
 
-/**
- * Distinct plate texts that may match: a superset the caller checks against the pattern.
- * A pattern with nothing to go on (`*`, `?A?`, a lone character) scans the code list.
- * `eras` limits the search to texts read in those eras (a canvass of scenes: their windows').
- */
 /** For a pattern that must scan the text list: keep only what `accept` passes, stop at `max`. */
 export interface ScanLimit {
   accept: (text: string) => boolean;
@@ -825,12 +820,13 @@ export interface ScanLimit {
 }
 
 /**
- * Candidate texts for a pattern: a superset of the stored plates it matches, from the index
- * (`scanned: false`), or, for a pattern no index entry can narrow (`*`, tolerant `7*`), the
- * whole text list in code order (`scanned: true`). With `limit`, that scan keeps only the texts
- * `limit.accept` passes and stops at `limit.max` of them: the same first texts a full scan
- * followed by the same filter would give, in the same order (tolerant `7*` over 10M reads read
- * 4.1M texts before it was cut to 20,000). `examined` counts the texts looked at.
+ * Distinct plate texts that may match: a superset the caller checks against the pattern.
+ * A pattern with nothing to go on (`*`, `?A?`, tolerant `7*`) scans the code list era by era,
+ * in code order (`scanned: true`). `eras` limits the search to texts read in those eras (a
+ * canvass of scenes: their windows'). With `limit`, a scan keeps only the texts `limit.accept`
+ * passes and stops at `limit.max` of them: the same first texts a full scan followed by the
+ * same filter would give, in the same order (tolerant `7*` over 10M reads used to read 4.1M
+ * texts before they were cut to 20,000). `examined` counts the texts looked at.
  */
 export function candidatePlates(
   db: Database,

@@ -61,6 +61,21 @@ describe('canvass eval', () => {
     expect(r.err).toMatch(/warning: cannot decode image .*b\.jpg/);
   });
 
+  it('counts an unreadable crop as misread and goes on', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canvass-eval-'));
+    copyFileSync(join(DATA, 'us-plate-crops', 'images', 'ak1165.jpg'), join(dir, 'a.jpg'));
+    writeFileSync(join(dir, 'b.jpg'), Buffer.from('no picture here'));
+    writeFileSync(join(dir, 'labels.csv'), 'file,state,plate\na.jpg,AK,FUW999\nb.jpg,AK,ABC123\n');
+    const r = canvass(['eval', '--crops', dir, '--labels', join(dir, 'labels.csv'), '--json', '--threads', '1']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report.images).toBe(2);
+    expect(report.failed_images).toEqual([{ file: 'b.jpg', error: expect.stringMatching(/cannot decode image/) }]);
+    expect(report.exact_top1).toBeLessThanOrEqual(0.5);
+    expect(report.misreads).toContainEqual({ file: 'b.jpg', truth: 'ABC123', read: '' });
+    expect(r.err).toMatch(/warning: cannot decode image .*b\.jpg/);
+  });
+
   it('names the file and line of a box that is not four numbers', () => {
     const dir = mkdtempSync(join(tmpdir(), 'canvass-eval-'));
     copyFileSync(join(DATA, 'scenes-eu', 'eu1.jpg'), join(dir, 'a.jpg'));
