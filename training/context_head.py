@@ -93,12 +93,11 @@ os.environ["CANVASS_O_ZERO_SHARED"] = str(a.o_zero)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 from augment import affine, photometric  # noqa: E402
 from finetune_reader import load_us, real_geometry  # noqa: E402
 from synth_bank import build  # noqa: E402
-from train_reader import N_CLASSES, Reader, encode, greedy  # noqa: E402
+from train_reader import N_CLASSES, Reader, ctc_loss, fold_report  # noqa: E402
 
 
 class Head(nn.Module):
@@ -199,14 +198,9 @@ def main():
     @torch.no_grad()
     def validate(model=None):
         head.eval()
-        logits = (model or head)(vf)
-        pred = greedy(logits)
-        tg, tl = encode(vt)
-        lp = F.log_softmax(logits, -1).permute(1, 0, 2)
-        loss = ctc(lp, tg, torch.full((len(vt),), lp.shape[0], dtype=torch.long), tl).item()
+        v = fold_report((model or head)(vf), vt, ctc)
         head.train()
-        errors = [(t, p) for p, t in zip(pred, vt) if p != t]
-        return {"exact": 1 - len(errors) / len(vt), "loss": loss, "errors": errors}
+        return v
 
     if "base_val" not in hist:  # the base reader's own head on the fold: what the gate must beat
         base_head = Head(feat_dim, hid, 0.0)
@@ -255,9 +249,7 @@ def main():
                 fs.append(f[torch.from_numpy(ix)].float())
                 texts += [t[i] for i in ix]
         x = torch.cat(fs)
-        lp = F.log_softmax(head(x), -1).permute(1, 0, 2)
-        tg, tl = encode(texts)
-        loss = ctc(lp, tg, torch.full((x.shape[0],), lp.shape[0], dtype=torch.long), tl)
+        loss = ctc_loss(head(x), texts, ctc)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(head.parameters(), 5.0)

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from augment import affine, photometric
 from common import CHARSET, CKPT, DATA, PACK, READER_H, READER_W, WORK, clean_text, seed_all, set_lr, tune_fold, us_split
 from synth_bank import ensure
-from train_reader import Reader, encode, greedy
+from train_reader import Reader, ctc_loss, fold_report
 
 SRC_H, SRC_W = 2 * READER_H, 2 * READER_W
 
@@ -105,14 +105,7 @@ def validate(model, vx, vt, ctc):
     model.eval()
     dev = next(model.parameters()).device
     x = torch.from_numpy(vx).float().div(255).unsqueeze(1).to(dev)
-    logits = model(x).float().cpu()
-    pred = greedy(logits)
-    tg, tl = encode([str(t) for t in vt])
-    lp = F.log_softmax(logits, -1).permute(1, 0, 2)
-    loss = ctc(lp, tg, torch.full((x.shape[0],), lp.shape[0], dtype=torch.long), tl).item()
-    exact = float(np.mean([p == str(t) for p, t in zip(pred, vt)]))
-    errors = [(str(t), p) for p, t in zip(pred, vt) if p != str(t)]
-    return {"exact": exact, "loss": loss, "errors": errors}
+    return fold_report(model(x).float().cpu(), [str(t) for t in vt], ctc)
 
 
 def main():
@@ -197,9 +190,7 @@ def main():
         x = photometric(torch.cat(parts), g)
         flip = torch.rand(x.shape[0], 1, 1, 1, generator=g, device=dev) < 0.1
         x = torch.where(flip, 1 - x, x)
-        lp = F.log_softmax(model(x), -1).permute(1, 0, 2)
-        tg, tl = encode(texts)
-        loss = ctc(lp, tg.to(dev), torch.full((x.shape[0],), lp.shape[0], dtype=torch.long), tl)
+        loss = ctc_loss(model(x), texts, ctc)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)

@@ -61,6 +61,22 @@ def encode(texts):
             torch.tensor([len(s) for s in idx], dtype=torch.long))
 
 
+def ctc_loss(logits, texts, ctc):
+    """CTC loss of B,T,C logits against the texts (blank = class 0; every column is a step)."""
+    tg, tl = encode(texts)
+    lp = F.log_softmax(logits, -1).permute(1, 0, 2)
+    il = torch.full((logits.shape[0],), lp.shape[0], dtype=torch.long)
+    return ctc(lp, tg.to(logits.device), il, tl)
+
+
+def fold_report(logits, texts, ctc):
+    """Greedy reading of B,T,C logits against labelled texts: exact share, CTC loss, misreads
+    as (truth, read). What the fine-tuning and context-head stages validate with."""
+    pred = greedy(logits)
+    errors = [(t, p) for p, t in zip(pred, texts) if p != t]
+    return {"exact": 1 - len(errors) / len(texts), "loss": ctc_loss(logits, texts, ctc).item(), "errors": errors}
+
+
 def greedy(logits):
     out = []
     for row in logits.argmax(-1).tolist():
@@ -185,11 +201,7 @@ def main():
         flip = torch.rand(x.shape[0], 1, 1, 1, generator=g, device=dev) < 0.1
         x = torch.where(flip, 1 - x, x)  # light-on-dark plates
         logits = model(x)
-        tg, tl = encode(texts)
-        tg = tg.to(dev)
-        lp = F.log_softmax(logits, -1).permute(1, 0, 2)
-        il = torch.full((x.shape[0],), lp.shape[0], dtype=torch.long)
-        loss = ctc(lp, tg, il, tl)
+        loss = ctc_loss(logits, texts, ctc)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
