@@ -79,6 +79,7 @@ def main():
     ap.add_argument("--ckpt-dir", default=str(CKPT))
     ap.add_argument("--out-dir", default=str(MODELS))
     ap.add_argument("--reader", default="reader", help="reader checkpoint name (reader, reader-wide)")
+    ap.add_argument("--detector", default="detector", help="detector checkpoint name (detector, det-small)")
     a = ap.parse_args()
     ck, out = Path(a.ckpt_dir), Path(a.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -93,9 +94,13 @@ def main():
             meta["plate-reader"].update({"context_head_on": st["base"], "head_steps": st["step"]})
         elif "base" in st:  # fine-tuned (finetune_reader.py)
             meta["plate-reader"].update({"fine_tuned_from": st["base"], "base_steps": st.get("base_step")})
-    if (ck / "detector.pt").exists():
-        export_detector(ck / "detector.pt", out / "plate-detector.onnx")
-        meta["plate-detector"] = {"steps": torch.load(ck / "detector.pt", map_location="cpu")["step"]}
+    dp = ck / f"{a.detector}.pt"
+    if dp.exists():
+        export_detector(dp, out / "plate-detector.onnx")
+        st = torch.load(dp, map_location="cpu")
+        meta["plate-detector"] = {"checkpoint": dp.name, "steps": st["step"]}
+        if st.get("init"):  # fine-tuned from another detector (train_detector.py --init)
+            meta["plate-detector"]["fine_tuned_from"] = st["init"]
     json.dump(meta, open(out / "export-meta.json", "w"), indent=2)
 
 

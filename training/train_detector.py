@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -57,10 +58,11 @@ class Detector(nn.Module):
 
 
 class Scenes(torch.utils.data.Dataset):
-    def __init__(self, seed):
+    def __init__(self, seed, min_scale=0.35):
         self.dir = PACK / "det_train"
         self.items = json.load(open(self.dir / "boxes.json"))
         self.seed = seed
+        self.min_scale = min_scale
 
     def __len__(self):
         return 10 ** 7  # sampled with replacement, endless
@@ -69,7 +71,7 @@ class Scenes(torch.utils.data.Dataset):
         rng = np.random.default_rng(self.seed * 1000003 + i)
         it = self.items[rng.integers(len(self.items))]
         img = Image.open(self.dir / it["file"]).convert("RGB")
-        s = float(np.exp(rng.uniform(np.log(0.35), np.log(1.6))))
+        s = float(np.exp(rng.uniform(np.log(self.min_scale), np.log(1.6))))
         img = img.resize((max(1, int(img.width * s)), max(1, int(img.height * s))), Image.BILINEAR)
         S = DET_TRAIN_SIZE
         ox = int(rng.integers(min(0, img.width - S), max(0, img.width - S) + 1))
@@ -88,7 +90,7 @@ class Scenes(torch.utils.data.Dataset):
         return arr, torch.from_numpy(boxes), n
 
 
-def composite(x, boxes, counts, tiles, rng):
+def composite(x, boxes, counts, tiles, rng, min_width=12):
     """Paste synthetic plate tiles (RGBA uint8, on device) into the batch; extend boxes.
     Placement is drawn on the CPU (numpy) so the loop never waits on the GPU."""
     B, _, S, _ = x.shape
@@ -99,7 +101,7 @@ def composite(x, boxes, counts, tiles, rng):
         for _ in range(int(rng.integers(0, 4))):
             if n >= MAX_BOXES:
                 break
-            w = float(np.exp(rng.uniform(np.log(12), np.log(220))))
+            w = float(np.exp(rng.uniform(np.log(min_width), np.log(220))))
             h = max(4, int(w * rng.uniform(0.22, 0.65)))  # US 2:1 down to long EU-style plates
             w = int(w)
             x0, y0 = int(rng.integers(0, S - w)), int(rng.integers(0, S - h))
@@ -163,6 +165,13 @@ def main():
     ap.add_argument("--workers", type=int, default=min(8, os.cpu_count() or 1))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--ckpt-every", type=int, default=200)
+    ap.add_argument("--name", default="detector", help="checkpoint name in CKPT (NAME.pt)")
+    ap.add_argument("--init", default="", help="fine-tune: start from this checkpoint's weights "
+                    "with a fresh optimiser and schedule (ignored when NAME.pt exists: resume)")
+    ap.add_argument("--min-width", type=float, default=12,
+                    help="narrowest synthetic plate, pixels at the 512-px training scale")
+    ap.add_argument("--min-scale", type=float, default=0.35,
+                    help="smallest rescale of a real training scene (smaller real plates)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     seed_all(a.seed)
@@ -171,14 +180,18 @@ def main():
     model = Detector().to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     CKPT.mkdir(parents=True, exist_ok=True)
-    path = CKPT / "detector.pt"
-    step, spent = 0, 0.0
+    path = CKPT / f"{a.name}.pt"
+    step, spent, init = 0, 0.0, ""
+    if not path.exists() and a.init:
+        init = Path(a.init).name
+        model.load_state_dict(torch.load(a.init, map_location=dev)["model"])
+        print(f"fine-tuning from {a.init}")
     if path.exists():
         st = torch.load(path, map_location=dev)
         model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
-        step, spent = st["step"], st.get("spent", 0.0)
+        step, spent, init = st["step"], st.get("spent", 0.0), st.get("init", "")
         print(f"resumed detector at step {step}")
-    ds = Scenes(a.seed + step)
+    ds = Scenes(a.seed + step, a.min_scale)
     dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, num_workers=a.workers,
                                      shuffle=False, persistent_workers=a.workers > 0)
     g = torch.Generator(device=dev)
@@ -187,7 +200,7 @@ def main():
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
-                    "step": step, "spent": spent + time.time() - t0}, str(path) + ".tmp")
+                    "step": step, "spent": spent + time.time() - t0, "init": init}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
 
     t0, hist = time.time(), []
@@ -197,7 +210,7 @@ def main():
             break
         x = imgs.to(dev).float() / 255
         boxes = boxes.to(dev)
-        x, boxes, counts = composite(x, boxes, counts, tiles, rng)
+        x, boxes, counts = composite(x, boxes, counts, tiles, rng, a.min_width)
         counts = counts.to(dev)
         if rng.random() < 0.5:
             x = x.flip(-1)
@@ -222,7 +235,7 @@ def main():
         if step % a.ckpt_every == 0:
             save()
     save()
-    print(f"detector stopped at step {step}")
+    print(f"{a.name} stopped at step {step}")
 
 
 if __name__ == "__main__":
