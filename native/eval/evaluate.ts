@@ -32,6 +32,8 @@ export interface EvalReport {
   ms_per_image: number;
   ms_per_crop: number | null;
   models: string;
+  /** Detector input sizes of the whole-frame passes (main first), scenes only. */
+  detector_sizes?: number[];
   /** Detection recall by file-name prefix (e.g. dayride / nightride), scenes only. */
   recall_by_group?: Record<string, { plates: number; recall: number | null }>;
   /** Images that could not be decoded: their plates count as missed and misread. */
@@ -188,6 +190,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     ms_per_image: round(ms / Math.max(1, samples.length), 2),
     ms_per_crop: null,
     models: engine.version,
+    detector_sizes: engine.detectorSizes,
     // only meaningful when names share a few prefixes (dash-cam rides), not one per image
     ...(groups.size > 1 && groups.size <= 8
       ? { recall_by_group: Object.fromEntries([...groups].map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates) }])) }

@@ -51,6 +51,11 @@ export interface EngineOptions {
    * keep enough pixels (default true; 1080p and smaller always take one pass).
    */
   tiles?: boolean;
+  /**
+   * Further whole-frame detector passes at these input sizes (longest side, px), merged with
+   * the main pass by NMS: a larger input magnifies small plates (default none).
+   */
+  extraDetectorSizes?: number[];
 }
 
 export interface RecognizeOptions {
@@ -73,6 +78,13 @@ function modelInfo(dir: string, name: string): ModelInfo {
   return { name, file, version, sha256 };
 }
 
+function validSizes(sizes: number[]): number[] {
+  for (const s of sizes) {
+    if (!Number.isInteger(s) || s < 64 || s > 4096) throw new Error(`detector input size must be a whole number of pixels from 64 to 4096, got ${s}`);
+  }
+  return sizes;
+}
+
 export class RecognitionEngine {
   readonly models: { detector: ModelInfo; reader: ModelInfo };
 
@@ -84,8 +96,14 @@ export class RecognitionEngine {
     private readonly minReadConfidence: number,
     private readonly minTextLength: number,
     private readonly tiles: boolean,
+    private readonly extraSizes: number[],
   ) {
     this.models = models;
+  }
+
+  /** Detector input sizes (longest side) of every whole-frame pass, the main one first. */
+  get detectorSizes(): number[] {
+    return [this.detector.inputSize, ...this.extraSizes];
   }
 
   static async create(opts: EngineOptions = {}): Promise<RecognitionEngine> {
@@ -96,7 +114,7 @@ export class RecognitionEngine {
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
       PlateReader.load(models.reader.file, { threads, ...opts.reader }),
     ]);
-    return new RecognitionEngine(detector, reader, models, opts.cropMargin ?? 0.04, opts.minReadConfidence ?? 0.1, opts.minTextLength ?? 2, opts.tiles ?? true);
+    return new RecognitionEngine(detector, reader, models, opts.cropMargin ?? 0.04, opts.minReadConfidence ?? 0.1, opts.minTextLength ?? 2, opts.tiles ?? true, validSizes(opts.extraDetectorSizes ?? []));
   }
 
   /** "plate-detector@version+sha8, plate-reader@version+sha8" for provenance records. */
@@ -157,13 +175,19 @@ export class RecognitionEngine {
     const ts = tiles.length ? size / Math.max(tiles[0]!.w, tiles[0]!.h) : 0;
     const tw = Math.round(dims.width * ts);
     const th = Math.round(dims.height * ts);
-    const [small, mid, frame] = await Promise.all([
+    const extra = this.extraSizes.map((s) => inputGeometry(dims.width, dims.height, s));
+    const [small, mid, frame, ...larger] = await Promise.all([
       resizeRgb(source, g.w, g.h, name),
       tiles.length ? resizeRgb(source, tw, th, name) : Promise.resolve(undefined),
       needFrame ? decodeRgb(source, name) : Promise.resolve(undefined),
+      ...extra.map((e) => resizeRgb(source, e.w, e.h, name)),
     ]);
     const base = { ox: 0, oy: 0, frameW: dims.width, frameH: dims.height };
     let boxes = await this.detector.detectResized(small, g.w, g.h, { ...base, scale: g.scale });
+    for (let i = 0; i < extra.length; i++) {
+      const e = extra[i]!;
+      boxes = boxes.concat(await this.detector.detectResized(larger[i]!, e.w, e.h, { ...base, scale: e.scale }));
+    }
     if (mid) {
       const midImg = { width: tw, height: th, data: mid };
       for (const t of tiles) {
@@ -174,8 +198,8 @@ export class RecognitionEngine {
         const pixels = cropRgb(midImg, x, y, w, h);
         boxes = boxes.concat(await this.detector.detectResized(pixels, w, h, { ...base, scale: ts, ox: x / ts, oy: y / ts }));
       }
-      boxes = nms(boxes);
     }
+    if (mid || extra.length) boxes = nms(boxes);
     return frame ? { boxes, frame } : { boxes };
   }
 

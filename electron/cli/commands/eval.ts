@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { evaluateCrops, evaluateScenes, type EvalReport } from '../../../native/eval/evaluate';
 import type { CropSplit } from '../../../native/eval/datasets';
 import { measureSpeed } from '../../../native/eval/speed';
-import { RecognitionEngine } from '../../../native/recognition/index';
+import { RecognitionEngine, type EngineOptions } from '../../../native/recognition/index';
 
 interface EvalFlags {
   scenes?: string;
@@ -19,6 +19,7 @@ interface EvalFlags {
   json?: boolean;
   speed?: string;
   crop?: string;
+  detectorSizes: string;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -51,6 +52,16 @@ function printTable(r: EvalReport): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+/** Engine options from the eval flags (`--detector-sizes 640,960`: main pass, then extra passes). */
+function engineOptions(flags: EvalFlags): EngineOptions {
+  const sizes = flags.detectorSizes.split(',').map((t) => {
+    const n = Number(t.trim());
+    if (!Number.isInteger(n) || n < 64 || n > 4096) throw new Error(`--detector-sizes: "${t}" is not a size in pixels from 64 to 4096`);
+    return n;
+  });
+  return { modelsDir: flags.models, threads: Number(flags.threads), detector: { inputSize: sizes[0]! }, extraDetectorSizes: sizes.slice(1) };
+}
+
 export function registerEval(program: Command): void {
   program
     .command('eval')
@@ -63,12 +74,13 @@ export function registerEval(program: Command): void {
     .option('--limit <n>', 'evaluate only the first n images')
     .option('--threads <n>', 'ONNX threads per model', '2')
     .option('--json', 'print one JSON object on stdout')
+    .option('--detector-sizes <list>', 'detector input sizes, comma-separated: the main pass, then extra whole-frame passes (e.g. 640,960)', '640')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
     .action(async (flags: EvalFlags) => {
       if (flags.speed) {
         if (!flags.crop) throw new Error('--speed needs --crop FILE');
-        const engine = await RecognitionEngine.create({ modelsDir: flags.models, threads: Number(flags.threads) });
+        const engine = await RecognitionEngine.create(engineOptions(flags));
         try {
           const r = await measureSpeed(engine, flags.speed, flags.crop);
           process.stdout.write((flags.json ? JSON.stringify(r) : JSON.stringify(r, null, 2)) + '\n');
@@ -81,7 +93,7 @@ export function registerEval(program: Command): void {
       if (flags.crops && !flags.labels) throw new Error('--crops needs --labels CSV');
       if (!['all', 'tune', 'held-out'].includes(flags.split)) throw new Error(`unknown --split ${flags.split}`);
       const limit = flags.limit ? Number(flags.limit) : undefined;
-      const engine = await RecognitionEngine.create({ modelsDir: flags.models, threads: Number(flags.threads) });
+      const engine = await RecognitionEngine.create(engineOptions(flags));
       const onProgress = flags.json ? undefined : (done: number, total: number) => {
         if (done % 25 === 0 || done === total) process.stderr.write(`\r${done}/${total}`);
         if (done === total) process.stderr.write('\n');

@@ -114,22 +114,25 @@ describe('RecognitionEngine (real models, real images)', () => {
   });
 });
 
+/** A 3x3 mosaic of 1280x720 dash-cam frames (3840x2160, real 45-95 px plates), scaled to `width`. */
+async function mosaic(width: number): Promise<{ frame: Buffer; gt: { x: number; y: number; w: number; h: number }[] }> {
+  const { samples } = loadScenes(join(DATA, 'dashcam-ro'));
+  const k = width / 3840;
+  const gt: { x: number; y: number; w: number; h: number }[] = [];
+  const parts = samples.slice(0, 9).map((s, i) => {
+    const left = (i % 3) * 1280;
+    const top = Math.floor(i / 3) * 720;
+    for (const p of s.plates) gt.push({ x: (p.x + left) * k, y: (p.y + top) * k, w: p.w * k, h: p.h * k });
+    return { input: s.file, left, top };
+  });
+  const full = await sharp({ create: { width: 3840, height: 2160, channels: 3, background: '#000' } }).composite(parts).png().toBuffer();
+  const frame = await sharp(full).resize(width).jpeg({ quality: 90 }).toBuffer();
+  return { frame, gt };
+}
+
 describe('RecognitionEngine on a 4K frame', () => {
   it('finds small plates through tiles that one downscaled pass misses', async () => {
-    const { samples } = loadScenes(join(DATA, 'dashcam-ro'));
-    // a 3x3 mosaic of 1280x720 dash-cam frames is a 3840x2160 frame with real 45-95 px plates
-    const pick = samples.slice(0, 9);
-    const gt: { x: number; y: number; w: number; h: number }[] = [];
-    const parts = pick.map((s, i) => {
-      const left = (i % 3) * 1280;
-      const top = Math.floor(i / 3) * 720;
-      for (const p of s.plates) gt.push({ x: p.x + left, y: p.y + top, w: p.w, h: p.h });
-      return { input: s.file, left, top };
-    });
-    const frame = await sharp({ create: { width: 3840, height: 2160, channels: 3, background: '#000' } })
-      .composite(parts)
-      .jpeg({ quality: 90 })
-      .toBuffer();
+    const { frame, gt } = await mosaic(3840);
     const tiled = await RecognitionEngine.create({ threads: 1 });
     const single = await RecognitionEngine.create({ threads: 1, tiles: false });
     try {
@@ -141,5 +144,27 @@ describe('RecognitionEngine on a 4K frame', () => {
     } finally {
       await Promise.all([tiled.release(), single.release()]);
     }
+  });
+});
+
+describe('RecognitionEngine with an extra detector pass (eval --detector-sizes)', () => {
+  it('finds 23-47 px plates of a 1080p frame that the 640 pass alone misses, without duplicate boxes', async () => {
+    const { frame, gt } = await mosaic(1920);
+    const single = await RecognitionEngine.create({ threads: 1 });
+    const two = await RecognitionEngine.create({ threads: 1, extraDetectorSizes: [1280] });
+    try {
+      expect(two.detectorSizes).toEqual([640, 1280]);
+      const boxes = await two.detect(frame);
+      const hits = async (e: RecognitionEngine) => matchBoxes(gt, await e.detect(frame), 0.5).filter((d) => d >= 0).length;
+      expect(await hits(two)).toBeGreaterThan(await hits(single));
+      // the passes are merged: no two reported boxes overlap as much as one plate's would
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(iou(boxes[i]!, boxes[j]!)).toBeLessThan(0.4);
+    } finally {
+      await Promise.all([single.release(), two.release()]);
+    }
+  });
+
+  it('refuses an input size that is not a size in pixels', async () => {
+    await expect(RecognitionEngine.create({ threads: 1, extraDetectorSizes: [12.5] })).rejects.toThrow(/detector input size .* got 12\.5/);
   });
 });

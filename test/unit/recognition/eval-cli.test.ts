@@ -44,6 +44,16 @@ describe('canvass eval', () => {
     for (const v of byWidth) expect(v.detector_recall).toBeGreaterThanOrEqual(v.recall);
   });
 
+  it('runs extra detector passes with --detector-sizes and names a bad size', () => {
+    const r = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '2', '--json', '--threads', '1', '--detector-sizes', '640,960']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).detector_sizes).toEqual([640, 960]);
+    const bad = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '2', '--json', '--detector-sizes', '640,big']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--detector-sizes: "big" is not a size in pixels/);
+    expect(bad.out).toBe('');
+  });
+
   it('reports an unreadable image and goes on; its plate counts as missed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'canvass-eval-'));
     copyFileSync(join(DATA, 'scenes-eu', 'eu1.jpg'), join(dir, 'a.jpg'));
