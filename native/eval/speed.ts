@@ -1,5 +1,6 @@
-// Speed check for the recognition models on this machine: the detector on a 1080p frame
-// (encoded JPEG in, boxes out, so decode and resize are counted) and the reader on one crop
+// Speed check for the recognition models on this machine: the detector on a 1080p frame and
+// on the same frame at 4K, where small plates are also searched in tiles (encoded JPEG in,
+// boxes out, so decode and resize are counted) and the reader on one crop
 // (pixels in, reading out). Reports median and best of repeated runs: on a shared machine the
 // best run is the closest estimate of the uncontended cost.
 import { performance } from 'node:perf_hooks';
@@ -11,6 +12,8 @@ export interface SpeedReport {
   frame: string;
   detect_1080p_ms: { median: number; best: number };
   recognize_1080p_ms: { median: number; best: number };
+  /** 3840x2160: the whole-frame pass plus the overlapping tiles (RecognitionEngine `tiles`). */
+  detect_4k_ms: { median: number; best: number };
   crop: string;
   read_crop_ms: { median: number; best: number };
   runs: number;
@@ -32,12 +35,14 @@ async function time(runs: number, fn: () => Promise<unknown>) {
 
 export async function measureSpeed(engine: RecognitionEngine, frameFile: string, cropFile: string, runs = 30): Promise<SpeedReport> {
   const frame = await sharp(frameFile).resize(1920, 1080, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
+  const frame4k = await sharp(frameFile).resize(3840, 2160, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
   const crop = await decodeRgb(cropFile);
   const whole = [{ x: 0, y: 0, w: crop.width, h: crop.height }];
   return {
     frame: frameFile,
     detect_1080p_ms: await time(runs, () => engine.detect(frame)),
     recognize_1080p_ms: await time(runs, () => engine.recognize(frame)),
+    detect_4k_ms: await time(Math.max(1, Math.ceil(runs / 3)), () => engine.detect(frame4k)),
     crop: cropFile,
     read_crop_ms: await time(runs * 5, () => engine.readRegions(crop, whole)),
     runs,

@@ -41,17 +41,23 @@ function concatList(files: string[], hold: number): string {
   return list;
 }
 
-// A dash cam's encoder: fixed one-second GOP (no extra key frames at scene cuts), ~8 Mbit/s.
-const X264_DASHCAM = ['-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '8M', '-maxrate', '10M', '-bufsize', '16M', '-g', '30', '-x264-params', 'scenecut=0', '-pix_fmt', 'yuv420p'];
+// A dash cam's encoder: fixed one-second GOP (no extra key frames at scene cuts), ~8 Mbit/s at
+// 1080p; 4K dash cams record at roughly three times that (24 Mbit/s here).
+const x264Dashcam = (mbit = 8) => ['-c:v', 'libx264', '-preset', 'veryfast', '-b:v', `${mbit}M`, '-maxrate', `${mbit * 1.25}M`, '-bufsize', `${mbit * 2}M`, '-g', '30', '-x264-params', 'scenecut=0', '-pix_fmt', 'yuv420p'];
 
-/** 1080p30 H.264 at a dash cam's bitrate: every dash-cam frame held `hold` s, with noise. */
-function dashcamClip(seconds: number): string {
-  const out = join(CACHE, `dashcam-1080p-${seconds}s.mp4`);
+/** Frame sizes the bench can make: 1080p, and 4K (where the detector also searches tiles). */
+const SIZES = { '1080p': { w: 1920, h: 1080, mbit: 8 }, '2160p': { w: 3840, h: 2160, mbit: 24 } } as const;
+type ClipSize = keyof typeof SIZES;
+
+/** H.264 at 30 fps and a dash cam's bitrate: every dash-cam frame held `hold` s, with noise. */
+function dashcamClip(seconds: number, size: ClipSize = '1080p'): string {
+  const out = join(CACHE, `dashcam-${size}-${seconds}s.mp4`);
   if (existsSync(out)) return out;
+  const { w, h, mbit } = SIZES[size];
   const frames = readdirSync(dashcamDir()).filter((f) => f.endsWith('.jpg')).sort();
   const hold = seconds / frames.length;
   const list = concatList(frames.map((f) => join(dashcamDir(), f)), hold);
-  ffmpeg(['-f', 'concat', '-safe', '0', '-i', list, '-vf', 'fps=30,scale=1920:1080,noise=alls=6:allf=t', ...X264_DASHCAM, '-t', String(seconds), '-metadata', 'creation_time=2026-03-01T10:00:00Z', out], out);
+  ffmpeg(['-f', 'concat', '-safe', '0', '-i', list, '-vf', `fps=30,scale=${w}:${h},noise=alls=6:allf=t`, ...x264Dashcam(mbit), '-t', String(seconds), '-metadata', 'creation_time=2026-03-01T10:00:00Z', out], out);
   return out;
 }
 
@@ -74,7 +80,7 @@ function passesClip(): string {
   const black = join(CACHE, 'black.jpg');
   ffmpeg(['-f', 'lavfi', '-i', 'color=c=black:s=1280x720', '-frames:v', '1', black], black);
   const files = PASSES.flatMap((p) => [...p.frames.map((t) => join(dashcamDir(), `dayride_type1_001_t${t}.jpg`)), black, black]);
-  ffmpeg(['-f', 'concat', '-safe', '0', '-i', concatList(files, 0.5), '-vf', 'fps=30,scale=1920:1080,noise=alls=6:allf=t', ...X264_DASHCAM, '-metadata', 'creation_time=2026-03-01T10:00:00Z', out], out);
+  ffmpeg(['-f', 'concat', '-safe', '0', '-i', concatList(files, 0.5), '-vf', 'fps=30,scale=1920:1080,noise=alls=6:allf=t', ...x264Dashcam(), '-metadata', 'creation_time=2026-03-01T10:00:00Z', out], out);
   return out;
 }
 
@@ -159,13 +165,23 @@ async function runImport(file: string, fps: number): Promise<RunResult> {
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
-export async function benchFootage(opts: { seconds: number; longMinutes: number; fps: number; repeat?: number }) {
+/**
+ * The timed run on `size` frames; at 1080p also reads per labelled plate pass and memory over a
+ * long video (4K measures the speed alone: those two do not depend on the frame size's cost).
+ */
+export async function benchFootage(opts: { seconds: number; longMinutes: number; fps: number; repeat?: number; size?: ClipSize }) {
   mkdirSync(CACHE, { recursive: true });
+  const size = opts.size ?? '1080p';
+  if (!(size in SIZES)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}, got ${size}`);
   const repeat = Math.max(1, Math.floor(opts.repeat ?? 1));
-  const clip = repeatedClip(dashcamClip(opts.seconds), repeat);
+  const clip = repeatedClip(dashcamClip(opts.seconds, size), repeat);
   const videoSeconds = opts.seconds * repeat;
   const loadAtStart = loadavg()[0]!;
   const speed = await runImport(clip, opts.fps);
+  const { w, h, mbit } = SIZES[size];
+  const video = `${size} (${w}x${h}) H.264 30 fps ${mbit} Mbit/s, 1 s GOP, ${videoSeconds} s of dash-cam frames${repeat > 1 ? ` (the ${opts.seconds} s clip ${repeat} times)` : ''}`;
+  const timed = timedFigures(speed, videoSeconds, loadAtStart, { video, sampling: `${opts.fps} fps + key frames` });
+  if (size !== '1080p') return timed;
   const passes = await runImport(passesClip(), opts.fps);
   const matched = PASSES.map((p) => passes.reads.filter((r) => editDistance(r.plate, p.plate) <= 1).length);
   const extra = passes.reads.length - matched.reduce((a, b) => a + b, 0);
@@ -173,40 +189,8 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
   const half = Math.floor(long.memory.length / 2);
   const total = (m: { self: number; children: number }) => m.self + m.children;
   const peak = (xs: typeof long.memory) => r1(Math.max(0, ...xs.map(total)));
-  const realtime = videoSeconds / speed.seconds;
-  // Wall time on a shared machine measures the neighbours too; CPU time per frame does not.
-  // On N idle cores the pipeline can use all of them (workers + ffmpeg), hence the projection.
-  const cpuPerFrame = (speed.cpu.process + speed.cpu.ffmpeg) / Math.max(1, speed.frames);
-  // Starting the workers and loading the models is paid once per job, not per frame: an hour
-  // of video costs startup + frames x the steady per-frame CPU.
-  const f = speed.first;
-  const steady = f && speed.frames > f.frames ? (speed.cpu.process + speed.cpu.ffmpeg - f.cpu) / (speed.frames - f.frames) : cpuPerFrame;
-  const startup = f ? Math.max(0, f.cpu - steady * f.frames) : 0;
-  const cores = availableParallelism();
-  const projectedFps = cores / cpuPerFrame;
-  const framesPerVideoSecond = speed.frames / videoSeconds;
   return {
-    machine: `${cores} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadAtStart.toFixed(1)} at the start of the timed run, ${loadavg()[0]!.toFixed(1)} at the end`,
-    workers: cores,
-    sampling: `${opts.fps} fps + key frames`,
-    video: `1080p30 H.264 8 Mbit/s, 1 s GOP, ${videoSeconds} s of dash-cam frames${repeat > 1 ? ` (the ${opts.seconds} s clip ${repeat} times)` : ''}`,
-    framesProcessed: speed.frames,
-    seconds: r1(speed.seconds),
-    framesPerSecond: r1(speed.frames / speed.seconds),
-    videoSecondsPerSecond: Math.round(realtime * 100) / 100,
-    oneHourTakesMinutes: r1(60 / realtime),
-    cpuMsPerFrame: r1(cpuPerFrame * 1000),
-    cpuMsPerFrameFfmpeg: r1((speed.cpu.ffmpeg / Math.max(1, speed.frames)) * 1000),
-    cpuMsPerFrameNode: r1((speed.cpu.process / Math.max(1, speed.frames)) * 1000),
-    // How busy the cores were: CPU used (this process + ffmpeg) over wall time x cores.
-    coreUtilisation: Math.round(((speed.cpu.process + speed.cpu.ffmpeg) / speed.seconds / cores) * 100) / 100,
-    peakMemoryTimedRunMiB: peak(speed.memory),
-    cpuMsPerFrameSteady: r1(steady * 1000),
-    startupCpuSeconds: r1(startup),
-    projectedOneHourMinutesIdleSteady: r1((startup + 3600 * framesPerVideoSecond * steady) / cores / 60),
-    projectedFramesPerSecondIdle: r1(projectedFps),
-    projectedOneHourMinutesIdle: r1((3600 * framesPerVideoSecond) / projectedFps / 60),
-    readsInSpeedClip: speed.reads.length,
+    ...timed,
     passes: PASSES.map((p, i) => `${p.plate}: ${matched[i]} read(s)`).join(', '),
     readsPerPlatePass: Math.round((matched.reduce((a, b) => a + b, 0) / PASSES.length) * 100) / 100,
     extraReads: extra,
@@ -219,21 +203,62 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
   };
 }
 
+/** Speed figures of the timed run: wall time, CPU per frame, and what an hour takes. */
+function timedFigures(speed: RunResult, videoSeconds: number, loadAtStart: number, what: { video: string; sampling: string }) {
+  const realtime = videoSeconds / speed.seconds;
+  // Wall time on a shared machine measures the neighbours too; CPU time per frame does not.
+  // On N idle cores the pipeline can use all of them (workers + ffmpeg), hence the projection.
+  const cpuPerFrame = (speed.cpu.process + speed.cpu.ffmpeg) / Math.max(1, speed.frames);
+  // Starting the workers and loading the models is paid once per job, not per frame: an hour
+  // of video costs startup + frames x the steady per-frame CPU.
+  const f = speed.first;
+  const steady = f && speed.frames > f.frames ? (speed.cpu.process + speed.cpu.ffmpeg - f.cpu) / (speed.frames - f.frames) : cpuPerFrame;
+  const startup = f ? Math.max(0, f.cpu - steady * f.frames) : 0;
+  const cores = availableParallelism();
+  const projectedFps = cores / cpuPerFrame;
+  const framesPerVideoSecond = speed.frames / videoSeconds;
+  const peak = r1(Math.max(0, ...speed.memory.map((m) => m.self + m.children)));
+  return {
+    machine: `${cores} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadAtStart.toFixed(1)} at the start of the timed run, ${loadavg()[0]!.toFixed(1)} at the end`,
+    workers: cores,
+    ...what,
+    framesProcessed: speed.frames,
+    seconds: r1(speed.seconds),
+    framesPerSecond: r1(speed.frames / speed.seconds),
+    videoSecondsPerSecond: Math.round(realtime * 100) / 100,
+    oneHourTakesMinutes: r1(60 / realtime),
+    cpuMsPerFrame: r1(cpuPerFrame * 1000),
+    cpuMsPerFrameFfmpeg: r1((speed.cpu.ffmpeg / Math.max(1, speed.frames)) * 1000),
+    cpuMsPerFrameNode: r1((speed.cpu.process / Math.max(1, speed.frames)) * 1000),
+    // How busy the cores were: CPU used (this process + ffmpeg) over wall time x cores.
+    coreUtilisation: Math.round(((speed.cpu.process + speed.cpu.ffmpeg) / speed.seconds / cores) * 100) / 100,
+    peakMemoryTimedRunMiB: peak,
+    cpuMsPerFrameSteady: r1(steady * 1000),
+    startupCpuSeconds: r1(startup),
+    projectedOneHourMinutesIdleSteady: r1((startup + 3600 * framesPerVideoSecond * steady) / cores / 60),
+    projectedFramesPerSecondIdle: r1(projectedFps),
+    projectedOneHourMinutesIdle: r1((3600 * framesPerVideoSecond) / projectedFps / 60),
+    readsInSpeedClip: speed.reads.length,
+  };
+}
+
 export function registerFootageBench(bench: Command): void {
   bench
     .command('footage')
-    .description('footage pipeline: 1080p H.264 frames/s on this machine, memory over a long video, reads per plate pass')
-    .option('--seconds <n>', 'length of the 1080p dash-cam clip', '60')
+    .description('footage pipeline: 1080p (or 4K) H.264 frames/s on this machine, memory over a long video, reads per plate pass')
+    .option('--seconds <n>', 'length of the dash-cam clip', '60')
     .option('--long-minutes <n>', 'length of the long synthetic video for the memory check', '10')
     .option('--fps <n>', 'sampling rate', '5')
     .option('--repeat <n>', 'play the dash-cam clip this many times end to end (60 = one hour)', '1')
+    .option('--size <size>', 'frame size of the timed clip: 1080p, or 2160p (4K: speed only)', '1080p')
     .option('--json', 'one JSON object')
-    .action(async (o: { seconds: string; longMinutes: string; fps: string; repeat: string; json?: boolean }) => {
+    .action(async (o: { seconds: string; longMinutes: string; fps: string; repeat: string; size: string; json?: boolean }) => {
       const r = await benchFootage({
         seconds: Number(o.seconds),
         longMinutes: Number(o.longMinutes),
         fps: Number(o.fps),
         repeat: Number(o.repeat),
+        size: o.size as ClipSize,
       });
       process.stdout.write(
         o.json ? JSON.stringify(r) + '\n' : `Footage pipeline\n${Object.entries(r).map(([k, v]) => `  ${k.padEnd(26)} ${v}`).join('\n')}\n`,

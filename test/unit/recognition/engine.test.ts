@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCrops, loadScenes } from '../../../native/eval/datasets';
 import { matchBoxes } from '../../../native/eval/metrics';
+import { measureSpeed } from '../../../native/eval/speed';
 import { iou } from '../../../native/recognition/detector';
 import { RecognitionEngine } from '../../../native/recognition/index';
 import { decodeRgb, toPlanar, toPlanarInto } from '../../../native/recognition/preprocess';
@@ -106,6 +107,15 @@ describe('RecognitionEngine (real models, real images)', () => {
     await expect(engine.read(bad)).rejects.toThrow(/not-an-image\.jpg/);
     await expect(engine.recognize(bad)).rejects.toThrow(/cannot decode image .*not-an-image\.jpg/);
     await expect(engine.detect(join(dir, 'missing.jpg'))).rejects.toThrow(/missing\.jpg/);
+  });
+
+  it('times 1080p, 4K (tiled) and a crop for eval --speed, best never above median', async () => {
+    const r = await measureSpeed(engine, join(DATA, 'dashcam-ro', 'dayride_type1_001_t119.jpg'), join(US, 'images', 'ak1165.jpg'), 1);
+    for (const t of [r.detect_1080p_ms, r.recognize_1080p_ms, r.detect_4k_ms, r.read_crop_ms]) {
+      expect(t.best).toBeGreaterThan(0);
+      expect(t.best).toBeLessThanOrEqual(t.median);
+    }
+    expect(r.models).toBe(engine.version);
   });
 
   it('says which model file is missing', async () => {
