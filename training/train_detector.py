@@ -8,6 +8,7 @@ Checkpoints every `--ckpt-every` steps; rerunning resumes.
 import argparse
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -167,12 +168,19 @@ def main():
     ap.add_argument("--ckpt-every", type=int, default=200)
     ap.add_argument("--name", default="detector", help="checkpoint name in CKPT (NAME.pt)")
     ap.add_argument("--init", default="", help="fine-tune: start from this checkpoint's weights "
-                    "with a fresh optimiser and schedule (ignored when NAME.pt exists: resume)")
+                    "with a fresh optimiser and schedule (NAME.pt, if it exists, resumes only when started from it)")
     ap.add_argument("--min-width", type=float, default=12,
                     help="narrowest synthetic plate, pixels at the 512-px training scale")
     ap.add_argument("--min-scale", type=float, default=0.35,
                     help="smallest rescale of a real training scene (smaller real plates)")
     a = ap.parse_args()
+    if not 0 < a.min_width < 220 or not 0 < a.min_scale < 1.6:
+        ap.error("--min-width must lie in (0, 220) and --min-scale in (0, 1.6)")
+    path = CKPT / f"{a.name}.pt"
+    if a.init and Path(a.init).resolve() == path.resolve():
+        sys.exit(f"--init {a.init} is the checkpoint this run would write: give another --name")
+    if a.init and path.exists() and torch.load(path, map_location="cpu").get("init") != Path(a.init).name:
+        sys.exit(f"{path} exists and was not started from {a.init}: give another --name or remove it")
     torch.set_num_threads(a.threads)
     seed_all(a.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -180,7 +188,6 @@ def main():
     model = Detector().to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     CKPT.mkdir(parents=True, exist_ok=True)
-    path = CKPT / f"{a.name}.pt"
     step, spent, init = 0, 0.0, ""
     if not path.exists() and a.init:
         init = Path(a.init).name
@@ -190,7 +197,7 @@ def main():
         st = torch.load(path, map_location=dev)
         model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
         step, spent, init = st["step"], st.get("spent", 0.0), st.get("init", "")
-        print(f"resumed detector at step {step}")
+        print(f"resumed {a.name} at step {step}")
     ds = Scenes(a.seed + step, a.min_scale)
     dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, num_workers=a.workers,
                                      shuffle=False, persistent_workers=a.workers > 0)

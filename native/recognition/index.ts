@@ -82,7 +82,7 @@ function validSizes(sizes: number[]): number[] {
   for (const s of sizes) {
     if (!Number.isInteger(s) || s < 64 || s > 4096) throw new Error(`detector input size must be a whole number of pixels from 64 to 4096, got ${s}`);
   }
-  return sizes;
+  return [...sizes];
 }
 
 export class RecognitionEngine {
@@ -110,11 +110,12 @@ export class RecognitionEngine {
     const dir = opts.modelsDir ?? DEFAULT_MODELS_DIR;
     const models = { detector: modelInfo(dir, 'plate-detector'), reader: modelInfo(dir, 'plate-reader') };
     const threads = opts.threads ?? 2;
+    const extraSizes = validSizes(opts.extraDetectorSizes ?? []);
     const [detector, reader] = await Promise.all([
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
       PlateReader.load(models.reader.file, { threads, ...opts.reader }),
     ]);
-    return new RecognitionEngine(detector, reader, models, opts.cropMargin ?? 0.04, opts.minReadConfidence ?? 0.1, opts.minTextLength ?? 2, opts.tiles ?? true, validSizes(opts.extraDetectorSizes ?? []));
+    return new RecognitionEngine(detector, reader, models, opts.cropMargin ?? 0.04, opts.minReadConfidence ?? 0.1, opts.minTextLength ?? 2, opts.tiles ?? true, extraSizes);
   }
 
   /** "plate-detector@version+sha8, plate-reader@version+sha8" for provenance records. */

@@ -172,7 +172,7 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 export async function benchFootage(opts: { seconds: number; longMinutes: number; fps: number; repeat?: number; size?: ClipSize }) {
   mkdirSync(CACHE, { recursive: true });
   const size = opts.size ?? '1080p';
-  if (!(size in SIZES)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}, got ${size}`);
+  if (!Object.hasOwn(SIZES, size)) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}, got ${size}`);
   const repeat = Math.max(1, Math.floor(opts.repeat ?? 1));
   const clip = repeatedClip(dashcamClip(opts.seconds, size), repeat);
   const videoSeconds = opts.seconds * repeat;
@@ -180,7 +180,7 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
   const speed = await runImport(clip, opts.fps);
   const { w, h, mbit } = SIZES[size];
   const video = `${size} (${w}x${h}) H.264 30 fps ${mbit} Mbit/s, 1 s GOP, ${videoSeconds} s of dash-cam frames${repeat > 1 ? ` (the ${opts.seconds} s clip ${repeat} times)` : ''}`;
-  const timed = timedFigures(speed, videoSeconds, loadAtStart, { video, sampling: `${opts.fps} fps + key frames` });
+  const timed = timedFigures(speed, videoSeconds, loadAtStart, { sampling: `${opts.fps} fps + key frames`, video });
   if (size !== '1080p') return timed;
   const passes = await runImport(passesClip(), opts.fps);
   const matched = PASSES.map((p) => passes.reads.filter((r) => editDistance(r.plate, p.plate) <= 1).length);
@@ -204,7 +204,7 @@ export async function benchFootage(opts: { seconds: number; longMinutes: number;
 }
 
 /** Speed figures of the timed run: wall time, CPU per frame, and what an hour takes. */
-function timedFigures(speed: RunResult, videoSeconds: number, loadAtStart: number, what: { video: string; sampling: string }) {
+function timedFigures(speed: RunResult, videoSeconds: number, loadAtStart: number, what: { sampling: string; video: string }) {
   const realtime = videoSeconds / speed.seconds;
   // Wall time on a shared machine measures the neighbours too; CPU time per frame does not.
   // On N idle cores the pipeline can use all of them (workers + ffmpeg), hence the projection.

@@ -56,9 +56,10 @@ function printTable(r: EvalReport): void {
 function engineOptions(flags: EvalFlags): EngineOptions {
   const sizes = flags.detectorSizes.split(',').map((t) => {
     const n = Number(t.trim());
-    if (!Number.isInteger(n) || n < 64 || n > 4096) throw new Error(`--detector-sizes: "${t}" is not a size in pixels from 64 to 4096`);
+    if (!/^\d+$/.test(t.trim()) || n < 64 || n > 4096) throw new Error(`--detector-sizes: "${t}" is not a size in pixels from 64 to 4096`);
     return n;
   });
+  if (new Set(sizes).size !== sizes.length) throw new Error(`--detector-sizes: ${flags.detectorSizes} names a size twice`);
   return { modelsDir: flags.models, threads: Number(flags.threads), detector: { inputSize: sizes[0]! }, extraDetectorSizes: sizes.slice(1) };
 }
 

@@ -109,13 +109,15 @@ describe('RecognitionEngine (real models, real images)', () => {
     await expect(engine.detect(join(dir, 'missing.jpg'))).rejects.toThrow(/missing\.jpg/);
   });
 
-  it('times 1080p, 4K (tiled) and a crop for eval --speed, best never above median', async () => {
+  it('times 1080p, 4K (tiled) and a crop for eval --speed', async () => {
     const r = await measureSpeed(engine, join(DATA, 'dashcam-ro', 'dayride_type1_001_t119.jpg'), join(US, 'images', 'ak1165.jpg'), 1);
     for (const t of [r.detect_1080p_ms, r.recognize_1080p_ms, r.detect_4k_ms, r.read_crop_ms]) {
       expect(t.best).toBeGreaterThan(0);
       expect(t.best).toBeLessThanOrEqual(t.median);
     }
     expect(r.models).toBe(engine.version);
+    // the 4K frame is also searched in six tiles: several times the work of one 1080p pass
+    expect(r.detect_4k_ms.best).toBeGreaterThan(2 * r.detect_1080p_ms.best);
   });
 
   it('says which model file is missing', async () => {
@@ -167,8 +169,8 @@ describe('RecognitionEngine with an extra detector pass (eval --detector-sizes)'
       const boxes = await two.detect(frame);
       const hits = async (e: RecognitionEngine) => matchBoxes(gt, await e.detect(frame), 0.5).filter((d) => d >= 0).length;
       expect(await hits(two)).toBeGreaterThan(await hits(single));
-      // the passes are merged: no two reported boxes overlap as much as one plate's would
-      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(iou(boxes[i]!, boxes[j]!)).toBeLessThan(0.4);
+      // the passes are merged: a plate found by both passes is reported once
+      for (const g of gt) expect(boxes.filter((b) => iou(b, g) >= 0.1).length).toBeLessThanOrEqual(1);
     } finally {
       await Promise.all([single.release(), two.release()]);
     }

@@ -52,6 +52,9 @@ describe('canvass eval', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/--detector-sizes: "big" is not a size in pixels/);
     expect(bad.out).toBe('');
+    const twice = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '2', '--json', '--detector-sizes', '640,640']);
+    expect(twice.code).not.toBe(0);
+    expect(twice.err).toMatch(/names a size twice/);
   });
 
   it('reports an unreadable image and goes on; its plate counts as missed', () => {
