@@ -91,7 +91,7 @@ class Scenes(torch.utils.data.Dataset):
         return arr, torch.from_numpy(boxes), n
 
 
-def composite(x, boxes, counts, tiles, rng, min_width=12):
+def composite(x, boxes, counts, tiles, rng, min_width=12, min_height=4):
     """Paste synthetic plate tiles (RGBA uint8, on device) into the batch; extend boxes.
     Placement is drawn on the CPU (numpy) so the loop never waits on the GPU."""
     B, _, S, _ = x.shape
@@ -103,7 +103,7 @@ def composite(x, boxes, counts, tiles, rng, min_width=12):
             if n >= MAX_BOXES:
                 break
             w = float(np.exp(rng.uniform(np.log(min_width), np.log(220))))
-            h = max(4, int(w * rng.uniform(0.22, 0.65)))  # US 2:1 down to long EU-style plates
+            h = max(min_height, int(w * rng.uniform(0.22, 0.65)))  # US 2:1 down to long EU-style plates
             w = int(w)
             x0, y0 = int(rng.integers(0, S - w)), int(rng.integers(0, S - h))
             t = tiles[int(rng.integers(0, len(tiles)))]
@@ -173,9 +173,11 @@ def main():
                     help="narrowest synthetic plate, pixels at the 512-px training scale")
     ap.add_argument("--min-scale", type=float, default=0.35,
                     help="smallest rescale of a real training scene (smaller real plates)")
+    ap.add_argument("--min-height", type=int, default=4,
+                    help="floor of a synthetic plate's height in pixels (4 squashes plates under ~18 px)")
     a = ap.parse_args()
-    if not 0 < a.min_width < 220 or not 0 < a.min_scale < 1.6:
-        ap.error("--min-width must lie in (0, 220) and --min-scale in (0, 1.6)")
+    if not 0 < a.min_width < 220 or not 0 < a.min_scale < 1.6 or a.min_height < 1:
+        ap.error("--min-width must lie in (0, 220), --min-scale in (0, 1.6), --min-height >= 1")
     path = CKPT / f"{a.name}.pt"
     if a.init and Path(a.init).resolve() == path.resolve():
         sys.exit(f"--init {a.init} is the checkpoint this run would write: give another --name")
@@ -217,7 +219,7 @@ def main():
             break
         x = imgs.to(dev).float() / 255
         boxes = boxes.to(dev)
-        x, boxes, counts = composite(x, boxes, counts, tiles, rng, a.min_width)
+        x, boxes, counts = composite(x, boxes, counts, tiles, rng, a.min_width, a.min_height)
         counts = counts.to(dev)
         if rng.random() < 0.5:
             x = x.flip(-1)

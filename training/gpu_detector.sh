@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Small-plate detector run on a borrowed GPU box (or any machine with python3, torch, numpy and
+# PIL) and the pack from `pipeline.py prepare` (carried as training/work/pack: det_train/,
+# fonts/, manifest.json). Two detectors from scratch at the same time, the same minutes each:
+#   det-control  the shipped recipe (synthetic plates 12-220 px at the 512-px training scale,
+#                real scenes rescaled 0.35-1.6, heights floored at 4 px)
+#   det-small    plates down to MIN_WIDTH px keeping their aspect (height floor 2 px), real
+#                scenes down to MIN_SCALE
+# The control tells a recipe effect from a run-to-run one (the shipped detector had 2,830
+# steps on an H100 with three trainings sharing it). Both are exported to ONNX on the box.
+# Choice and release check happen afterwards (training/README.md, "Session 6").
+set -u
+cd "$(dirname "$0")"
+OUT=${OUT:-$PWD/work/gpu-out}
+MIN=${MIN:-4.5}              # training minutes per detector (they train at the same time)
+TILES=${TILES:-8000}
+MIN_WIDTH=${MIN_WIDTH:-4}
+MIN_SCALE=${MIN_SCALE:-0.2}
+PROCS=${PROCS:-$(nproc)}
+PY=${PY:-python3}
+LOGS=${LOGS:-/tmp/canvass-gpu-logs}
+mkdir -p "$OUT/ckpt" "$OUT/onnx-control" "$OUT/onnx-small" "$LOGS"
+export CANVASS_CKPT="$OUT/ckpt" PYTHONUNBUFFERED=1
+{ $PY -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
+  nvidia-smi -L 2>/dev/null; echo "MIN=$MIN TILES=$TILES MIN_WIDTH=$MIN_WIDTH MIN_SCALE=$MIN_SCALE"; } 2>&1 | tee "$LOGS/env.txt"
+t0=$(date +%s)
+$PY synth_bank.py scene --n "$TILES" --seed 11 --procs "$PROCS" > "$LOGS/synth_scene.log" 2>&1
+echo "synth bank: $(( $(date +%s) - t0 ))s" | tee -a "$LOGS/env.txt"
+W=$(( PROCS > 8 ? (PROCS - 4) / 2 : 1 ))
+$PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
+  --workers "$W" --threads 2 --ckpt-every 250 --name det-control > "$LOGS/det-control.log" 2>&1 &
+$PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
+  --workers "$W" --threads 2 --ckpt-every 250 --name det-small --min-width "$MIN_WIDTH" \
+  --min-scale "$MIN_SCALE" --min-height 2 > "$LOGS/det-small.log" 2>&1 &
+wait
+echo "trained: $(( $(date +%s) - t0 ))s" | tee -a "$LOGS/env.txt"
+$PY export.py --detector det-control --reader none --out-dir "$OUT/onnx-control" > "$LOGS/export.log" 2>&1
+$PY export.py --detector det-small --reader none --out-dir "$OUT/onnx-small" >> "$LOGS/export.log" 2>&1
+tar czf "$OUT/logs.tgz" -C "$LOGS" .
+tail -n 2 "$LOGS/det-control.log" "$LOGS/det-small.log" "$LOGS/export.log"
