@@ -18,6 +18,8 @@ export interface SpeedReport {
   read_crop_ms: { median: number; best: number };
   runs: number;
   models: string;
+  /** Detector input sizes of the whole-frame passes (`--detector-sizes`), main first. */
+  detector_sizes: number[];
 }
 
 async function time(runs: number, fn: () => Promise<unknown>) {
@@ -47,5 +49,6 @@ export async function measureSpeed(engine: RecognitionEngine, frameFile: string,
     read_crop_ms: await time(runs * 5, () => engine.readRegions(crop, whole)),
     runs,
     models: engine.version,
+    detector_sizes: engine.detectorSizes,
   };
 }

@@ -116,6 +116,7 @@ describe('RecognitionEngine (real models, real images)', () => {
       expect(t.best).toBeLessThanOrEqual(t.median);
     }
     expect(r.models).toBe(engine.version);
+    expect(r.detector_sizes).toEqual([640]);
     // the 4K frame is also searched in six tiles: several times the work of one 1080p pass
     expect(r.detect_4k_ms.best).toBeGreaterThan(2 * r.detect_1080p_ms.best);
   });
