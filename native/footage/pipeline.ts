@@ -76,7 +76,9 @@ export async function processVideo(file: string, info: VideoInfo, pool: FramePoo
   const ahead = 2;
   const keep = 4;
   // A slot for every frame that can be alive at once: in the pool, read ahead (sent and
-  // waiting in the reader), kept, being released, being filled. Fewer only make the reader wait.
+  // waiting in the reader), kept, being released, being filled. Fewer make the reader wait, and
+  // too few would stall it: this loop consumes finished frames (freeing their slots) only when
+  // the next frame arrives, so the slots must cover the pool, the kept frames and the read-ahead.
   const slots = new FrameSlots(capacity + 2 * ahead + keep + 4, info.width * info.height * 3);
   pool.share(slots.buffers);
   const held = new HeldFrames(pool, slots, keep);
