@@ -89,3 +89,16 @@ def set_lr(opt, max_lr: float, progress: float) -> None:
     lr = max_lr * min(1.0, p / 0.03) * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * p)))
     for g in opt.param_groups:
         g["lr"] = lr
+
+
+def optimise(opt, loss, params, clip: float, a, step: int, elapsed: float) -> None:
+    """One optimiser step of a time-boxed run: clear, backpropagate, clip the gradient norm at
+    `clip`, set the learning rate for the run's progress (`a.lr`, `a.steps`, `a.minutes`;
+    `elapsed` seconds so far, resumed runs included) and step."""
+    import torch.nn as nn
+
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    nn.utils.clip_grad_norm_(params, clip)
+    set_lr(opt, a.lr, max(step / a.steps, elapsed / (a.minutes * 60)))
+    opt.step()

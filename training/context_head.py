@@ -32,11 +32,17 @@ base convolutions + new head, loadable by export.py) and `work/head/<name>.json`
 import argparse
 import json
 import os
-import sys
 import time
 import zlib
 from collections import Counter
 from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from augment import affine, photometric
+from common import CKPT, DATA, PACK, WORK, clean_text, optimise, seed_all, tune_fold, us_split
 
 
 def parse():
@@ -65,8 +71,6 @@ def parse():
 
 
 a = parse()
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CKPT, DATA, PACK, WORK, clean_text, seed_all, tune_fold, us_split  # noqa: E402
 
 
 def tuning_shapes(labels, every):
@@ -90,11 +94,8 @@ if not SHAPES_FILE.exists():
 os.environ["CANVASS_SHAPES"] = str(SHAPES_FILE)
 os.environ["CANVASS_O_ZERO_SHARED"] = str(a.o_zero)
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-import torch.nn as nn  # noqa: E402
-
-from augment import affine, photometric  # noqa: E402
+# E402 on purpose: these three load synth_plates, which reads CANVASS_SHAPES and
+# CANVASS_O_ZERO_SHARED when it is imported, so they must come after the two lines above.
 from finetune_reader import load_us, real_geometry  # noqa: E402
 from synth_bank import build  # noqa: E402
 from train_reader import N_CLASSES, Reader, ctc_loss, fold_report  # noqa: E402
@@ -238,7 +239,6 @@ def main():
 
     t0, losses = time.time(), []
     head.train()
-    from common import set_lr
     while step < a.steps and spent + time.time() - t0 < a.minutes * 60:
         rng = np.random.default_rng(a.seed * 1000003 + step)
         counts = rng.multinomial(a.batch, weights)
@@ -250,11 +250,8 @@ def main():
                 texts += [t[i] for i in ix]
         x = torch.cat(fs)
         loss = ctc_loss(head(x), texts, ctc)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(head.parameters(), 5.0)
-        set_lr(opt, a.lr, max(step / a.steps, (spent + time.time() - t0) / (a.minutes * 60)))
-        opt.step(); step += 1
+        optimise(opt, loss, head.parameters(), 5.0, a, step, spent + time.time() - t0)
+        step += 1
         losses.append(loss.item())
         if step % 50 == 0:
             print(f"step {step} loss {np.mean(losses[-50:]):.3f} lr {opt.param_groups[0]['lr']:.2e} {spent + time.time() - t0:.0f}s", flush=True)

@@ -30,7 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from augment import affine, photometric
-from common import CHARSET, CKPT, DATA, PACK, READER_H, READER_W, WORK, clean_text, seed_all, set_lr, tune_fold, us_split
+from common import CHARSET, CKPT, DATA, PACK, READER_H, READER_W, WORK, clean_text, seed_all, optimise, tune_fold, us_split
 from synth_bank import ensure
 from train_reader import Reader, ctc_loss, fold_report
 
@@ -191,11 +191,8 @@ def main():
         flip = torch.rand(x.shape[0], 1, 1, 1, generator=g, device=dev) < 0.1
         x = torch.where(flip, 1 - x, x)
         loss = ctc_loss(model(x), texts, ctc)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-        set_lr(opt, a.lr, max(step / a.steps, (spent + time.time() - t0) / (a.minutes * 60)))
-        opt.step(); step += 1
+        optimise(opt, loss, model.parameters(), 5.0, a, step, spent + time.time() - t0)
+        step += 1
         losses.append(loss.item())
         if step % 10 == 0:
             print(f"step {step} loss {np.mean(losses[-10:]):.3f} lr {opt.param_groups[0]['lr']:.2e} "

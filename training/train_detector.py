@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from augment import photometric
-from common import set_lr, CKPT, DET_STRIDE, DET_TRAIN_SIZE, PACK, seed_all
+from common import optimise, CKPT, DET_STRIDE, DET_TRAIN_SIZE, PACK, seed_all
 from synth_bank import ensure
 
 MAX_BOXES = 40
@@ -232,11 +232,8 @@ def main():
         hm, box = model(x)
         lh, lb = loss_fn(hm, box, hm_t, ind, reg_t, valid)
         loss = lh + lb
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 10.0)
-        set_lr(opt, a.lr, max(step / a.steps, (spent + time.time() - t0) / (a.minutes * 60)))
-        opt.step(); step += 1
+        optimise(opt, loss, model.parameters(), 10.0, a, step, spent + time.time() - t0)
+        step += 1
         hist.append((lh.item(), lb.item()))
         if step % 25 == 0:
             h = np.mean(hist[-25:], 0)

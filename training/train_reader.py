@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from augment import affine, photometric
-from common import set_lr, CHARSET, CKPT, DATA, PACK, READER_H, READER_W, clean_text, seed_all, tune_fold, us_split
+from common import optimise, CHARSET, CKPT, DATA, PACK, READER_H, READER_W, clean_text, seed_all, tune_fold, us_split
 from synth_bank import ensure
 
 N_CLASSES = len(CHARSET) + 1  # + CTC blank at 0
@@ -202,11 +202,8 @@ def main():
         x = torch.where(flip, 1 - x, x)  # light-on-dark plates
         logits = model(x)
         loss = ctc_loss(logits, texts, ctc)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-        set_lr(opt, a.lr, max(step / a.steps, (spent + time.time() - t0) / (a.minutes * 60)))
-        opt.step(); step += 1
+        optimise(opt, loss, model.parameters(), 5.0, a, step, spent + time.time() - t0)
+        step += 1
         losses.append(loss.item())
         if step % 50 == 0:
             model.eval()
