@@ -102,3 +102,37 @@ def optimise(opt, loss, params, clip: float, a, step: int, elapsed: float) -> No
     nn.utils.clip_grad_norm_(params, clip)
     set_lr(opt, a.lr, max(step / a.steps, elapsed / (a.minutes * 60)))
     opt.step()
+
+
+def check_init(init: str, path: Path) -> None:
+    """Refuse an `--init` run that would overwrite its own source, or resume a checkpoint
+    `path` that was started from something else (the shipped checkpoints stay untouched)."""
+    import sys
+
+    import torch
+
+    if not init:
+        return
+    if Path(init).resolve() == path.resolve():
+        sys.exit(f"--init {init} is the checkpoint this run would write: give another --name")
+    if path.exists() and torch.load(path, map_location="cpu").get("init") != Path(init).name:
+        sys.exit(f"{path} exists and was not started from {init}: give another --name or remove it")
+
+
+def start_or_resume(path: Path, init: str, model, opt, dev, label: str):
+    """Resume `path` (weights, optimiser, step, seconds spent) when it exists; otherwise start
+    from `init`'s weights with a fresh optimiser and schedule (fine-tuning), or from scratch.
+    Returns (step, seconds spent, init name recorded in the checkpoint)."""
+    import torch
+
+    if path.exists():
+        st = torch.load(path, map_location=dev)
+        model.load_state_dict(st["model"])
+        opt.load_state_dict(st["opt"])
+        print(f"resumed {label} at step {st['step']}")
+        return st["step"], st.get("spent", 0.0), st.get("init", "")
+    if init:
+        model.load_state_dict(torch.load(init, map_location=dev)["model"])
+        print(f"{label}: starting from the weights of {init}")
+        return 0, 0.0, Path(init).name
+    return 0, 0.0, ""

@@ -8,9 +8,7 @@ Checkpoints every `--ckpt-every` steps; rerunning resumes.
 import argparse
 import json
 import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -19,7 +17,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from augment import photometric
-from common import optimise, CKPT, DET_STRIDE, DET_TRAIN_SIZE, PACK, seed_all
+from common import optimise, check_init, start_or_resume, CKPT, DET_STRIDE, DET_TRAIN_SIZE, PACK, seed_all
 from synth_bank import ensure
 
 MAX_BOXES = 40
@@ -179,10 +177,7 @@ def main():
     if not 0 < a.min_width < 220 or not 0 < a.min_scale < 1.6 or a.min_height < 1:
         ap.error("--min-width must lie in (0, 220), --min-scale in (0, 1.6), --min-height >= 1")
     path = CKPT / f"{a.name}.pt"
-    if a.init and Path(a.init).resolve() == path.resolve():
-        sys.exit(f"--init {a.init} is the checkpoint this run would write: give another --name")
-    if a.init and path.exists() and torch.load(path, map_location="cpu").get("init") != Path(a.init).name:
-        sys.exit(f"{path} exists and was not started from {a.init}: give another --name or remove it")
+    check_init(a.init, path)
     torch.set_num_threads(a.threads)
     seed_all(a.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -190,16 +185,7 @@ def main():
     model = Detector().to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     CKPT.mkdir(parents=True, exist_ok=True)
-    step, spent, init = 0, 0.0, ""
-    if not path.exists() and a.init:
-        init = Path(a.init).name
-        model.load_state_dict(torch.load(a.init, map_location=dev)["model"])
-        print(f"fine-tuning from {a.init}")
-    if path.exists():
-        st = torch.load(path, map_location=dev)
-        model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
-        step, spent, init = st["step"], st.get("spent", 0.0), st.get("init", "")
-        print(f"resumed {a.name} at step {step}")
+    step, spent, init = start_or_resume(path, a.init, model, opt, dev, a.name)
     ds = Scenes(a.seed + step, a.min_scale)
     dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, num_workers=a.workers,
                                      shuffle=False, persistent_workers=a.workers > 0)

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from augment import affine, photometric
-from common import optimise, CHARSET, CKPT, DATA, PACK, READER_H, READER_W, clean_text, seed_all, tune_fold, us_split
+from common import optimise, check_init, start_or_resume, CHARSET, CKPT, DATA, PACK, READER_H, READER_W, clean_text, seed_all, tune_fold, us_split
 from synth_bank import ensure
 
 N_CLASSES = len(CHARSET) + 1  # + CTC blank at 0
@@ -161,7 +161,11 @@ def main():
     ap.add_argument("--us-val-every", type=int, default=0,
                     help="leave the validation fold of the US tuning half (common.tune_fold) out of "
                          "training; 0 = train on all of it (what the shipped GPU runs did)")
+    ap.add_argument("--init", default="", help="continue training: start from this checkpoint's weights "
+                    "with a fresh optimiser and schedule (NAME.pt, if it exists, resumes only when started from it)")
     a = ap.parse_args()
+    path = CKPT / f"{a.name}.pt"
+    check_init(a.init, path)
     torch.set_num_threads(a.threads)
     seed_all(a.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -173,14 +177,10 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     CKPT.mkdir(parents=True, exist_ok=True)
-    path = CKPT / f"{a.name}.pt"
-    step, spent = 0, 0.0
-    if path.exists():
-        st = torch.load(path, map_location=dev)
-        model.load_state_dict(st["model"]); opt.load_state_dict(st["opt"])
-        step, spent = st["step"], st.get("spent", 0.0)
-        sampler.rng = np.random.default_rng(a.seed + step)
-        print(f"resumed reader at step {step}")
+    if a.init and not path.exists() and torch.load(a.init, map_location="cpu").get("arch", "wide") != a.arch:
+        raise SystemExit(f"--init {a.init} is not a {a.arch} reader: pass its --arch")
+    step, spent, init = start_or_resume(path, a.init, model, opt, dev, a.name)
+    sampler.rng = np.random.default_rng(a.seed + step)
     g = torch.Generator(device=dev)
     g.manual_seed(a.seed + step)
     # fixed synthetic probe (not real data): tracks progress without touching validation sets
@@ -189,7 +189,7 @@ def main():
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
-                    "step": step, "spent": spent + time.time() - t0, "arch": a.arch}, str(path) + ".tmp")
+                    "step": step, "spent": spent + time.time() - t0, "arch": a.arch, "init": init}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
 
     t0, losses = time.time(), []
