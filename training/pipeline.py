@@ -37,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CKPT, DATA, MODELS, PACK, ROOT, TRAINING, WORK, sha256  # noqa: E402
+import text_scenes  # noqa: E402  (after the sys.path line above, like common)
 
 PY = sys.executable
 STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "export", "quantize-reader", "eval", "card"]
@@ -50,6 +51,9 @@ EVAL_SETS = {
     "dashcam-ro": ["--scenes", str(DATA / "dashcam-ro")],
     "scenes-eu": ["--scenes", str(DATA / "scenes-eu")],
     "scenes-br": ["--scenes", str(DATA / "scenes-br")],
+    # real photos with plate text read by eye (labels/openimages-valid-text.csv, text_scenes.py)
+    "openimages-valid-text-us": ["--scenes", str(WORK / "openimages-valid-text" / "us")],
+    "openimages-valid-text-legible": ["--scenes", str(WORK / "openimages-valid-text" / "legible")],
 }
 
 
@@ -142,6 +146,7 @@ def stage_quantize_reader(a):
 def stage_eval(a):
     out = WORK / "eval"
     out.mkdir(parents=True, exist_ok=True)
+    print("openimages-valid-text:", text_scenes.build(WORK / "openimages-valid-text"), flush=True)
     for name, args in EVAL_SETS.items():
         cmd = ["node", str(ROOT / "bin" / "canvass.js"), "eval", *args, "--json", "--threads", "1",
                "--models", str(MODELS)] + (["--limit", str(a.eval_limit)] if a.eval_limit else [])

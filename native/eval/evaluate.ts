@@ -34,6 +34,10 @@ export interface EvalReport {
   models: string;
   /** Detector input sizes of the whole-frame passes (main first), scenes only. */
   detector_sizes?: number[];
+  /** Whether boxes were refined by a local detector pass before reading, scenes only. */
+  refine_boxes?: boolean;
+  /** Whether each box was read in three crops (crop vote), scenes only. */
+  crop_vote?: boolean;
   /** Detection recall by file-name prefix (e.g. dayride / nightride), scenes only. */
   recall_by_group?: Record<string, { plates: number; recall: number | null }>;
   /** Images that could not be decoded: their plates count as missed and misread. */
@@ -191,6 +195,8 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     ms_per_crop: null,
     models: engine.version,
     detector_sizes: engine.detectorSizes,
+    refine_boxes: engine.refinesBoxes,
+    crop_vote: engine.votesCrops,
     // only meaningful when names share a few prefixes (dash-cam rides), not one per image
     ...(groups.size > 1 && groups.size <= 8
       ? { recall_by_group: Object.fromEntries([...groups].map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates) }])) }

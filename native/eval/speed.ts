@@ -20,6 +20,7 @@ export interface SpeedReport {
   models: string;
   /** Detector input sizes of the whole-frame passes (`--detector-sizes`), main first. */
   detector_sizes: number[];
+  refine_boxes: boolean;
 }
 
 async function time(runs: number, fn: () => Promise<unknown>) {
@@ -50,5 +51,6 @@ export async function measureSpeed(engine: RecognitionEngine, frameFile: string,
     runs,
     models: engine.version,
     detector_sizes: engine.detectorSizes,
+    refine_boxes: engine.refinesBoxes,
   };
 }

@@ -12,13 +12,13 @@ import type { PlateHit, PlateRecognizer, RecognizerSpec, RgbImage } from './reco
 export const BUILTIN_ENGINE = 'builtin:engine';
 
 /**
- * Options: `minScore` (default 0.45), the detector score a box needs to be read at all, and
- * `cropMargin` (default 0.04, as the engine); the rest goes to RecognitionEngine.create.
+ * Options: `minScore` (default 0.45), the detector score a box needs to be read at all; the rest
+ * (`cropMargin`, `refineBoxes`, ...) goes to RecognitionEngine.create, which reads the boxes.
  * Detecting, then reading only the likely plates, spends the reader on plates rather than on
  * the wheel arches and signs a dash cam also sees.
  */
 export async function createRecognizer(options: Record<string, unknown>): Promise<PlateRecognizer> {
-  const { minScore = 0.45, cropMargin = 0.04, ...engineOptions } = options as { minScore?: number; cropMargin?: number } & EngineOptions;
+  const { minScore = 0.45, ...engineOptions } = options as { minScore?: number } & EngineOptions;
   const engine = await RecognitionEngine.create({ threads: 1, ...engineOptions });
   const versions: Record<string, string> = {};
   for (const [role, m] of Object.entries(engine.models)) versions[role] = `${m.name}@${m.version}+${m.sha256.slice(0, 8)}`;
@@ -27,13 +27,8 @@ export async function createRecognizer(options: Record<string, unknown>): Promis
     async recognize(image: RgbImage): Promise<PlateHit[]> {
       const boxes = (await engine.detect(image)).filter((b) => b.score >= minScore);
       if (boxes.length === 0) return [];
-      const m = cropMargin;
-      const readings = await engine.readRegions(
-        image,
-        boxes.map((b) => ({ x: b.x - b.w * m, y: b.y - b.h * m, w: b.w * (1 + 2 * m), h: b.h * (1 + 2 * m) })),
-      );
-      return boxes.map((b, i) => {
-        const r = readings[i]!;
+      return (await engine.readBoxes(image, boxes)).map((r) => {
+        const b = r.box;
         return {
           box: { x: b.x, y: b.y, w: b.w, h: b.h },
           score: b.score,

@@ -64,6 +64,37 @@ export function tileRects(width: number, height: number, inputSize: number): { x
 }
 
 /** Keep the best-scoring box of each overlapping group (IoU >= `thr`). */
+/**
+ * Where to look again for a detected box (box refinement): a region centred on it, 2 box widths
+ * by 3 box heights, clamped to the frame, and the scale that makes the box `target` px wide at
+ * the detector's input (at most `maxScale`). The whole-frame pass sees a 1080p frame at a third
+ * of its size and places boxes to a few pixels of its 4-px grid, which cuts edge characters
+ * off or adds frame text; the local pass sees the plate near the middle of its training sizes.
+ */
+export function refineRegion(box: { x: number; y: number; w: number; h: number }, frameW: number, frameH: number, target = 128, maxScale = 4) {
+  const cx = box.x + box.w / 2;
+  const cy = box.y + box.h / 2;
+  const x = Math.max(0, Math.floor(cx - box.w));
+  const y = Math.max(0, Math.floor(cy - 1.5 * box.h));
+  const w = Math.min(frameW, Math.ceil(cx + box.w)) - x;
+  const h = Math.min(frameH, Math.ceil(cy + 1.5 * box.h)) - y;
+  const scale = Math.min(maxScale, target / Math.max(1, box.w));
+  return { x, y, w, h, iw: Math.max(1, Math.round(w * scale)), ih: Math.max(1, Math.round(h * scale)) };
+}
+
+/** The refined box: the best-scoring detection of the local pass whose centre lies inside the
+ * original box, keeping the original's score; none, the original. */
+export function pickRefined(original: PlateBox, found: PlateBox[]): PlateBox {
+  let best: PlateBox | undefined;
+  for (const f of found) {
+    const cx = f.x + f.w / 2;
+    const cy = f.y + f.h / 2;
+    const inside = cx >= original.x && cx <= original.x + original.w && cy >= original.y && cy <= original.y + original.h;
+    if (inside && (!best || f.score > best.score)) best = f;
+  }
+  return best ? { x: best.x, y: best.y, w: best.w, h: best.h, score: original.score } : original;
+}
+
 export function nms<T extends { x: number; y: number; w: number; h: number; score: number }>(boxes: T[], thr = 0.4): T[] {
   const sorted = [...boxes].sort((a, b) => b.score - a.score);
   const kept: T[] = [];

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlateDetector, inputGeometry, nms, tileRects, type DetectorOptions, type PlateBox } from './detector';
+import { PlateDetector, inputGeometry, nms, pickRefined, refineRegion, tileRects, type DetectorOptions, type PlateBox } from './detector';
 import { cropRgb, decodeRgb, isRgbImage, loadBytes, probeSize, resizeRgb, type ImageInput, type Rect, type RgbImage } from './preprocess';
-import { PlateReader, type PlateReading, type ReaderOptions } from './reader';
+import { PlateReader, voteReadings, type PlateReading, type ReaderOptions } from './reader';
 
 export type { PlateBox } from './detector';
 export type { PlateReading } from './reader';
@@ -56,6 +56,32 @@ export interface EngineOptions {
    * the main pass by NMS: a larger input magnifies small plates (default none).
    */
   extraDetectorSizes?: number[];
+  /**
+   * Before reading, look at each detected box again with a second detector pass on the region
+   * around it, magnified so the box is 128 px wide, and read the box that pass finds (default
+   * false; see docs/recognition.md, "Box refinement").
+   */
+  refineBoxes?: boolean;
+  /**
+   * Read each verified box in three crops (horizontal margin `cropMargin`, 0 and 10% of the box
+   * width) and keep the text they support most (`voteReadings`); whether a box is a plate is
+   * still decided by the `cropMargin` crop alone. Default true since 2026-11-27 (session 7 rule:
+   * docs/recognition.md, "Crop vote").
+   */
+  cropVote?: boolean;
+}
+
+/** Horizontal margins of the crop vote; the engine's own margin sits between them. */
+const VOTE_MARGINS = [0, 0.1];
+
+interface Settings {
+  cropMargin: number;
+  minReadConfidence: number;
+  minTextLength: number;
+  tiles: boolean;
+  extraSizes: number[];
+  refineBoxes: boolean;
+  cropVote: boolean;
 }
 
 export interface RecognizeOptions {
@@ -92,18 +118,24 @@ export class RecognitionEngine {
     private readonly detector: PlateDetector,
     private readonly reader: PlateReader,
     models: { detector: ModelInfo; reader: ModelInfo },
-    private readonly cropMargin: number,
-    private readonly minReadConfidence: number,
-    private readonly minTextLength: number,
-    private readonly tiles: boolean,
-    private readonly extraSizes: number[],
+    private readonly settings: Settings,
   ) {
     this.models = models;
   }
 
+  /** Whether each box is read in three crops and the best-supported reading kept. */
+  get votesCrops(): boolean {
+    return this.settings.cropVote;
+  }
+
+  /** Whether detected boxes are refined by a local detector pass before reading. */
+  get refinesBoxes(): boolean {
+    return this.settings.refineBoxes;
+  }
+
   /** Detector input sizes (longest side) of every whole-frame pass, the main one first. */
   get detectorSizes(): number[] {
-    return [this.detector.inputSize, ...this.extraSizes];
+    return [this.detector.inputSize, ...this.settings.extraSizes];
   }
 
   static async create(opts: EngineOptions = {}): Promise<RecognitionEngine> {
@@ -115,7 +147,15 @@ export class RecognitionEngine {
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
       PlateReader.load(models.reader.file, { threads, ...opts.reader }),
     ]);
-    return new RecognitionEngine(detector, reader, models, opts.cropMargin ?? 0.04, opts.minReadConfidence ?? 0.1, opts.minTextLength ?? 2, opts.tiles ?? true, extraSizes);
+    return new RecognitionEngine(detector, reader, models, {
+      cropMargin: opts.cropMargin ?? 0.04,
+      minReadConfidence: opts.minReadConfidence ?? 0.1,
+      minTextLength: opts.minTextLength ?? 2,
+      tiles: opts.tiles ?? true,
+      extraSizes,
+      refineBoxes: opts.refineBoxes ?? false,
+      cropVote: opts.cropVote ?? true,
+    });
   }
 
   /** "plate-detector@version+sha8, plate-reader@version+sha8" for provenance records. */
@@ -145,15 +185,49 @@ export class RecognitionEngine {
   async recognize(image: ImageInput, opts: RecognizeOptions = {}): Promise<RecognizedPlate[]> {
     const { boxes, frame } = await this.detectWithFrame(image, true);
     if (!frame || boxes.length === 0) return [];
-    const m = this.cropMargin;
-    const rects = boxes.map((b) => ({ x: b.x - b.w * m, y: b.y - b.h * m, w: b.w * (1 + 2 * m), h: b.h * (1 + 2 * m) }));
-    const readings = await this.reader.readRegions(frame, rects);
-    const plates = boxes.map((box, i) => {
-      const r = readings[i]!;
-      const verified = r.text.length >= this.minTextLength && r.confidence >= this.minReadConfidence;
-      return { box, ...r, verified };
-    });
+    const plates = await this.readBoxes(frame, boxes);
     return opts.keepUnverified ? plates : plates.filter((p) => p.verified);
+  }
+
+  /**
+   * Read detected boxes of a decoded frame: each box refined first when `refineBoxes` is on
+   * (boxes that become one are merged), widened by the crop margin, read in one batch, and marked
+   * verified when that reading passes the engine's thresholds; with `cropVote`, the verified
+   * boxes are read again in two more crops and take the text the three crops support most.
+   */
+  async readBoxes(frame: RgbImage, detected: PlateBox[]): Promise<RecognizedPlate[]> {
+    const { cropMargin: m, minTextLength, minReadConfidence, cropVote } = this.settings;
+    const boxes = this.settings.refineBoxes ? await this.refine(frame, detected) : detected;
+    const rect = (b: PlateBox, mx: number) => ({ x: b.x - b.w * mx, y: b.y - b.h * m, w: b.w * (1 + 2 * mx), h: b.h * (1 + 2 * m) });
+    const own = await this.reader.readRegions(frame, boxes.map((b) => rect(b, m)));
+    // Whether a box is a plate is decided by the engine's own crop alone: with three crops, any
+    // of them can read a grille or a sign confidently (verified precision fell 3-6 points).
+    const verified = own.map((r) => r.text.length >= minTextLength && r.confidence >= minReadConfidence);
+    const voters = cropVote ? boxes.flatMap((_, i) => (verified[i] ? [i] : [])) : [];
+    const extra = voters.length ? await this.reader.readRegions(frame, voters.flatMap((i) => VOTE_MARGINS.map((mx) => rect(boxes[i]!, mx)))) : [];
+    const k = VOTE_MARGINS.length;
+    const voted = new Map(voters.map((i, j) => [i, voteReadings([own[i]!, ...extra.slice(j * k, (j + 1) * k)])]));
+    return boxes.map((box, i) => {
+      const v = voted.get(i);
+      const r = v && v.text.length >= minTextLength ? v : own[i]!;
+      return { box, ...r, verified: verified[i]! };
+    });
+  }
+
+  private async refine(frame: RgbImage, boxes: PlateBox[]): Promise<PlateBox[]> {
+    const out: PlateBox[] = [];
+    for (const b of boxes) {
+      const r = refineRegion(b, frame.width, frame.height);
+      if (r.w < 2 || r.h < 2) {
+        out.push(b);
+        continue;
+      }
+      const region = { width: r.w, height: r.h, data: cropRgb(frame, r.x, r.y, r.w, r.h) };
+      const pixels = await resizeRgb(region, r.iw, r.ih, '<plate region>');
+      const found = await this.detector.detectResized(pixels, r.iw, r.ih, { scale: r.iw / r.w, ox: r.x, oy: r.y, frameW: frame.width, frameH: frame.height });
+      out.push(pickRefined(b, found));
+    }
+    return nms(out);
   }
 
   private async detectWithFrame(image: ImageInput, needFrame: boolean): Promise<{ boxes: PlateBox[]; frame?: RgbImage }> {
@@ -171,12 +245,12 @@ export class RecognitionEngine {
       dims = await probeSize(loaded.bytes, name);
     }
     const g = inputGeometry(dims.width, dims.height, size);
-    const tiles = this.tiles ? tileRects(dims.width, dims.height, size) : [];
+    const tiles = this.settings.tiles ? tileRects(dims.width, dims.height, size) : [];
     // tiles share one scale, so one extra resize of the whole frame serves them all
     const ts = tiles.length ? size / Math.max(tiles[0]!.w, tiles[0]!.h) : 0;
     const tw = Math.round(dims.width * ts);
     const th = Math.round(dims.height * ts);
-    const extra = this.extraSizes.map((s) => inputGeometry(dims.width, dims.height, s));
+    const extra = this.settings.extraSizes.map((s) => inputGeometry(dims.width, dims.height, s));
     const [small, mid, frame, ...larger] = await Promise.all([
       resizeRgb(source, g.w, g.h, name),
       tiles.length ? resizeRgb(source, tw, th, name) : Promise.resolve(undefined),

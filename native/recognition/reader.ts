@@ -19,6 +19,28 @@ export interface PlateReading {
   alternatives: Reading[];
 }
 
+/**
+ * One reading from several crops of the same plate (crop vote): the candidates are the crops'
+ * top-1 texts, each scored by the probability every crop gives it (summed; 0 where it is not in a
+ * crop's top-k). The winner's reading is taken whole (confidences, alternatives) from the crop
+ * that reads it top-1 most confidently. Ties go to the crop at `preferred`.
+ */
+export function voteReadings(readings: PlateReading[], preferred = 0): PlateReading {
+  if (readings.length === 0) throw new Error('voteReadings needs at least one reading');
+  const score = (text: string) =>
+    readings.reduce((sum, r) => sum + (r.alternatives.find((a) => a.text === text)?.confidence ?? 0), 0);
+  let best = readings[preferred] ?? readings[0]!;
+  let bestScore = score(best.text);
+  readings.forEach((r) => {
+    const sc = r.text === best.text ? bestScore : score(r.text);
+    if (sc > bestScore || (r.text === best.text && r.confidence > best.confidence)) {
+      best = r;
+      bestScore = sc;
+    }
+  });
+  return best;
+}
+
 export interface ReaderOptions {
   threads?: number;
   beamWidth?: number;

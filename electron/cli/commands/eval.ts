@@ -20,6 +20,8 @@ interface EvalFlags {
   speed?: string;
   crop?: string;
   detectorSizes: string;
+  refineBoxes?: string;
+  cropVote?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -60,7 +62,17 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     return n;
   });
   if (new Set(sizes).size !== sizes.length) throw new Error(`--detector-sizes: ${flags.detectorSizes} names a size twice`);
-  return { modelsDir: flags.models, threads: Number(flags.threads), detector: { inputSize: sizes[0]! }, extraDetectorSizes: sizes.slice(1) };
+  for (const [flag, v] of [['--refine-boxes', flags.refineBoxes], ['--crop-vote', flags.cropVote]] as const) {
+    if (v !== undefined && v !== 'on' && v !== 'off') throw new Error(`${flag}: "${v}" is neither on nor off`);
+  }
+  return {
+    modelsDir: flags.models,
+    threads: Number(flags.threads),
+    detector: { inputSize: sizes[0]! },
+    extraDetectorSizes: sizes.slice(1),
+    ...(flags.refineBoxes ? { refineBoxes: flags.refineBoxes === 'on' } : {}),
+    ...(flags.cropVote ? { cropVote: flags.cropVote === 'on' } : {}),
+  };
 }
 
 export function registerEval(program: Command): void {
@@ -76,6 +88,8 @@ export function registerEval(program: Command): void {
     .option('--threads <n>', 'ONNX threads per model', '2')
     .option('--json', 'print one JSON object on stdout')
     .option('--detector-sizes <list>', 'detector input sizes, comma-separated: the main pass, then extra whole-frame passes (e.g. 640,960)', '640')
+    .option('--refine-boxes <on|off>', 'look at each detected box again with a local detector pass before reading (default: the engine\'s)')
+    .option('--crop-vote <on|off>', 'read each detected box in three crops and keep the best-supported reading (default: the engine\'s)')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
     .action(async (flags: EvalFlags) => {

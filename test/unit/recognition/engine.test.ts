@@ -181,3 +181,29 @@ describe('RecognitionEngine with an extra detector pass (eval --detector-sizes)'
     await expect(RecognitionEngine.create({ threads: 1, extraDetectorSizes: [12.5] })).rejects.toThrow(/detector input size .* got 12\.5/);
   });
 });
+
+describe('RecognitionEngine reading each box in three crops (crop vote, the default)', () => {
+  it('leaves which boxes are plates to the engine\'s own crop, and reads as many labelled plates right', async () => {
+    const scenes = loadScenes(join(DATA, 'scenes-eu')).samples.slice(0, 25);
+    const voting = await RecognitionEngine.create({ threads: 1 });
+    const single = await RecognitionEngine.create({ threads: 1, cropVote: false });
+    try {
+      expect(voting.votesCrops).toBe(true);
+      expect(single.votesCrops).toBe(false);
+      let right = { voting: 0, single: 0 };
+      let changed = 0;
+      for (const s of scenes) {
+        const a = await voting.recognize(s.file, { keepUnverified: true });
+        const b = await single.recognize(s.file, { keepUnverified: true });
+        expect(a.map((p) => [p.box, p.verified])).toEqual(b.map((p) => [p.box, p.verified]));
+        a.forEach((p, i) => (changed += p.text === b[i]!.text ? 0 : 1));
+        const hit = (plates: typeof a) => s.plates.filter((g) => plates.some((p) => p.verified && iou(p.box, g) >= 0.5 && p.text === g.text)).length;
+        right = { voting: right.voting + hit(a), single: right.single + hit(b) };
+      }
+      expect(changed).toBeGreaterThan(0); // the vote did take part
+      expect(right.voting).toBeGreaterThanOrEqual(right.single);
+    } finally {
+      await Promise.all([voting.release(), single.release()]);
+    }
+  });
+});

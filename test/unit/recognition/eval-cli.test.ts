@@ -57,6 +57,17 @@ describe('canvass eval', () => {
     expect(twice.err).toMatch(/names a size twice/);
   });
 
+  it('switches the crop vote and the box refinement with on / off, and names any other value', () => {
+    const r = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '2', '--json', '--threads', '1', '--crop-vote', 'off', '--refine-boxes', 'on']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ crop_vote: false, refine_boxes: true });
+    const dflt = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1']);
+    expect(JSON.parse(dflt.out)).toMatchObject({ crop_vote: true, refine_boxes: false });
+    const bad = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--crop-vote', 'yes']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--crop-vote: "yes" is neither on nor off/);
+  });
+
   it('reports an unreadable image and goes on; its plate counts as missed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'canvass-eval-'));
     copyFileSync(join(DATA, 'scenes-eu', 'eu1.jpg'), join(dir, 'a.jpg'));
