@@ -22,6 +22,7 @@ export async function createRecognizer(options: Record<string, unknown>): Promis
   const engine = await RecognitionEngine.create({ threads: 1, ...engineOptions });
   const versions: Record<string, string> = {};
   for (const [role, m] of Object.entries(engine.models)) versions[role] = `${m.name}@${m.version}+${m.sha256.slice(0, 8)}`;
+  versions.reading = engine.readingMethod; // the same models read differently with or without the crop vote
   return {
     versions,
     async recognize(image: RgbImage): Promise<PlateHit[]> {

@@ -123,6 +123,15 @@ export class RecognitionEngine {
     this.models = models;
   }
 
+  /**
+   * How boxes become readings, for provenance (no spaces): `vote:0.04,0,0.1` (crop vote over
+   * those horizontal margins) or `crop:0.04` (one crop), `+refine` when boxes are refined.
+   */
+  get readingMethod(): string {
+    const { cropMargin, cropVote, refineBoxes } = this.settings;
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${refineBoxes ? '+refine' : ''}`;
+  }
+
   /** Whether each box is read in three crops and the best-supported reading kept. */
   get votesCrops(): boolean {
     return this.settings.cropVote;
