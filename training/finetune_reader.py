@@ -167,7 +167,8 @@ def main():
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                    "spent": spent + time.time() - t0, "arch": arch, "base": a.base}, str(path) + ".tmp")
+                    "spent": spent + time.time() - t0, "arch": arch, "base": a.base,
+                    "base_step": base["step"]}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
         json.dump(hist, open(log_path, "w"), indent=1)
 
