@@ -92,6 +92,8 @@ def main():
                                 "charset": CHARSET, "input": [1, READER_H, READER_W]}
         if "head" in st:  # context head retrained on the base reader's convolutions (context_head.py)
             meta["plate-reader"].update({"context_head_on": st["base"], "head_steps": st["step"]})
+        elif st.get("init"):  # continued from another reader's weights (train_reader.py --init)
+            meta["plate-reader"]["continued_from"] = st["init"]
         elif "base" in st:  # fine-tuned (finetune_reader.py)
             meta["plate-reader"].update({"fine_tuned_from": st["base"], "base_steps": st.get("base_step")})
     dp = ck / f"{a.detector}.pt"

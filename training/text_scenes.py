@@ -25,7 +25,7 @@ LABELS = Path(__file__).resolve().parent / "labels" / "openimages-valid-text.csv
 
 
 def build(out: Path) -> dict:
-    src = DATA / "openimages-plates" / "valid"
+    src = (DATA / "openimages-plates" / "valid").resolve()
     coco = json.load(open(src / "_annotations.coco.json"))
     files = {i["id"]: i["file_name"] for i in coco["images"]}
     rows = {int(r["annotation_id"]): r for r in csv.DictReader(open(LABELS))}
@@ -41,7 +41,8 @@ def build(out: Path) -> dict:
         d = out / name
         d.mkdir(parents=True, exist_ok=True)
         for old in d.iterdir():
-            old.unlink()
+            if old.is_symlink() or old.is_file():
+                old.unlink()
         n_img = n_plates = 0
         for image_id, items in sorted(boxes.items()):
             if not all(r is not None and r["plate"] and keep(r) for _, r in items):
@@ -50,7 +51,7 @@ def build(out: Path) -> dict:
             os.symlink(src / f, d / f)
             with open(d / (Path(f).stem + ".txt"), "w") as t:
                 for (x, y, w, h), r in items:
-                    t.write(f"{f}\t{round(x)}\t{round(y)}\t{round(w)}\t{round(h)}\t{r['plate']}\n")
+                    t.write(f"{f}\t{round(x)}\t{round(y)}\t{max(1, round(w))}\t{max(1, round(h))}\t{r['plate']}\n")
             n_img += 1
             n_plates += len(items)
         counts[name] = {"images": n_img, "plates": n_plates}

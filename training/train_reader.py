@@ -166,6 +166,8 @@ def main():
     a = ap.parse_args()
     path = CKPT / f"{a.name}.pt"
     check_init(a.init, path)
+    if a.init and not path.exists() and torch.load(a.init, map_location="cpu").get("arch", "wide") != a.arch:
+        raise SystemExit(f"--init {a.init} is not a {a.arch} reader: pass its --arch")
     torch.set_num_threads(a.threads)
     seed_all(a.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -177,8 +179,6 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     CKPT.mkdir(parents=True, exist_ok=True)
-    if a.init and not path.exists() and torch.load(a.init, map_location="cpu").get("arch", "wide") != a.arch:
-        raise SystemExit(f"--init {a.init} is not a {a.arch} reader: pass its --arch")
     step, spent, init = start_or_resume(path, a.init, model, opt, dev, a.name)
     sampler.rng = np.random.default_rng(a.seed + step)
     g = torch.Generator(device=dev)

@@ -21,6 +21,7 @@ export interface SpeedReport {
   /** Detector input sizes of the whole-frame passes (`--detector-sizes`), main first. */
   detector_sizes: number[];
   refine_boxes: boolean;
+  crop_vote: boolean;
 }
 
 async function time(runs: number, fn: () => Promise<unknown>) {
@@ -52,5 +53,6 @@ export async function measureSpeed(engine: RecognitionEngine, frameFile: string,
     models: engine.version,
     detector_sizes: engine.detectorSizes,
     refine_boxes: engine.refinesBoxes,
+    crop_vote: engine.votesCrops,
   };
 }

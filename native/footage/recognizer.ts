@@ -30,7 +30,8 @@ export interface PlateHit {
   alternatives: { text: string; confidence: number }[];
 }
 
-/** Version strings of the models in use; copied into every read's provenance. */
+/** Version strings of the models in use, and `reading`: how boxes were read (the engine's
+ * `readingMethod`); copied into every read's provenance. */
 export type ModelVersions = Record<string, string>;
 
 export interface PlateRecognizer {

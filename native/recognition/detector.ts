@@ -63,7 +63,6 @@ export function tileRects(width: number, height: number, inputSize: number): { x
   return out;
 }
 
-/** Keep the best-scoring box of each overlapping group (IoU >= `thr`). */
 /**
  * Where to look again for a detected box (box refinement): a region centred on it, 2 box widths
  * by 3 box heights, clamped to the frame, and the scale that makes the box `target` px wide at
@@ -95,6 +94,7 @@ export function pickRefined(original: PlateBox, found: PlateBox[]): PlateBox {
   return best ? { x: best.x, y: best.y, w: best.w, h: best.h, score: original.score } : original;
 }
 
+/** Keep the best-scoring box of each overlapping group (IoU >= `thr`). */
 export function nms<T extends { x: number; y: number; w: number; h: number; score: number }>(boxes: T[], thr = 0.4): T[] {
   const sorted = [...boxes].sort((a, b) => b.score - a.score);
   const kept: T[] = [];

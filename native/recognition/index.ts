@@ -26,7 +26,8 @@ export interface ModelInfo {
 
 export interface RecognizedPlate extends PlateReading {
   box: PlateBox;
-  /** The reader confirmed a plate here (enough characters, confident enough). */
+  /** The reader confirmed a plate here (enough characters, confident enough) in the engine's own
+   * crop; with the crop vote the text may come from another crop, with that crop's confidence. */
   verified: boolean;
 }
 

@@ -88,8 +88,8 @@ export function registerEval(program: Command): void {
     .option('--threads <n>', 'ONNX threads per model', '2')
     .option('--json', 'print one JSON object on stdout')
     .option('--detector-sizes <list>', 'detector input sizes, comma-separated: the main pass, then extra whole-frame passes (e.g. 640,960)', '640')
-    .option('--refine-boxes <on|off>', 'look at each detected box again with a local detector pass before reading (default: the engine\'s)')
-    .option('--crop-vote <on|off>', 'read each detected box in three crops and keep the best-supported reading (default: the engine\'s)')
+    .option('--refine-boxes <on|off>', 'look at each detected box again with a local detector pass before reading (scenes only; default: the engine\'s)')
+    .option('--crop-vote <on|off>', 'read each confirmed box in three crops and keep the best-supported reading (scenes only; default: the engine\'s)')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
     .action(async (flags: EvalFlags) => {
