@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RecognitionEngine, type EngineOptions } from '../recognition/index';
+import { RecognitionEngine, modelTag, type EngineOptions } from '../recognition/index';
 import type { PlateHit, PlateRecognizer, RecognizerSpec, RgbImage } from './recognizer';
 
 /** The spec naming this recognizer; the worker builds it without a dynamic import. */
@@ -21,7 +21,7 @@ export async function createRecognizer(options: Record<string, unknown>): Promis
   const { minScore = 0.45, ...engineOptions } = options as { minScore?: number } & EngineOptions;
   const engine = await RecognitionEngine.create({ threads: 1, ...engineOptions });
   const versions: Record<string, string> = {};
-  for (const [role, m] of Object.entries(engine.models)) versions[role] = `${m.name}@${m.version}+${m.sha256.slice(0, 8)}`;
+  for (const [role, m] of Object.entries(engine.models)) versions[role] = modelTag(m);
   versions.reading = engine.readingMethod; // the same models read differently with or without the crop vote
   return {
     versions,

@@ -105,6 +105,11 @@ function modelInfo(dir: string, name: string): ModelInfo {
   return { name, file, version, sha256 };
 }
 
+/** "name@version+sha8": one model, as provenance records name it. */
+export function modelTag(m: ModelInfo): string {
+  return `${m.name}@${m.version}+${m.sha256.slice(0, 8)}`;
+}
+
 function validSizes(sizes: number[]): number[] {
   for (const s of sizes) {
     if (!Number.isInteger(s) || s < 64 || s > 4096) throw new Error(`detector input size must be a whole number of pixels from 64 to 4096, got ${s}`);
@@ -170,8 +175,7 @@ export class RecognitionEngine {
 
   /** "plate-detector@version+sha8, plate-reader@version+sha8" for provenance records. */
   get version(): string {
-    const v = (m: ModelInfo) => `${m.name}@${m.version}+${m.sha256.slice(0, 8)}`;
-    return `${v(this.models.detector)}, ${v(this.models.reader)}`;
+    return `${modelTag(this.models.detector)}, ${modelTag(this.models.reader)}`;
   }
 
   /** Plate boxes in frame pixels, best first. */
