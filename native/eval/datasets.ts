@@ -23,6 +23,8 @@ export interface SceneSample {
 export interface CropSample {
   file: string;
   text: string;
+  /** Two-letter state from the CSV's `state` column, when it has one (us-plate-crops). */
+  state?: string;
 }
 
 export type SceneLayout = 'txt' | 'coco' | 'dashcam';
@@ -108,14 +110,19 @@ export function loadCrops(dir: string, labelsCsv: string, split: CropSplit = 'al
   const rows = parseCsv(readFileSync(labelsCsv, 'utf8'));
   const imgDir = existsSync(join(dir, 'images')) ? join(dir, 'images') : dir;
   const byFile = new Map<string, string>();
+  const stateOf = new Map<string, string>();
   for (const r of rows) {
     const file = r.file ?? r.filename;
     const text = r.plate ?? r.text;
     if (file && text !== undefined) byFile.set(basename(file), cleanPlate(text));
+    const state = r.state?.trim().toUpperCase();
+    if (file && state && /^[A-Z]{2}$/.test(state)) stateOf.set(basename(file), state);
   }
   const names = [...byFile.keys()].sort();
   const chosen = names.filter((_, i) => split === 'all' || (split === 'held-out' ? i % 2 === 1 : i % 2 === 0));
-  return chosen.filter((n) => byFile.get(n)).map((n) => ({ file: join(imgDir, n), text: byFile.get(n)! }));
+  return chosen
+    .filter((n) => byFile.get(n))
+    .map((n) => ({ file: join(imgDir, n), text: byFile.get(n)!, ...(stateOf.has(n) ? { state: stateOf.get(n)! } : {}) }));
 }
 
 /** Header-keyed rows of a labels CSV (PapaParse, as the app's importers use). */

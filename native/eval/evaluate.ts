@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
 import type { RecognitionEngine } from '../recognition/index';
+import type { StateReader } from '../recognition/state';
 import { decodeRgb, ImageDecodeError } from '../recognition/preprocess';
 import { loadCrops, loadScenes, type CropSplit, type SceneLayout } from './datasets';
 import { charsRight, matchBoxes, round } from './metrics';
@@ -36,6 +37,8 @@ export interface EvalReport {
   detector_sizes?: number[];
   /** Whether boxes were refined by a local detector pass before reading, scenes only. */
   refine_boxes?: boolean;
+  /** State recognition on crops with state labels (`--states`). */
+  state?: StateReport;
   /** Whether each box was read in three crops (crop vote), scenes only. */
   crop_vote?: boolean;
   /** Detection recall by file-name prefix (e.g. dayride / nightride), scenes only. */
@@ -74,6 +77,26 @@ export interface EvalOptions {
   onProgress?: (done: number, total: number) => void;
   /** An image that could not be decoded: it is skipped and reported, not fatal. */
   onError?: (file: string, err: Error) => void;
+  /** Crops only: also read each crop's state and score it against the labels' `state` column. */
+  states?: StateReader;
+}
+
+/** How the state reader did on crops whose labels name a state (`--states`). */
+export interface StateReport {
+  /** Crops whose labels name a state. */
+  labelled: number;
+  /** Of those, how many the reader named a state for, and how many of those were right. */
+  guessed: number;
+  right: number;
+  /** right / guessed: how far a named state can be trusted. */
+  precision: number | null;
+  /** guessed / labelled. */
+  coverage: number | null;
+  /** right / labelled. */
+  accuracy: number | null;
+  ms_per_crop: number;
+  /** Wrong guesses (file, label, guess, what was read). */
+  wrong: { file: string; truth: string; guess: string; evidence: string }[];
 }
 
 class Tally {
@@ -214,10 +237,12 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
   const all = loadCrops(dir, labelsCsv, split);
   if (all.length === 0) throw new Error(`no labelled crops found for ${labelsCsv}`);
   const samples = opts.limit ? all.slice(0, opts.limit) : all;
+  if (opts.states && !all.some((s) => s.state)) throw new Error(`state scoring: ${labelsCsv} has no state column of two-letter codes`);
   const t = new Tally();
   let msImage = 0;
   let msCrop = 0;
   let topk = 0;
+  const st = { labelled: 0, guessed: 0, right: 0, ms: 0, wrong: [] as StateReport['wrong'] };
   const failed: { file: string; error: string }[] = [];
   for (const [i, s] of samples.entries()) {
     const t0 = performance.now();
@@ -239,6 +264,17 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     msCrop += t2 - t1;
     topk = Math.max(topk, r!.alternatives.length);
     t.add(s.file, s.text, r!.alternatives.map((a) => a.text));
+    if (opts.states && s.state) {
+      const t3 = performance.now();
+      const g = await opts.states.read(img);
+      st.ms += performance.now() - t3;
+      st.labelled++;
+      if (g) {
+        st.guessed++;
+        if (g.code === s.state) st.right++;
+        else st.wrong.push({ file: basename(s.file), truth: s.state, guess: g.code, evidence: g.evidence });
+      }
+    }
     opts.onProgress?.(i + 1, samples.length);
   }
   const n = Math.max(1, samples.length - failed.length);
@@ -261,6 +297,20 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     ms_per_image: round(msImage / n, 2),
     ms_per_crop: round(msCrop / n, 2),
     models: engine.version,
+    ...(opts.states
+      ? {
+          state: {
+            labelled: st.labelled,
+            guessed: st.guessed,
+            right: st.right,
+            precision: ratio(st.right, st.guessed),
+            coverage: ratio(st.guessed, st.labelled),
+            accuracy: ratio(st.right, st.labelled),
+            ms_per_crop: round(st.ms / Math.max(1, st.labelled), 2),
+            wrong: st.wrong,
+          },
+        }
+      : {}),
     ...(failed.length ? { failed_images: failed } : {}),
     confusions: t.topConfusions(),
     misreads: t.misreads,

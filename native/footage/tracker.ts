@@ -7,6 +7,7 @@
 // in, and `needs` says what of a frame the passes still want (its context frame, which crops),
 // so only the frames that end up as a pass's best observation are ever encoded.
 // The whole state serialises to JSON (images by media hash) so a job can resume mid-video.
+import type { StateGuess } from '../recognition/state';
 import type { ColourGuess } from './colour';
 import type { Box } from './recognizer';
 import type { WorkerHit } from './protocol';
@@ -82,6 +83,8 @@ export interface FinishedTrack {
   alternatives: { text: string; confidence: number }[];
   colour: string | null;
   box: Box;
+  /** The state printed on the plate, read from the crop after the pass ends (job side); null when none was named. */
+  state?: StateGuess | null | undefined;
   cropJpeg?: Uint8Array | undefined;
   frameJpeg?: Uint8Array | undefined;
   /** Where the images are until `resolveImages` copies them in (once the caller filled them). */

@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { estimateColour, greyWorldGains } from './colour';
+import { cropRegion } from './crop';
 import { BUILTIN_ENGINE, createRecognizer } from './engine';
 import { loadRecognizer, type Box, type PlateRecognizer, type RgbImage } from './recognizer';
 import type { FrameJob, FrameResult, ReleaseRequest, WorkerHit, WorkerInit, WorkerReply, WorkerRequest } from './protocol';
@@ -18,16 +19,6 @@ const init = workerData as WorkerInit;
 sharp.cache(false);
 sharp.concurrency(1);
 const port = parentPort!;
-
-function pad(img: RgbImage, b: Box, margin: number): { left: number; top: number; width: number; height: number } {
-  const mx = b.w * margin;
-  const my = b.h * margin;
-  const left = Math.max(0, Math.floor(b.x - mx));
-  const top = Math.max(0, Math.floor(b.y - my));
-  const right = Math.min(img.width, Math.ceil(b.x + b.w + mx));
-  const bottom = Math.min(img.height, Math.ceil(b.y + b.h + my));
-  return { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
-}
 
 /** A frame answered and not yet released: its pixels, its slot (if shared) and its plates' boxes. */
 interface Held {
@@ -60,7 +51,7 @@ async function contextJpeg(img: RgbImage): Promise<Uint8Array> {
 }
 
 async function cropJpeg(img: RgbImage, box: Box): Promise<Uint8Array> {
-  return new Uint8Array(await sharp(img.data, rawOf(img)).extract(pad(img, box, 0.15)).jpeg({ quality: 92 }).toBuffer());
+  return new Uint8Array(await sharp(img.data, rawOf(img)).extract(cropRegion(box, img.width, img.height)).jpeg({ quality: 92 }).toBuffer());
 }
 
 async function encode(h: Held, want: ReleaseRequest): Promise<{ jpeg: Uint8Array | null; crops: Uint8Array[] }> {

@@ -7,6 +7,7 @@ import { evaluateCrops, evaluateScenes, type EvalReport } from '../../../native/
 import type { CropSplit } from '../../../native/eval/datasets';
 import { measureSpeed } from '../../../native/eval/speed';
 import { RecognitionEngine, type EngineOptions } from '../../../native/recognition/index';
+import { StateReader } from '../../../native/recognition/state';
 
 interface EvalFlags {
   scenes?: string;
@@ -22,6 +23,7 @@ interface EvalFlags {
   detectorSizes: string;
   refineBoxes?: string;
   cropVote?: string;
+  states?: boolean;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -49,6 +51,10 @@ function printTable(r: EvalReport): void {
     lines.push(`char accuracy       ${pct(r.char_accuracy)}`);
   }
   lines.push(`ms per image        ${r.ms_per_image.toFixed(1)}${r.ms_per_crop !== null ? `   ms per crop (reader) ${r.ms_per_crop.toFixed(2)}` : ''}`);
+  if (r.state) {
+    const v = r.state;
+    lines.push(`state               ${v.right}/${v.guessed} right where named (${pct(v.precision)}), named for ${pct(v.coverage)} of ${v.labelled}, ${pct(v.accuracy)} overall, ${v.ms_per_crop.toFixed(1)} ms a crop`);
+  }
   const conf = Object.entries(r.confusions).map(([k, v]) => `${k}:${v}`).join(' ');
   if (conf) lines.push(`top confusions      ${conf}`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -90,6 +96,7 @@ export function registerEval(program: Command): void {
     .option('--detector-sizes <list>', 'detector input sizes, comma-separated: the main pass, then extra whole-frame passes (e.g. 640,960)', '640')
     .option('--refine-boxes <on|off>', 'look at each detected box again with a local detector pass before reading (scenes only; default: the engine\'s)')
     .option('--crop-vote <on|off>', 'read each confirmed box in three crops and keep the best-supported reading (scenes only; default: the engine\'s)')
+    .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
     .action(async (flags: EvalFlags) => {
@@ -107,8 +114,10 @@ export function registerEval(program: Command): void {
       if (!flags.scenes === !flags.crops) throw new Error('give exactly one of --scenes DIR or --crops DIR --labels CSV');
       if (flags.crops && !flags.labels) throw new Error('--crops needs --labels CSV');
       if (!['all', 'tune', 'held-out'].includes(flags.split)) throw new Error(`unknown --split ${flags.split}`);
+      if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
       const limit = flags.limit ? Number(flags.limit) : undefined;
       const engine = await RecognitionEngine.create(engineOptions(flags));
+      const states = flags.states ? await StateReader.create({ modelsDir: flags.models, threads: Number(flags.threads) }) : undefined;
       const onProgress = flags.json ? undefined : (done: number, total: number) => {
         if (done % 25 === 0 || done === total) process.stderr.write(`\r${done}/${total}`);
         if (done === total) process.stderr.write('\n');
@@ -117,11 +126,12 @@ export function registerEval(program: Command): void {
       try {
         const report = flags.scenes
           ? await evaluateScenes(engine, flags.scenes, { limit, onProgress, onError })
-          : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress, onError });
+          : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress, onError, states });
         if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
         else printTable(report);
       } finally {
         await engine.release();
+        await states?.release();
       }
     });
 }

@@ -71,6 +71,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
     source: f.source.name,
     sourceKind: f.source.kind,
     color: t.colour,
+    state: t.state?.code ?? null,
     cropSha,
     frameSha,
     modelVersion: modelVersion(f.models),
@@ -93,6 +94,8 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
       },
       position: how ? { source: how, ...(f.track && how === 'track' ? { track: f.track.file, format: f.track.format } : {}) } : null,
       box: t.box,
+      // the state is a reading too: what was read on the plate and which name it matched, to be checked
+      ...(t.state !== undefined ? { state: t.state ? { code: t.state.code, matched: t.state.key, read: t.state.evidence, line: t.state.strip, edits: t.state.distance } : null } : {}),
       models: f.models,
       thresholds: f.thresholds,
       ...(f.sampling ? { sampling: f.sampling } : {}),

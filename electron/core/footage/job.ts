@@ -8,10 +8,12 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import { probeVideo, FootageError } from '../../../native/footage/ffmpeg';
-import { recognizerSpec } from '../../../native/footage/engine';
+import { boxInCrop } from '../../../native/footage/crop';
+import { modelsDirFor, recognizerSpec } from '../../../native/footage/engine';
 import { processPhoto, processVideo, type Segment, type Verdict } from '../../../native/footage/pipeline';
 import { FramePool } from '../../../native/footage/pool';
-import { DEFAULT_TRACKER, type Track, type TrackerOptions } from '../../../native/footage/tracker';
+import { DEFAULT_TRACKER, type FinishedTrack, type Track, type TrackerOptions } from '../../../native/footage/tracker';
+import { STATE_MODEL_TAG, StateReader } from '../../../native/recognition/state';
 import type { FootageParamsDto, JobFileStatus, JobProgressDto } from '../../api/types-footage';
 import type { Core } from '../app';
 import { getJob } from '../jobs/queue';
@@ -26,6 +28,8 @@ export interface FootageRunOptions {
   minDetectorScore?: number | undefined;
   /** Video time per committed segment. */
   checkpointMs?: number | undefined;
+  /** Read the state printed on each pass's plate crop (default true; docs/recognition.md "State"). */
+  states?: boolean | undefined;
 }
 
 interface FileRow {
@@ -110,13 +114,18 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
       await p.start();
       return p;
     })());
+  // The state reader, loaded on first need too; if it cannot load, reads keep state null and
+  // their provenance says why (a plus, never a reason to lose reads).
+  let stateReader: Promise<StateReader | string> | null = null;
+  const statesOf = () =>
+    (stateReader ??= StateReader.create({ modelsDir: modelsDirFor(), threads: 1 }).catch((e: unknown) => `unavailable: ${e instanceof Error ? e.message : String(e)}`));
   /** One file, start to end; its failure is recorded on its row (a full disk is thrown). */
   const runOne = async (i: number, f: FileRow): Promise<JobFileStatus> => {
     framesBefore -= f.frames_done;
     readsBefore -= f.reads_found;
     let status: JobFileStatus;
     try {
-      status = await importFile(core, f, params, track, poolOf, opts, ctl, (frac, frames, reads, force) =>
+      status = await importFile(core, f, params, track, poolOf, opts.states === false ? null : statesOf, opts, ctl, (frac, frames, reads, force) =>
         report(frac * weights[i]!, frames, reads, basename(f.path), force),
       );
     } catch (e) {
@@ -173,6 +182,8 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
     return { status: e instanceof DiskFull ? 'interrupted' : 'failed', error: msg, progress: { ...p, etaSeconds: null } };
   } finally {
     if (pool) await (pool as FramePool).close();
+    const sr = stateReader ? await (stateReader as Promise<StateReader | string>) : null;
+    if (sr instanceof StateReader) await sr.release();
   }
   const uniqueErrors = [
     ...new Set(
@@ -195,6 +206,17 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
 
 type Report = (fraction: number, frames: number, reads: number, force?: boolean) => void;
 
+/**
+ * The state printed on each finished pass's plate, read from its crop (the best observation's
+ * box inside it). A pass resumed with its crop already stored is left without one.
+ */
+async function readStates(reader: StateReader, finished: FinishedTrack[]): Promise<void> {
+  for (const t of finished) {
+    if (!t.cropJpeg || t.state !== undefined) continue;
+    t.state = await reader.read(Buffer.from(t.cropJpeg), boxInCrop(t.box));
+  }
+}
+
 /** Imports one file; returns its final status ('running' when stopped for a later resume). */
 async function importFile(
   core: Core,
@@ -202,6 +224,7 @@ async function importFile(
   params: FootageParamsDto,
   track: ({ file: string } & PositionTrack) | null,
   poolOf: () => Promise<FramePool>,
+  statesOf: (() => Promise<StateReader | string>) | null,
   opts: FootageRunOptions,
   ctl: JobControl,
   report: Report,
@@ -242,6 +265,7 @@ async function importFile(
   }
   db.prepare('UPDATE job_files SET duration_ms = ?, meta = ? WHERE id = ?').run(info?.durationMs ?? null, JSON.stringify({ video: info, time }), f.id);
   const pool = await poolOf();
+  const states = statesOf ? await statesOf() : null;
   const facts: FileFacts = {
     jobFileId: f.id,
     importId: f.import_id,
@@ -253,16 +277,17 @@ async function importFile(
     source: params.source,
     track: track ? { file: basename(track.file), format: track.format, fixes: track.fixes } : null,
     exifGps: photo?.gps ?? null,
-    models: pool.versions,
+    models: states ? { ...pool.versions, state: typeof states === 'string' ? states : STATE_MODEL_TAG } : pool.versions,
     thresholds: { minDetectorScore: opts.minDetectorScore ?? 0.45, minReadConfidence: tracker.minReadConfidence, maxGapMs: tracker.maxGapMs, minColourShare: tracker.minColourShare },
     sampling: info ? { fps: params.fps, keyframes: params.keyframes } : null,
   };
-  const commit = (seg: Segment) => {
+  const commit = async (seg: Segment) => {
+    if (states instanceof StateReader) await readStates(states, seg.finished);
     commitSegment(db, core.clock, media, facts, seg);
   };
   if (!info) {
     const r = await processPhoto(f.path, pool, tracker);
-    commit({ finished: r.finished, lastMs: 0, open: [], framesDone: 1, final: true });
+    await commit({ finished: r.finished, lastMs: 0, open: [], framesDone: 1, final: true });
     report(1, 1, r.finished.length, true);
   } else {
     const cp = f.checkpoint ? (JSON.parse(f.checkpoint) as { lastMs: number; open: Track[] }) : null;

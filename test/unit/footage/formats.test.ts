@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { editDistance } from '../../../native/footage/text';
 import { ACCESS, harness, type Harness } from '../../support/core';
-import { jobFinished, makeClip, makePhoto, PASS_B225RTK, tempDir } from './support';
+import sharp from 'sharp';
+import { sharedDataDir } from '../../support/shared-data';
+import { frame, jobFinished, makeClip, makePhoto, PASS_B225RTK, tempDir } from './support';
 
 async function importAndWait(h: Harness, token: string, input: Parameters<Harness['call']>[2] & object) {
   const job = await h.call(token, 'footage.import', input as never);
@@ -78,6 +80,32 @@ describe('footage formats and failures', () => {
     expect(rows[0]!.lon).toBeCloseTo(-118.25, 4);
     expect(JSON.parse(rows[0]!.provenance)).toMatchObject({ mediaKind: 'photo', time: { base: 'exif' }, position: { source: 'exif' } });
     expect(rows[1]!.lat).toBeNull();
+  });
+
+  it('reads the state printed on a US plate into the read and its provenance, none on a Romanian one', async () => {
+    const folder = join(dir, 'states');
+    mkdirSync(folder);
+    // a real California plate (us-plate-crops, tuning half) on a dash-cam frame, and a frame with B225RTK
+    await sharp(frame(200))
+      .composite([{ input: join(sharedDataDir(), 'us-plate-crops', 'images', 'ca359.jpg'), left: 480, top: 380 }])
+      .jpeg({ quality: 92 })
+      .toFile(join(folder, 'us.jpg'));
+    await makePhoto(join(folder, 'ro.jpg'), 342, '2026:03:05 10:00:00');
+    const { end } = await importAndWait(h, token, { paths: [folder], source: { name: 'states' } });
+    expect(end.status, end.error ?? '').toBe('done');
+    const rows = h.core.store.db
+      .prepare("SELECT plate, state, provenance FROM reads WHERE source_id = (SELECT id FROM sources WHERE name = 'states') ORDER BY plate")
+      .all() as { plate: string; state: string | null; provenance: string }[];
+    const us = rows.find((r) => r.plate === '6DZG261');
+    expect(us, JSON.stringify(rows.map((r) => r.plate))).toBeDefined();
+    expect(us!.state).toBe('CA');
+    const prov = JSON.parse(us!.provenance) as { state: { code: string; matched: string; line: string }; models: Record<string, string> };
+    expect(prov.state).toMatchObject({ code: 'CA', matched: 'CALIFORNIA', line: 'top' });
+    expect(prov.models.state).toMatch(/^ppocr-v4-rec@1\.4\.2\+06b3e6af$/);
+    const ro = rows.find((r) => editDistance(r.plate, 'B225RTK') <= 1);
+    expect(ro).toBeDefined();
+    expect(ro!.state).toBeNull();
+    expect(JSON.parse(ro!.provenance).state).toBeNull();
   });
 
   it('recognises a folder of photos in parallel, a broken one failing alone', async () => {

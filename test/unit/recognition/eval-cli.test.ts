@@ -30,6 +30,20 @@ describe('canvass eval', () => {
     expect(report.exact_top1).toBeGreaterThanOrEqual(0.5);
   });
 
+  it('scores the state reader on crops with a state column (--states), and refuses it elsewhere', () => {
+    const us = join(DATA, 'us-plate-crops');
+    const r = canvass(['eval', '--crops', us, '--labels', join(us, 'labels.csv'), '--split', 'tune', '--limit', '6', '--states', '--json', '--threads', '1']);
+    expect(r.code, r.err).toBe(0);
+    const { state } = JSON.parse(r.out);
+    expect(state.labelled).toBe(6);
+    expect(state.guessed).toBeGreaterThanOrEqual(4);
+    expect(state.right).toBe(state.guessed - state.wrong.length);
+    expect(state.precision).toBeGreaterThanOrEqual(0.75);
+    const bad = canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--states', '--limit', '1', '--json']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--states needs --crops/);
+  });
+
   it('evaluates scenes with --json', () => {
     const r = canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '4', '--json', '--threads', '1']);
     expect(r.code).toBe(0);

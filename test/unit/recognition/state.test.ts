@@ -1,0 +1,94 @@
+// State recognition (issue 3, "state recognition is a plus"): the name/slogan matcher, and the
+// real PP-OCRv4 recogniser on real US plate crops from the shared data.
+import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeRgb } from '../../../native/recognition/preprocess';
+import { matchState, STATE_MODEL, stateModelFiles, StateReader } from '../../../native/recognition/state';
+import { sharedDataDir } from '../../support/shared-data';
+
+const US = join(sharedDataDir(), 'us-plate-crops', 'images');
+
+describe('matchState', () => {
+  it('names the state whose name or slogan is in the text', () => {
+    expect(matchState('MAY California 2009')).toMatchObject({ code: 'CA', key: 'CALIFORNIA', distance: 0 });
+    expect(matchState('SHOW-ME STATE')?.code).toBe('MO');
+    expect(matchState('FAMOUS POTATOES')?.code).toBe('ID');
+  });
+
+  it('prefers the longer name that contains a shorter one', () => {
+    expect(matchState('WILD WEST VIRGINIA')?.code).toBe('WV');
+    expect(matchState('THE NATURAL STATE ARKANSAS')?.code).toBe('AR');
+    expect(matchState('WASHINGTON DC')?.code).toBe('DC');
+  });
+
+  it('tolerates a misread letter in a long name, none in a short one', () => {
+    expect(matchState('CALIFORNLA')).toMatchObject({ code: 'CA', distance: 1 });
+    expect(matchState('PENSYLVANIA')?.code).toBe('PA');
+    expect(matchState('OHIO')?.code).toBe('OH');
+    expect(matchState('OHLO')).toBeNull();
+  });
+
+  it('names nothing for text that is no state', () => {
+    expect(matchState('')).toBeNull();
+    expect(matchState('B225RTK RO')).toBeNull();
+    expect(matchState('DEALER FINANCING 555 0199')).toBeNull();
+  });
+});
+
+describe('StateReader (real ONNX)', () => {
+  let reader: StateReader;
+  beforeAll(async () => {
+    reader = await StateReader.create({ threads: 1 });
+  });
+  afterAll(async () => {
+    await reader.release();
+  });
+
+  it('reads the state printed above or below the characters', async () => {
+    // tuning-half crops: California (script name on top), Kansas, North Dakota (name below)
+    expect(await reader.read(join(US, 'ca359.jpg'))).toMatchObject({ code: 'CA', strip: 'top' });
+    expect((await reader.read(join(US, 'ks50.jpg')))?.code).toBe('KS');
+    expect((await reader.read(join(US, 'nd563.jpg')))?.code).toBe('ND');
+  });
+
+  it('finds the plate inside a larger image by its box', async () => {
+    const crop = await sharp(join(US, 'ca359.jpg')).metadata();
+    const canvas = await sharp({ create: { width: 900, height: 500, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+      .composite([{ input: join(US, 'ca359.jpg'), left: 400, top: 200 }])
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const img = await decodeRgb(canvas);
+    expect((await reader.read(img, { x: 400, y: 200, w: crop.width!, h: crop.height! }))?.code).toBe('CA');
+    // a box with no plate in it names no state
+    expect(await reader.read(img, { x: 20, y: 20, w: 300, h: 150 })).toBeNull();
+  });
+
+  it('names no state on a plate from another country', async () => {
+    const br = join(sharedDataDir(), 'br-plate-crops');
+    const dir = readdirSync(br).includes('images') ? join(br, 'images') : br;
+    const files = readdirSync(dir).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort().slice(0, 5);
+    expect(files.length).toBe(5);
+    for (const f of files) expect(await reader.read(join(dir, f))).toBeNull();
+  });
+});
+
+describe('stateModelFiles', () => {
+  it('refuses a recogniser whose SHA-256 is not the pinned one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canvass-state-'));
+    const real = stateModelFiles();
+    copyFileSync(real.keys, join(dir, STATE_MODEL.keys));
+    writeFileSync(join(dir, STATE_MODEL.rec), 'not the model');
+    expect(() => stateModelFiles(dir)).toThrow(/SHA-256 [0-9a-f]{64}, expected 06b3e6af/);
+  });
+
+  it('uses the models folder first when it holds the files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'canvass-state-'));
+    const real = stateModelFiles();
+    copyFileSync(real.rec, join(dir, STATE_MODEL.rec));
+    copyFileSync(real.keys, join(dir, STATE_MODEL.keys));
+    expect(stateModelFiles(dir).rec).toBe(join(dir, STATE_MODEL.rec));
+  });
+});
