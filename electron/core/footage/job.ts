@@ -28,8 +28,12 @@ export interface FootageRunOptions {
   minDetectorScore?: number | undefined;
   /** Video time per committed segment. */
   checkpointMs?: number | undefined;
-  /** Read the state printed on each pass's plate crop (default true; docs/recognition.md "State"). */
-  states?: boolean | undefined;
+  /**
+   * Which files' reads get the state printed on their plate (docs/recognition.md "State"):
+   * photos only by default (CANVASS_FOOTAGE_STATES=all|photos|off): ~25-50 ms a read would take
+   * an hour of dense 1080p footage past its 10-minute goal on two cores.
+   */
+  states?: 'all' | 'photos' | 'off' | undefined;
 }
 
 interface FileRow {
@@ -125,7 +129,7 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
     readsBefore -= f.reads_found;
     let status: JobFileStatus;
     try {
-      status = await importFile(core, f, params, track, poolOf, opts.states === false ? null : statesOf, opts, ctl, (frac, frames, reads, force) =>
+      status = await importFile(core, f, params, track, poolOf, stateScope(opts.states) === 'off' ? null : statesOf, opts, ctl, (frac, frames, reads, force) =>
         report(frac * weights[i]!, frames, reads, basename(f.path), force),
       );
     } catch (e) {
@@ -206,6 +210,15 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
 
 type Report = (fraction: number, frames: number, reads: number, force?: boolean) => void;
 
+/** The option, else CANVASS_FOOTAGE_STATES, else photos; anything else in the variable is an error. */
+function stateScope(given: FootageRunOptions['states']): 'all' | 'photos' | 'off' {
+  if (given) return given;
+  const env = process.env.CANVASS_FOOTAGE_STATES;
+  if (env === undefined || env === '') return 'photos';
+  if (env === 'all' || env === 'photos' || env === 'off') return env;
+  throw new Error(`CANVASS_FOOTAGE_STATES="${env}": expected all, photos or off`);
+}
+
 /**
  * The state printed on each finished pass's plate, read from its crop (the best observation's
  * box inside it). A pass resumed with its crop already stored is left without one.
@@ -265,7 +278,7 @@ async function importFile(
   }
   db.prepare('UPDATE job_files SET duration_ms = ?, meta = ? WHERE id = ?').run(info?.durationMs ?? null, JSON.stringify({ video: info, time }), f.id);
   const pool = await poolOf();
-  const states = statesOf ? await statesOf() : null;
+  const states = statesOf && (kind === 'photo' || stateScope(opts.states) === 'all') ? await statesOf() : null;
   const facts: FileFacts = {
     jobFileId: f.id,
     importId: f.import_id,
