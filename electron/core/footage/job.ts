@@ -221,12 +221,17 @@ function stateScope(given: FootageRunOptions['states']): 'all' | 'photos' | 'off
 
 /**
  * The state printed on each finished pass's plate, read from its crop (the best observation's
- * box inside it). A pass resumed with its crop already stored is left without one.
+ * box inside it). A pass resumed with its crop already stored, or whose crop the recogniser
+ * fails on, is left without one (no `state` in its provenance): the read itself is kept.
  */
 async function readStates(reader: StateReader, finished: FinishedTrack[]): Promise<void> {
   for (const t of finished) {
     if (!t.cropJpeg || t.state !== undefined) continue;
-    t.state = await reader.read(Buffer.from(t.cropJpeg), boxInCrop(t.box));
+    try {
+      t.state = await reader.read(Buffer.from(t.cropJpeg), boxInCrop(t.box));
+    } catch (e) {
+      console.warn(`state reader: ${e instanceof Error ? e.message : String(e)} (pass ${t.key}); the read keeps no state`);
+    }
   }
 }
 
