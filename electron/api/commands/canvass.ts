@@ -52,6 +52,8 @@ export const canvassCommands = {
         state: z.string().trim().length(2).optional(),
         color: z.string().trim().min(1).max(20).optional(),
         minConfidence: z.number().min(0).max(1).optional(),
+        /** With `state` / `color`: reads whose state or colour was never read match too. */
+        includeUnread: z.boolean().default(false),
         limit: z.number().int().min(1).max(500).default(50),
         readsPerPlate: z.number().int().min(1).max(200).default(20),
       })

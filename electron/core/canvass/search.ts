@@ -38,6 +38,11 @@ export interface CanvassQuery {
   state?: string;
   color?: string;
   minConfidence?: number;
+  /**
+   * With `state` / `color`: a read whose state or colour was never read (a video import, a vendor
+   * file without the column) may still be the vehicle, so it matches too; its field stays null.
+   */
+  includeUnread?: boolean;
   limit?: number;
   readsPerPlate?: number;
 }
@@ -89,8 +94,8 @@ function scenesOf(r: ReadRow, scenes: Scene[]): number[] {
 
 function passesFilters(r: ReadRow, q: CanvassQuery): boolean {
   if (q.sourceIds?.length && (r.source_id === null || !q.sourceIds.includes(r.source_id))) return false;
-  if (q.state && r.state !== q.state.toUpperCase()) return false;
-  if (q.color && r.color !== q.color.toLowerCase()) return false;
+  if (q.state && (r.state === null ? !q.includeUnread : r.state !== q.state.toUpperCase())) return false;
+  if (q.color && (r.color === null ? !q.includeUnread : r.color !== q.color.toLowerCase())) return false;
   if (q.minConfidence !== undefined && (r.confidence === null || r.confidence < q.minConfidence))
     return false;
   return true;

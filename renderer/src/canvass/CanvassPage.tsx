@@ -5,6 +5,7 @@
 import {
   Alert,
   Button,
+  Checkbox,
   Group,
   Loader,
   NumberInput,
@@ -147,6 +148,15 @@ function CanvassContent() {
             maxLength={2}
             onChange={(e) => s.edit({ state: e.currentTarget.value })}
             w={70}
+          />
+          <Checkbox
+            label="or not read"
+            title="Also reads whose state or colour was never read (videos, files without the column): they may still be the vehicle"
+            checked={d.includeUnread}
+            disabled={!d.color.trim() && !d.state.trim()}
+            onChange={(e) => s.edit({ includeUnread: e.currentTarget.checked })}
+            data-testid="canvass-include-unread"
+            mb={8}
           />
           <Button type="submit" loading={s.loading} data-testid="canvass-search">
             Search

@@ -22,6 +22,8 @@ export interface CanvassDraft {
   to: string;
   color: string;
   state: string;
+  /** Reads whose state or colour was never read match a state or colour filter too. */
+  includeUnread: boolean;
 }
 
 /** The most the search returns (the api's caps): up to 10,000 reads on the map. */
@@ -36,6 +38,7 @@ export const EMPTY_DRAFT: CanvassDraft = {
   to: '',
   color: '',
   state: '',
+  includeUnread: false,
 };
 
 interface CanvassState {
@@ -101,6 +104,7 @@ export const useCanvassStore = create<CanvassState>()((set, get) => ({
         ...(to ? { to } : {}),
         ...(d.color.trim() ? { color: d.color.trim() } : {}),
         ...(d.state.trim() ? { state: d.state.trim() } : {}),
+        ...(d.includeUnread && (d.color.trim() || d.state.trim()) ? { includeUnread: true } : {}),
         limit: MAX_PLATES,
         readsPerPlate: READS_PER_PLATE,
       });

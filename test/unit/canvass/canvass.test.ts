@@ -155,6 +155,21 @@ describe('canvass.search', () => {
     expect(r.results[0]!.scenes).toEqual([1]);
   });
 
+  it('a state or colour filter leaves out reads whose state or colour was never read, unless asked (includeUnread)', async () => {
+    // a video read: no state, no colour (footage reads have state only where it was read)
+    add([read('7ABX555', 10 * 60_000, SCENE, { state: null, color: null }), read('7ABY666', 12 * 60_000, SCENE, { state: 'OR' })]);
+    const base = { access: ACCESS, pattern: '7AB*', area: { kind: 'circle' as const, ...SCENE, radiusM: 1000 } };
+    const strict = await h.call(token, 'canvass.search', { ...base, state: 'wa' });
+    expect(strict.results.map((x) => x.plate).sort()).toEqual(['7ABC123', '7ABD999']);
+    const loose = await h.call(token, 'canvass.search', { ...base, state: 'wa', includeUnread: true });
+    expect(loose.results.map((x) => x.plate).sort()).toEqual(['7ABC123', '7ABD999', '7ABX555']); // never 7ABY666 (OR)
+    const unread = loose.results.find((x) => x.plate === '7ABX555')!;
+    expect(unread.reads[0]!.state).toBeNull();
+    const colour = await h.call(token, 'canvass.search', { ...base, color: 'blue', includeUnread: true });
+    expect(colour.results.map((x) => x.plate).sort()).toEqual(['7ABC123', '7ABD999', '7ABX555', '7ABY666']);
+    await expect(h.call(token, 'canvass.search', { ...base, includeUnread: 'yes' } as never)).rejects.toThrow(/includeUnread/);
+  });
+
   it('refuses a search without purpose or case (R1) and a bad pattern with its position', async () => {
     const noAccess = await h.raw(token, 'canvass.search', { pattern: '7AB*' });
     expect(noAccess.ok).toBe(false);
