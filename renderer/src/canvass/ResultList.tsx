@@ -90,7 +90,7 @@ const ResultCard = memo(function ResultCard({ r, rank, isSel, onSelect, onOpenRe
                 title={localTime(read.timestamp)}
                 style={{ minWidth: 0 }}
               >
-                {read.plate} {when(read.timestamp)} {read.source ?? ''} {read.color ?? ''}
+                {read.plate} {when(read.timestamp)} {read.source ?? ''} {read.state ?? ''} {read.color ?? ''}
               </Text>
               <Button
                 size="compact-xs"
