@@ -121,9 +121,8 @@ export function stateModelFiles(modelsDir?: string): { rec: string; keys: string
   let dir = modelsDir && existsSync(join(modelsDir, STATE_MODEL.rec)) ? modelsDir : '';
   if (!dir) {
     try {
-      // import.meta.url is empty in the CommonJS bundle: resolve from the working folder there
-      const from = typeof import.meta.url === 'string' && import.meta.url ? import.meta.url : join(process.cwd(), 'package.json');
-      dir = join(dirname(createRequire(from).resolve(`${STATE_MODEL.pkg}/node`)), 'assets');
+      // (the CommonJS bundles define import.meta.url as their own file's: build/build-electron.mjs)
+      dir = join(dirname(createRequire(import.meta.url).resolve(`${STATE_MODEL.pkg}/node`)), 'assets');
     } catch {
       throw new Error(`state reader: ${STATE_MODEL.rec} is neither in ${modelsDir ?? '(no models folder)'} nor installed (npm package ${STATE_MODEL.pkg}@${STATE_MODEL.version}): run npm ci`);
     }

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { evaluateCrops, evaluateScenes, type EvalReport } from '../../../native/eval/evaluate';
 import type { CropSplit } from '../../../native/eval/datasets';
 import { measureSpeed } from '../../../native/eval/speed';
+import { modelsDirFor } from '../../../native/footage/engine';
 import { RecognitionEngine, type EngineOptions } from '../../../native/recognition/index';
 import { StateReader } from '../../../native/recognition/state';
 
@@ -72,7 +73,8 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     if (v !== undefined && v !== 'on' && v !== 'off') throw new Error(`${flag}: "${v}" is neither on nor off`);
   }
   return {
-    modelsDir: flags.models,
+    // the same lookup as the footage workers, so the bundled CLI (dist/cli.mjs) finds models/ too
+    modelsDir: flags.models ?? modelsDirFor(),
     threads: Number(flags.threads),
     detector: { inputSize: sizes[0]! },
     extraDetectorSizes: sizes.slice(1),
@@ -117,7 +119,7 @@ export function registerEval(program: Command): void {
       if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
       const limit = flags.limit ? Number(flags.limit) : undefined;
       const engine = await RecognitionEngine.create(engineOptions(flags));
-      const states = flags.states ? await StateReader.create({ modelsDir: flags.models, threads: Number(flags.threads) }) : undefined;
+      const states = flags.states ? await StateReader.create({ modelsDir: flags.models ?? modelsDirFor(), threads: Number(flags.threads) }) : undefined;
       const onProgress = flags.json ? undefined : (done: number, total: number) => {
         if (done % 25 === 0 || done === total) process.stderr.write(`\r${done}/${total}`);
         if (done === total) process.stderr.write('\n');
