@@ -92,6 +92,25 @@ describe('canvass in the browser host', () => {
       expect(audit.result.records[0]!.query).toMatch(/circle/); // the newest search ran inside the drawn circle
       expect(audit.result.records[1]!.query).not.toMatch(/circle/);
       expect(audit.result.records[0]!.purpose).toBe('Crime Analysis');
+
+      // a state filter leaves out a read whose state was never read (a video import) unless
+      // "or not read" is ticked; the ticked search takes it in, the plain one drops it again
+      const video = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'video.csv');
+      const at = new Date(Date.now() - 3000_000).toISOString();
+      writeFileSync(video, `plate,timestamp,lat,lon,source,state,confidence,heading,color\n7ABQ777,${at},34.0450,-118.2511,Video import,,0.90,,\n`);
+      expect(await importFile(page, video, 'Canvass CSV')).toBe(1);
+      await page.click('[data-testid=nav-canvass]');
+      await page.waitForSelector('[data-testid=canvass-page]');
+      await page.getByLabel('State', { exact: true }).fill('CA');
+      await page.getByLabel('or not read').check();
+      await page.click('[data-testid=canvass-search]');
+      const unreadRow = page.locator('[data-testid=canvass-result][data-plate="7ABQ777"]');
+      await unreadRow.waitFor();
+      await page.getByLabel('or not read').uncheck();
+      await page.click('[data-testid=canvass-search]');
+      await unreadRow.waitFor({ state: 'detached' });
+      const kept = await page.locator('[data-testid=canvass-result]').evaluateAll((els) => els.map((e) => e.getAttribute('data-plate')));
+      expect(kept).toEqual(['7ABC123', '7ABX999']);
     } catch (e) {
       const shot = await screenshot(page, 'canvass');
       if (shot && e instanceof Error) e.message += `\n(screenshot: ${shot})`;
