@@ -66,28 +66,34 @@ export interface StateGuess extends StateMatch {
 }
 
 /**
- * Edits allowed for a text of this length: none under 5 letters (IOWA, OHIO, UTAH must be exact),
- * 3 from 10 letters (CALIFORNIA's script reads as LALIFOMIA, MISSISSIPPI loses letters).
+ * Edits allowed for a state's name of this many letters: none under 6 (IOWA, OHIO, UTAH, MAINE,
+ * TEXAS, IDAHO must be exact: MAIN STREET is not MAINE), 3 from 10 (CALIFORNIA's script reads as LALIFOMIA, MISSISSIPPI loses letters). A
+ * slogan (every text after the name) gets one at most: slogans are common words that other
+ * states' slogans share (TREASURE STATE / EMPIRE STATE, GREAT LAKES / GREAT FACES).
  */
-const tolerance = (n: number) => (n >= 10 ? 3 : n >= 8 ? 2 : n >= 5 ? 1 : 0);
+const tolerance = (n: number) => (n >= 10 ? 3 : n >= 8 ? 2 : n >= 6 ? 1 : 0);
 
 /**
  * The state whose name or slogan best matches somewhere in `text` (letters A-Z; anything else is
  * dropped first), or null. A longer match with fewer edits wins, so WESTVIRGINIA beats
- * VIRGINIA and ARKANSAS beats KANSAS.
+ * VIRGINIA and ARKANSAS beats KANSAS (also on a tie: ARIKANSAS). Texts under 7 letters may not
+ * lose one.
  */
 export function matchState(raw: string): StateMatch | null {
   const text = raw.toUpperCase().replace(/[^A-Z]/g, '');
   let best: StateMatch | null = null;
   const score = (m: StateMatch) => m.key.length - 2 * m.distance;
+  const better = (m: StateMatch) => !best || score(m) > score(best) || (score(m) === score(best) && m.key.length > best.key.length);
   for (const [code, keys] of Object.entries(STATE_TEXTS)) {
-    for (const key of keys) {
-      const tol = tolerance(key.length);
-      for (let len = key.length - tol; len <= key.length + tol; len++) {
+    for (const [k, key] of keys.entries()) {
+      const tol = k === 0 ? tolerance(key.length) : Math.min(1, tolerance(key.length));
+      const shortest = key.length < 7 ? key.length : key.length - tol;
+      for (let len = shortest; len <= key.length + tol; len++) {
         if (len < 4 || len > text.length) continue;
         for (let s = 0; s + len <= text.length; s++) {
           const d = distance(text.slice(s, s + len), key);
-          if (d <= tol && (!best || score({ code, key, distance: d }) > score(best))) best = { code, key, distance: d };
+          const m = { code, key, distance: d };
+          if (d <= tol && better(m)) best = m;
         }
       }
     }

@@ -29,6 +29,19 @@ describe('matchState', () => {
     expect(matchState('PENSYLVANIA')?.code).toBe('PA');
     expect(matchState('OHIO')?.code).toBe('OH');
     expect(matchState('OHLO')).toBeNull();
+    expect(matchState('MAINS')).toBeNull();
+  });
+
+  it('gives the trailing STATE of a slogan no edits of its own, and short names no dropped letter', () => {
+    // other states' slogans must not pass for these (their STATE is shared, not distinctive)
+    for (const other of ['TREASURE STATE', 'KEYSTONE STATE', 'THE NATURAL STATE', 'PEACH STATE', 'BEEHIVE STATE', 'EVERGREEN STATE', 'GOLDEN STATE', 'GREAT LAKES STATE']) {
+      expect(matchState(other), other).toBeNull();
+    }
+    expect(matchState('EMPIRE STATE')?.code).toBe('NY');
+    expect(matchState('SHOW ME STAT')?.code).toBe('MO');
+    for (const word of ['MAIN', 'MINE', 'TOYOTA OF MAIN STREET', 'TEAS']) expect(matchState(word), word).toBeNull();
+    expect(matchState('MAINE')?.code).toBe('ME');
+    expect(matchState('ARIKANSAS')?.code).toBe('AR');
   });
 
   it('names nothing for text that is no state', () => {
