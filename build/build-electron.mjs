@@ -25,12 +25,13 @@ await Promise.all([
     sourcemap: true,
     logLevel: 'warning',
   }),
-  // The footage threads (recognition worker, frame reader), beside each bundle that holds the
+  // The footage threads (recognition worker, frame reader, state reader), beside each bundle that holds the
   // pipeline (main.cjs, cli.mjs): that is where native/footage/entry.ts looks for them first.
   // The store's WAL checkpoint thread likewise (electron/core/store/checkpointer.ts).
   ...['dist/electron', 'dist'].flatMap((dir) => [
     ['footage-worker', 'native/footage/worker.ts'],
     ['footage-decoder', 'native/footage/decode-thread.mjs'],
+    ['footage-state', 'native/footage/state-thread.ts'],
     ['store-checkpoint', 'electron/core/store/checkpoint-thread.mjs'],
   ].map(([name, src]) =>
     build({
@@ -78,4 +79,4 @@ await Promise.all([
     logLevel: 'warning',
   }),
 ]);
-console.log('built dist/electron/{main,preload}.cjs, {dist,dist/electron}/{footage-worker,footage-decoder,store-checkpoint}.mjs, dist/host-client.js, dist/cli.mjs');
+console.log('built dist/electron/{main,preload}.cjs, {dist,dist/electron}/{footage-worker,footage-decoder,footage-state,store-checkpoint}.mjs, dist/host-client.js, dist/cli.mjs');

@@ -70,6 +70,16 @@ export interface Track {
   best: Best;
 }
 
+/** The state step's outcome for one pass. */
+export interface StateRead {
+  /** The state named, or null. */
+  guess: StateGuess | null;
+  /** The reader that looked (its model tag), when one did. */
+  model?: string | undefined;
+  /** Why no reader looked, or why it failed. */
+  skipped?: string | undefined;
+}
+
 /** A finished pass, ready to become a read. */
 export interface FinishedTrack {
   key: string;
@@ -83,8 +93,8 @@ export interface FinishedTrack {
   alternatives: { text: string; confidence: number }[];
   colour: string | null;
   box: Box;
-  /** The state printed on the plate, read from the crop after the pass ends (job side); null when none was named. */
-  state?: StateGuess | null | undefined;
+  /** What the state step did for this pass after it ended (job side, docs/recognition.md "State"). */
+  stateRead?: StateRead | undefined;
   cropJpeg?: Uint8Array | undefined;
   frameJpeg?: Uint8Array | undefined;
   /** Where the images are until `resolveImages` copies them in (once the caller filled them). */

@@ -3,7 +3,7 @@
 // so a segment replayed after a crash can never write a read twice. Images go to the media
 // folder first (content-addressed, so a crash leaves at worst an unreferenced file).
 import type { Database } from 'better-sqlite3';
-import type { FinishedTrack } from '../../../native/footage/tracker';
+import type { FinishedTrack, StateRead } from '../../../native/footage/tracker';
 import type { Segment } from '../../../native/footage/pipeline';
 import type { FootageSourceDto } from '../../api/types-footage';
 import type { Clock } from '../clock';
@@ -48,10 +48,30 @@ export function modelVersion(models: Record<string, string>): string | null {
   return parts.length ? parts.join(' ') : null;
 }
 
+/**
+ * The state is a reading too: what was read on the plate, which name it matched and by which
+ * model, or why it was not read, so an auditor can check it.
+ */
+function stateProvenance(s: StateRead): Record<string, unknown> {
+  const g = s.guess;
+  return {
+    code: g?.code ?? null,
+    ...(g ? { matched: g.key, read: g.evidence, line: g.strip, edits: g.distance } : {}),
+    ...(s.model ? { model: s.model } : {}),
+    ...(s.skipped ? { skipped: s.skipped } : {}),
+  };
+}
+
+/** Whether a pass's text is one the store keeps as a plate (readOf's test). */
+export function isStorablePlate(text: string): boolean {
+  const plate = normalizePlate(text);
+  return plate.length >= 2 && plate.length <= MAX_PLATE_LENGTH;
+}
+
 /** One read from one pass; null when the text is not a plate the store can keep. */
 export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRead | null {
+  if (!isStorablePlate(t.text)) return null;
   const plate = normalizePlate(t.text);
-  if (plate.length < 2 || plate.length > MAX_PLATE_LENGTH) return null;
   const offsetMs = Math.round(f.source.clockOffsetSeconds * 1000);
   const cam = (ms: number) => f.time.startMs + ms;
   const ts = correct(cam(t.bestMs), offsetMs);
@@ -71,7 +91,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
     source: f.source.name,
     sourceKind: f.source.kind,
     color: t.colour,
-    state: t.state?.code ?? null,
+    state: t.stateRead?.guess?.code ?? null,
     cropSha,
     frameSha,
     modelVersion: modelVersion(f.models),
@@ -94,8 +114,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
       },
       position: how ? { source: how, ...(f.track && how === 'track' ? { track: f.track.file, format: f.track.format } : {}) } : null,
       box: t.box,
-      // the state is a reading too: what was read on the plate and which name it matched, to be checked
-      ...(t.state !== undefined ? { state: t.state ? { code: t.state.code, matched: t.state.key, read: t.state.evidence, line: t.state.strip, edits: t.state.distance } : null } : {}),
+      ...(t.stateRead ? { state: stateProvenance(t.stateRead) } : {}),
       models: f.models,
       thresholds: f.thresholds,
       ...(f.sampling ? { sampling: f.sampling } : {}),

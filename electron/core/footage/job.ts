@@ -12,13 +12,15 @@ import { boxInCrop } from '../../../native/footage/crop';
 import { modelsDirFor, recognizerSpec } from '../../../native/footage/engine';
 import { processPhoto, processVideo, type Segment, type Verdict } from '../../../native/footage/pipeline';
 import { FramePool } from '../../../native/footage/pool';
+import { StateThread } from '../../../native/footage/state-client';
 import { DEFAULT_TRACKER, type FinishedTrack, type Track, type TrackerOptions } from '../../../native/footage/tracker';
-import { STATE_MODEL_TAG, StateReader } from '../../../native/recognition/state';
+import { MIN_STATE_HEIGHT, MIN_STATE_WIDTH, STATE_MODEL_TAG } from '../../../native/recognition/state';
 import type { FootageParamsDto, JobFileStatus, JobProgressDto } from '../../api/types-footage';
 import type { Core } from '../app';
+import type { MediaStore } from '../store/media';
 import { getJob } from '../jobs/queue';
 import type { JobControl, JobOutcome } from '../jobs/runner';
-import { commitSegment, type FileFacts } from './commit';
+import { commitSegment, isStorablePlate, type FileFacts } from './commit';
 import { readTrack, type PositionTrack } from './sidecar';
 import { photoMeta, videoTimeBase } from './timebase';
 
@@ -80,6 +82,13 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
   const finished = (s: JobFileStatus) => s !== 'queued' && s !== 'running';
   const started = Date.now();
   const p: JobProgressDto = { ...job.progress, fileCount: files.length };
+  // a bad CANVASS_FOOTAGE_STATES fails the job here, once, before any file
+  let scope: 'all' | 'photos' | 'off';
+  try {
+    scope = stateScope(opts.states);
+  } catch (e) {
+    return { status: 'failed', error: e instanceof Error ? e.message : String(e), progress: { ...p, etaSeconds: null } };
+  }
   let doneWeight = files.reduce((a, f, i) => a + (finished(f.status) ? weights[i]! : 0), 0);
   const startPct = doneWeight / totalWeight;
   let framesBefore = files.reduce((a, f) => a + f.frames_done, 0);
@@ -118,18 +127,18 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
       await p.start();
       return p;
     })());
-  // The state reader, loaded on first need too; if it cannot load, reads keep state null and
-  // their provenance says why (a plus, never a reason to lose reads).
-  let stateReader: Promise<StateReader | string> | null = null;
+  // The state reader's thread, started on first need too; if it cannot start, reads keep state
+  // null and their provenance says why (a plus, never a reason to lose reads).
+  let stateThread: Promise<StateThread | string> | null = null;
   const statesOf = () =>
-    (stateReader ??= StateReader.create({ modelsDir: modelsDirFor(), threads: 1 }).catch((e: unknown) => `unavailable: ${e instanceof Error ? e.message : String(e)}`));
+    (stateThread ??= StateThread.start(modelsDirFor()).catch((e: unknown) => `state reader unavailable: ${e instanceof Error ? e.message : String(e)}`));
   /** One file, start to end; its failure is recorded on its row (a full disk is thrown). */
   const runOne = async (i: number, f: FileRow): Promise<JobFileStatus> => {
     framesBefore -= f.frames_done;
     readsBefore -= f.reads_found;
     let status: JobFileStatus;
     try {
-      status = await importFile(core, f, params, track, poolOf, stateScope(opts.states) === 'off' ? null : statesOf, opts, ctl, (frac, frames, reads, force) =>
+      status = await importFile(core, f, params, track, poolOf, scope === 'all' || (scope === 'photos' && f.media_kind === 'photo') ? statesOf : null, opts, ctl, (frac, frames, reads, force) =>
         report(frac * weights[i]!, frames, reads, basename(f.path), force),
       );
     } catch (e) {
@@ -185,9 +194,12 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
     // room; anything else (the recognizer failing to start) ends it.
     return { status: e instanceof DiskFull ? 'interrupted' : 'failed', error: msg, progress: { ...p, etaSeconds: null } };
   } finally {
-    if (pool) await (pool as FramePool).close();
-    const sr = stateReader ? await (stateReader as Promise<StateReader | string>) : null;
-    if (sr instanceof StateReader) await sr.release();
+    try {
+      if (pool) await (pool as FramePool).close();
+    } finally {
+      const st = stateThread ? await (stateThread as Promise<StateThread | string>) : null;
+      if (st instanceof StateThread) await st.close();
+    }
   }
   const uniqueErrors = [
     ...new Set(
@@ -210,6 +222,12 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
 
 type Report = (fraction: number, frames: number, reads: number, force?: boolean) => void;
 
+/** The finished passes of `finished` that commitSegment will store as new reads. */
+function newReadsOf(db: Database, sha: string, finished: FinishedTrack[]): FinishedTrack[] {
+  const known = db.prepare('SELECT 1 FROM footage_passes WHERE file_sha256 = ? AND track_key = ?');
+  return finished.filter((t) => !known.get(sha, t.key) && isStorablePlate(t.text));
+}
+
 /** The option, else CANVASS_FOOTAGE_STATES, else photos; anything else in the variable is an error. */
 function stateScope(given: FootageRunOptions['states']): 'all' | 'photos' | 'off' {
   if (given) return given;
@@ -221,16 +239,30 @@ function stateScope(given: FootageRunOptions['states']): 'all' | 'photos' | 'off
 
 /**
  * The state printed on each finished pass's plate, read from its crop (the best observation's
- * box inside it). A pass resumed with its crop already stored, or whose crop the recogniser
- * fails on, is left without one (no `state` in its provenance): the read itself is kept.
+ * box inside it; a pass resumed with its crop already stored reads it back from the media
+ * store). Each pass records what happened: the state named or none, by which model, or why it
+ * was not read. A failure leaves the read without a state, never without the read.
  */
-async function readStates(reader: StateReader, finished: FinishedTrack[]): Promise<void> {
+async function readStates(reader: StateThread | string, finished: FinishedTrack[], media: MediaStore): Promise<void> {
   for (const t of finished) {
-    if (!t.cropJpeg || t.state !== undefined) continue;
+    if (t.stateRead) continue;
+    if (typeof reader === 'string') {
+      t.stateRead = { guess: null, skipped: reader };
+      continue;
+    }
+    if (t.box.w < MIN_STATE_WIDTH || t.box.h < MIN_STATE_HEIGHT) {
+      t.stateRead = { guess: null, skipped: `plate under ${MIN_STATE_WIDTH} x ${MIN_STATE_HEIGHT} px` };
+      continue;
+    }
+    const crop = t.cropJpeg ?? (t.cropSha && media.has(t.cropSha) ? media.get(t.cropSha) : null);
+    if (!crop) {
+      t.stateRead = { guess: null, skipped: 'no plate crop kept' };
+      continue;
+    }
     try {
-      t.state = await reader.read(Buffer.from(t.cropJpeg), boxInCrop(t.box));
+      t.stateRead = { guess: await reader.read(crop, boxInCrop(t.box)), model: STATE_MODEL_TAG };
     } catch (e) {
-      console.warn(`state reader: ${e instanceof Error ? e.message : String(e)} (pass ${t.key}); the read keeps no state`);
+      t.stateRead = { guess: null, skipped: `state reader failed: ${e instanceof Error ? e.message : String(e)}` };
     }
   }
 }
@@ -242,7 +274,7 @@ async function importFile(
   params: FootageParamsDto,
   track: ({ file: string } & PositionTrack) | null,
   poolOf: () => Promise<FramePool>,
-  statesOf: (() => Promise<StateReader | string>) | null,
+  statesOf: (() => Promise<StateThread | string>) | null,
   opts: FootageRunOptions,
   ctl: JobControl,
   report: Report,
@@ -283,7 +315,7 @@ async function importFile(
   }
   db.prepare('UPDATE job_files SET duration_ms = ?, meta = ? WHERE id = ?').run(info?.durationMs ?? null, JSON.stringify({ video: info, time }), f.id);
   const pool = await poolOf();
-  const states = statesOf && (kind === 'photo' || stateScope(opts.states) === 'all') ? await statesOf() : null;
+  const states = statesOf ? await statesOf() : null;
   const facts: FileFacts = {
     jobFileId: f.id,
     importId: f.import_id,
@@ -295,12 +327,13 @@ async function importFile(
     source: params.source,
     track: track ? { file: basename(track.file), format: track.format, fixes: track.fixes } : null,
     exifGps: photo?.gps ?? null,
-    models: states ? { ...pool.versions, state: typeof states === 'string' ? states : STATE_MODEL_TAG } : pool.versions,
+    models: pool.versions,
     thresholds: { minDetectorScore: opts.minDetectorScore ?? 0.45, minReadConfidence: tracker.minReadConfidence, maxGapMs: tracker.maxGapMs, minColourShare: tracker.minColourShare },
     sampling: info ? { fps: params.fps, keyframes: params.keyframes } : null,
   };
   const commit = async (seg: Segment) => {
-    if (states instanceof StateReader) await readStates(states, seg.finished);
+    // only passes that will become new reads: a replayed segment's passes are already stored
+    if (states) await readStates(states, newReadsOf(db, sha, seg.finished), media);
     commitSegment(db, core.clock, media, facts, seg);
   };
   if (!info) {

@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { editDistance } from '../../../native/footage/text';
+import type { JobEventDto } from '../../../electron/api/types-footage';
 import { ACCESS, harness, type Harness } from '../../support/core';
 import sharp from 'sharp';
 import { sharedDataDir } from '../../support/shared-data';
@@ -99,13 +100,42 @@ describe('footage formats and failures', () => {
     const us = rows.find((r) => r.plate === '6DZG261');
     expect(us, JSON.stringify(rows.map((r) => r.plate))).toBeDefined();
     expect(us!.state).toBe('CA');
-    const prov = JSON.parse(us!.provenance) as { state: { code: string; matched: string; line: string }; models: Record<string, string> };
+    const prov = JSON.parse(us!.provenance) as { state: { code: string; matched: string; line: string; model: string }; models: Record<string, string> };
     expect(prov.state).toMatchObject({ code: 'CA', matched: 'CALIFORNIA', line: 'top' });
-    expect(prov.models.state).toMatch(/^ppocr-v4-rec@1\.4\.2\+06b3e6af$/);
+    expect(prov.state.model).toMatch(/^ppocr-v4-rec@1\.4\.2\+06b3e6af$/);
+    expect(prov.models).not.toHaveProperty('state'); // the file's models are the plate engine's
     const ro = rows.find((r) => editDistance(r.plate, 'B225RTK') <= 1);
     expect(ro).toBeDefined();
     expect(ro!.state).toBeNull();
-    expect(JSON.parse(ro!.provenance).state).toBeNull();
+    // either the reader looked and named nothing, or the plate was too small to look: it says which
+    const roState = JSON.parse(ro!.provenance).state as { code: null; model?: string; skipped?: string };
+    expect(roState.code).toBeNull();
+    expect(!!roState.model !== !!roState.skipped).toBe(true);
+  });
+
+  it('fails a job at once, naming the variable, when CANVASS_FOOTAGE_STATES is not all, photos or off', async () => {
+    const folder = join(dir, 'bad-states');
+    mkdirSync(folder);
+    await makePhoto(join(folder, 'p.jpg'), 86, '2026:03:05 11:00:00');
+    process.env.CANVASS_FOOTAGE_STATES = 'sometimes';
+    try {
+      // the job fails before its first await, maybe before the import call returns: listen first
+      const ended = new Promise<JobEventDto>((resolve) => {
+        const on = (e: { type: string; payload: unknown }) => {
+          if (e.type !== 'job.finished') return;
+          h.core.events.off('event', on);
+          resolve(e.payload as JobEventDto);
+        };
+        h.core.events.on('event', on);
+      });
+      const job = await h.call(token, 'footage.import', { paths: [folder], source: { name: 'bad-states' } });
+      const end = await ended;
+      expect(end.jobId).toBe(job.id);
+      expect(end.status).toBe('failed');
+      expect(end.error).toMatch(/CANVASS_FOOTAGE_STATES="sometimes": expected all, photos or off/);
+    } finally {
+      delete process.env.CANVASS_FOOTAGE_STATES;
+    }
   });
 
   it('recognises a folder of photos in parallel, a broken one failing alone', async () => {

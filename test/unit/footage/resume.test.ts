@@ -69,6 +69,30 @@ describe('stop, crash, cancel and resume', () => {
     expect((await h.call(token, 'jobs.get', { id: job.id })).files[0]!.framesDone).toBe(straight.frames);
   });
 
+  it('with states on for videos, every read of a stopped and resumed job says what the state step did', async () => {
+    process.env.CANVASS_FOOTAGE_STATES = 'all';
+    try {
+      const h = await harness();
+      const token = await h.member('analyst');
+      const { job, end } = await stopAfter(h, token, 8, 'stop');
+      expect(end.status).toBe('interrupted');
+      await h.call(token, 'jobs.resume', { id: job.id });
+      expect((await jobFinished(h.core, job.id)).status).toBe('done');
+      const rows = h.core.store.db.prepare('SELECT plate, state, provenance FROM reads').all() as { plate: string; state: string | null; provenance: string }[];
+      expect(rows.map((r) => r.plate).sort()).toEqual(straight.plates);
+      for (const r of rows) {
+        // passes carried over the stop have only their stored crop: it is read back, not skipped
+        const st = JSON.parse(r.provenance).state as { code: string | null; model?: string; skipped?: string } | undefined;
+        expect(st, r.plate).toBeDefined();
+        expect(!!st!.model !== !!st!.skipped, JSON.stringify(st)).toBe(true);
+        expect(st!.skipped ?? '').not.toMatch(/no plate crop|failed|unavailable/);
+        expect(r.state).toBe(st!.code); // Romanian plates name no US state
+      }
+    } finally {
+      delete process.env.CANVASS_FOOTAGE_STATES;
+    }
+  });
+
   it('a cancelled job keeps its reads, and importing the file again finishes it without duplicates', async () => {
     const h = await harness();
     const token = await h.member('analyst');
