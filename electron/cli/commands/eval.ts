@@ -119,13 +119,14 @@ export function registerEval(program: Command): void {
       if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
       const limit = flags.limit ? Number(flags.limit) : undefined;
       const engine = await RecognitionEngine.create(engineOptions(flags));
-      const states = flags.states ? await StateReader.create({ modelsDir: flags.models ?? modelsDirFor(), threads: Number(flags.threads) }) : undefined;
+      let states: StateReader | undefined;
       const onProgress = flags.json ? undefined : (done: number, total: number) => {
         if (done % 25 === 0 || done === total) process.stderr.write(`\r${done}/${total}`);
         if (done === total) process.stderr.write('\n');
       };
       const onError = (file: string, err: Error) => process.stderr.write(`warning: ${err.message} (${file}): its plates count as missed\n`);
       try {
+        if (flags.states) states = await StateReader.create({ modelsDir: flags.models ?? modelsDirFor(), threads: Number(flags.threads) });
         const report = flags.scenes
           ? await evaluateScenes(engine, flags.scenes, { limit, onProgress, onError })
           : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress, onError, states });

@@ -1,6 +1,6 @@
 // State recognition (issue 3, "state recognition is a plus"): the name/slogan matcher, and the
 // real PP-OCRv4 recogniser on real US plate crops from the shared data.
-import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -94,7 +94,11 @@ describe('stateModelFiles', () => {
     const real = stateModelFiles();
     copyFileSync(real.keys, join(dir, STATE_MODEL.keys));
     writeFileSync(join(dir, STATE_MODEL.rec), 'not the model');
-    expect(() => stateModelFiles(dir)).toThrow(/SHA-256 [0-9a-f]{64}, expected 06b3e6af/);
+    try {
+      expect(() => stateModelFiles(dir)).toThrow(/SHA-256 [0-9a-f]{64}, expected 06b3e6af/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('uses the models folder first when it holds the files', () => {
@@ -102,6 +106,10 @@ describe('stateModelFiles', () => {
     const real = stateModelFiles();
     copyFileSync(real.rec, join(dir, STATE_MODEL.rec));
     copyFileSync(real.keys, join(dir, STATE_MODEL.keys));
-    expect(stateModelFiles(dir).rec).toBe(join(dir, STATE_MODEL.rec));
+    try {
+      expect(stateModelFiles(dir).rec).toBe(join(dir, STATE_MODEL.rec));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
