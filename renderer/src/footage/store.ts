@@ -104,8 +104,10 @@ export const useFootageStore = create<FootageState>((set, get) => ({
         ...(d.trackPath.trim() ? { trackPath: d.trackPath.trim() } : {}),
         fps: Number(d.fps) || 5,
       });
+      // A job that fails at once can finish before this answer arrives: the listener has then
+      // already fetched it finished, and this (queued) copy must not take its place.
       set((s) => ({
-        jobs: [job, ...s.jobs.filter((j) => j.id !== job.id)],
+        jobs: s.jobs.some((j) => j.id === job.id) ? s.jobs : [job, ...s.jobs],
         draft: { ...s.draft, paths: '' },
       }));
     } catch (e) {
