@@ -47,6 +47,8 @@ export interface FootageParamsDto {
   fps: number;
   keyframes: boolean;
   startTime: string | null;
+  /** States for videos too (true), for nothing (false), or the machine's default (absent). */
+  readStates?: boolean;
 }
 
 export interface JobDto {

@@ -19,9 +19,17 @@ interface ImportOptions extends MemberOptions {
   kind?: string;
   timeZone?: string;
   start?: string;
+  states?: string;
 }
 
 const ENDED = new Set(['done', 'failed', 'cancelled', 'interrupted']);
+
+/** `--states videos` reads states in videos too, `--states none` nowhere. */
+function statesFlag(v: string): boolean {
+  if (v === 'videos') return true;
+  if (v === 'none') return false;
+  throw new CliError(`--states: "${v}" is neither videos nor none`);
+}
 
 function parseAt(s: string): { lat: number; lon: number } {
   const m = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(s);
@@ -103,6 +111,7 @@ export function registerImport(program: Command): void {
     .option('--kind <kind>', `source kind: ${SOURCE_KINDS.join(' | ')}`)
     .option('--time-zone <zone>', 'time zone of naive EXIF photo times (IANA, default UTC)')
     .option('--start <iso>', 'camera time of the first frame, for files without one')
+    .option('--states <which>', 'read plate states in: videos (and photos), or none (default: photos only)')
     .action(
       run<ImportOptions>(async (cli, opts, paths) => {
         const kind = opts.kind as (typeof SOURCE_KINDS)[number] | undefined;
@@ -123,6 +132,7 @@ export function registerImport(program: Command): void {
           keyframes: opts.keyframes,
           ...(opts.track ? { trackPath: opts.track } : {}),
           ...(opts.start ? { startTime: opts.start } : {}),
+          ...(opts.states !== undefined ? { readStates: statesFlag(opts.states) } : {}),
         });
         const job = await waitFor(cli, queued, !opts.json && !!process.stderr.isTTY);
         const seconds = Math.round((performance.now() - started) / 10) / 100;

@@ -20,6 +20,7 @@ export interface FootageRequest {
   fps: number;
   keyframes: boolean;
   startTime?: string | undefined;
+  readStates?: boolean | undefined;
 }
 
 const SUPPORTED = [...VIDEO_EXTENSIONS, ...PHOTO_EXTENSIONS].join(', ');
@@ -71,6 +72,7 @@ export function enqueueFootage(db: Database, clock: Clock, req: FootageRequest, 
     fps: req.fps,
     keyframes: req.keyframes,
     startTime: req.startTime ?? null,
+    ...(req.readStates !== undefined ? { readStates: req.readStates } : {}),
   };
   return createJob(db, clock, 'footage', params, userId, files);
 }

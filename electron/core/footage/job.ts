@@ -85,7 +85,7 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
   // a bad CANVASS_FOOTAGE_STATES fails the job here, once, before any file
   let scope: 'all' | 'photos' | 'off';
   try {
-    scope = stateScope(opts.states);
+    scope = stateScope(opts.states ?? (params.readStates === undefined ? undefined : params.readStates ? 'all' : 'off'));
   } catch (e) {
     return { status: 'failed', error: e instanceof Error ? e.message : String(e), progress: { ...p, etaSeconds: null } };
   }

@@ -18,6 +18,8 @@ export interface FootageDraft {
   timeZone: string;
   trackPath: string;
   fps: string;
+  /** Read plate states in videos too (slower); photos always get them. */
+  videoStates: boolean;
 }
 
 interface FootageState {
@@ -45,6 +47,7 @@ const EMPTY: FootageDraft = {
   timeZone: '',
   trackPath: '',
   fps: '5',
+  videoStates: false,
 };
 
 /** "lat, lon" as typed in the Fixed position field; undefined when it is not two numbers. */
@@ -103,6 +106,7 @@ export const useFootageStore = create<FootageState>((set, get) => ({
         },
         ...(d.trackPath.trim() ? { trackPath: d.trackPath.trim() } : {}),
         fps: Number(d.fps) || 5,
+        ...(d.videoStates ? { readStates: true } : {}),
       });
       // A job that fails at once can finish before this answer arrives: the listener has then
       // already fetched it finished, and this (queued) copy must not take its place.

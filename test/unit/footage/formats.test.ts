@@ -113,6 +113,27 @@ describe('footage formats and failures', () => {
     expect(!!roState.model !== !!roState.skipped).toBe(true);
   });
 
+  it('reads states in a video only when the import asks (readStates), and says so per read', async () => {
+    const asked = makeClip(join(dir, 'states-on.mp4'), PASS_B225RTK, { creationTime: '2026-03-06T08:00:00Z' });
+    const plain = makeClip(join(dir, 'states-default.mp4'), PASS_B225RTK, { creationTime: '2026-03-06T09:00:00Z' });
+    const on = await importAndWait(h, token, { paths: [asked], source: { name: 'states-on' }, readStates: true });
+    const off = await importAndWait(h, token, { paths: [plain], source: { name: 'states-default' } });
+    expect(on.end.status, on.end.error ?? '').toBe('done');
+    expect(off.end.status, off.end.error ?? '').toBe('done');
+    expect(on.job.params.readStates).toBe(true);
+    const provOf = (name: string) =>
+      (h.core.store.db.prepare('SELECT provenance FROM reads WHERE source_id = (SELECT id FROM sources WHERE name = ?)').all(name) as { provenance: string }[]).map(
+        (r) => JSON.parse(r.provenance) as { state?: { code: string | null; model?: string; skipped?: string } },
+      );
+    const withStates = provOf('states-on');
+    expect(withStates.length).toBeGreaterThan(0);
+    for (const p of withStates) expect(p.state && !!p.state.model !== !!p.state.skipped, JSON.stringify(p.state)).toBe(true);
+    const without = provOf('states-default');
+    expect(without.length).toBeGreaterThan(0);
+    for (const p of without) expect(p.state).toBeUndefined();
+    await expect(h.call(token, 'footage.import', { paths: [plain], readStates: 'yes' } as never)).rejects.toThrow(/readStates/);
+  });
+
   it('fails a job at once, naming the variable, when CANVASS_FOOTAGE_STATES is not all, photos or off', async () => {
     const folder = join(dir, 'bad-states');
     mkdirSync(folder);
