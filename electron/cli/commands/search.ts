@@ -13,6 +13,7 @@ interface SearchOptions extends MemberOptions {
   tolerant?: boolean;
   state?: string;
   color?: string;
+  includeUnread?: boolean;
   minConfidence?: string;
   limit: string;
 }
@@ -81,6 +82,7 @@ export function registerSearch(program: Command): void {
     )
     .option('--state <xx>', 'two-letter state')
     .option('--color <name>', 'vehicle colour')
+    .option('--include-unread', 'with --state / --color: also reads whose state or colour was never read')
     .option('--min-confidence <0..1>', 'lowest read confidence')
     .option('--limit <n>', 'plates to show', '50')
     .action(
@@ -98,6 +100,7 @@ export function registerSearch(program: Command): void {
           ...(opts.to ? { to: opts.to } : {}),
           ...(opts.state ? { state: opts.state } : {}),
           ...(opts.color ? { color: opts.color } : {}),
+          ...(opts.includeUnread ? { includeUnread: true } : {}),
           ...(opts.minConfidence ? { minConfidence: Number(opts.minConfidence) } : {}),
         });
         print(opts, r, () => text(r));
