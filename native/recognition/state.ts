@@ -113,6 +113,9 @@ export const STATE_STRIPS = { top: [0, 0.36], bottom: [0.66, 1] } as const;
 export const MIN_STATE_WIDTH = 64;
 export const MIN_STATE_HEIGHT = 36;
 
+/** Whether a plate box is too small to read its state line (MIN_STATE_WIDTH x MIN_STATE_HEIGHT). */
+export const tooSmallForState = (b: { w: number; h: number }) => b.w < MIN_STATE_WIDTH || b.h < MIN_STATE_HEIGHT;
+
 const REC_H = 48;
 const REC_MAX_W = 320;
 
@@ -158,8 +161,16 @@ export class StateReader {
     return new StateReader(session, [...lines, ' ']);
   }
 
-  /** Text of one line of `img` inside the box (the recogniser's greedy CTC, letters kept). */
-  async readLine(img: RgbImage, left: number, top: number, width: number, height: number): Promise<string> {
+  /**
+   * The recogniser's greedy CTC reading of one text line: the region `r` of `img` (clamped to
+   * it), as PaddleOCR feeds it (height 48, aspect kept up to 320 px, BGR, (v / 255 - 0.5) / 0.5,
+   * grey padding). Raw text as read, and the least confident character's probability.
+   */
+  async readText(img: RgbImage, r: { x: number; y: number; w: number; h: number }): Promise<{ text: string; confidence: number }> {
+    const left = Math.max(0, Math.floor(r.x));
+    const top = Math.max(0, Math.floor(r.y));
+    const width = Math.min(img.width - left, Math.ceil(r.w));
+    const height = Math.min(img.height - top, Math.ceil(r.h));
     const w = Math.max(8, Math.min(REC_MAX_W, Math.round((REC_H * width) / height)));
     const px = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
       .extract({ left, top, width, height })
@@ -172,7 +183,6 @@ export class StateReader {
     for (let y = 0; y < REC_H; y++) {
       for (let i = 0; i < w; i++) {
         const p = (y * w + i) * 3;
-        // BGR planes, (v / 255 - 0.5) / 0.5, as PaddleOCR feeds its recogniser
         for (let c = 0; c < 3; c++) x[(2 - c) * plane + y * padW + i] = px[p + c]! / 127.5 - 1;
       }
     }
@@ -182,13 +192,23 @@ export class StateReader {
     if (C !== this.dict.length + 1) throw new Error(`state reader: the model has ${C} classes for ${this.dict.length} keys + blank`);
     const probs = t.data as Float32Array;
     let text = '';
+    let confidence = 1;
     let prev = 0;
     for (let s = 0; s < T; s++) {
       let best = 0;
       for (let c = 1; c < C; c++) if (probs[s * C + c]! > probs[s * C + best]!) best = c;
-      if (best !== 0 && best !== prev) text += this.dict[best - 1]!;
+      if (best !== 0 && best !== prev) {
+        text += this.dict[best - 1]!;
+        confidence = Math.min(confidence, probs[s * C + best]!);
+      }
       prev = best;
     }
+    return { text, confidence: text ? confidence : 0 };
+  }
+
+  /** The letters of one line of `img` (what the state names are matched against). */
+  async readLine(img: RgbImage, left: number, top: number, width: number, height: number): Promise<string> {
+    const { text } = await this.readText(img, { x: left, y: top, w: width, h: height });
     return text.toUpperCase().replace(/[^A-Z]/g, '');
   }
 
@@ -201,7 +221,7 @@ export class StateReader {
     const b = box ?? { x: 0, y: 0, w: img.width, h: img.height };
     const x0 = Math.max(0, Math.floor(b.x));
     const x1 = Math.min(img.width, Math.ceil(b.x + b.w));
-    if (b.w < MIN_STATE_WIDTH || b.h < MIN_STATE_HEIGHT || x1 - x0 < 8) return null;
+    if (tooSmallForState(b) || x1 - x0 < 8) return null;
     for (const strip of ['top', 'bottom'] as const) {
       const [f0, f1] = STATE_STRIPS[strip];
       const y0 = Math.max(0, Math.floor(b.y + f0 * b.h));

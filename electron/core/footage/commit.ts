@@ -127,10 +127,15 @@ export interface CommitTotals {
   readsAdded: number;
 }
 
+/** The passes of `finished` not yet stored for this file (a replayed segment's are). */
+export function freshPasses(db: Database, fileSha256: string, finished: FinishedTrack[]): FinishedTrack[] {
+  const known = db.prepare('SELECT 1 FROM footage_passes WHERE file_sha256 = ? AND track_key = ?');
+  return finished.filter((t) => !known.get(fileSha256, t.key));
+}
+
 /** Writes a segment: new reads, their pass keys, the checkpoint and the counters. */
 export function commitSegment(db: Database, clock: Clock, media: MediaStore, f: FileFacts, seg: Segment): CommitTotals {
-  const known = db.prepare('SELECT 1 FROM footage_passes WHERE file_sha256 = ? AND track_key = ?');
-  const fresh = seg.finished.filter((t) => !known.get(f.sha256, t.key));
+  const fresh = freshPasses(db, f.sha256, seg.finished);
   const pending = fresh.map((t) => ({ t, read: readOf(f, t, media) }));
   return db.transaction(() => {
     const keep = pending.filter((p): p is { t: FinishedTrack; read: NewRead } => p.read !== null);

@@ -14,13 +14,13 @@ import { processPhoto, processVideo, type Segment, type Verdict } from '../../..
 import { FramePool } from '../../../native/footage/pool';
 import { StateThread } from '../../../native/footage/state-client';
 import { DEFAULT_TRACKER, type FinishedTrack, type Track, type TrackerOptions } from '../../../native/footage/tracker';
-import { MIN_STATE_HEIGHT, MIN_STATE_WIDTH, STATE_MODEL_TAG } from '../../../native/recognition/state';
+import { MIN_STATE_HEIGHT, MIN_STATE_WIDTH, STATE_MODEL_TAG, tooSmallForState } from '../../../native/recognition/state';
 import type { FootageParamsDto, JobFileStatus, JobProgressDto } from '../../api/types-footage';
 import type { Core } from '../app';
 import type { MediaStore } from '../store/media';
 import { getJob } from '../jobs/queue';
 import type { JobControl, JobOutcome } from '../jobs/runner';
-import { commitSegment, isStorablePlate, type FileFacts } from './commit';
+import { commitSegment, freshPasses, isStorablePlate, type FileFacts } from './commit';
 import { readTrack, type PositionTrack } from './sidecar';
 import { photoMeta, videoTimeBase } from './timebase';
 
@@ -222,12 +222,6 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
 
 type Report = (fraction: number, frames: number, reads: number, force?: boolean) => void;
 
-/** The finished passes of `finished` that commitSegment will store as new reads. */
-function newReadsOf(db: Database, sha: string, finished: FinishedTrack[]): FinishedTrack[] {
-  const known = db.prepare('SELECT 1 FROM footage_passes WHERE file_sha256 = ? AND track_key = ?');
-  return finished.filter((t) => !known.get(sha, t.key) && isStorablePlate(t.text));
-}
-
 /** The option, else CANVASS_FOOTAGE_STATES, else photos; anything else in the variable is an error. */
 function stateScope(given: FootageRunOptions['states']): 'all' | 'photos' | 'off' {
   if (given) return given;
@@ -250,7 +244,7 @@ async function readStates(reader: StateThread | string, finished: FinishedTrack[
       t.stateRead = { guess: null, skipped: reader };
       continue;
     }
-    if (t.box.w < MIN_STATE_WIDTH || t.box.h < MIN_STATE_HEIGHT) {
+    if (tooSmallForState(t.box)) {
       t.stateRead = { guess: null, skipped: `plate under ${MIN_STATE_WIDTH} x ${MIN_STATE_HEIGHT} px` };
       continue;
     }
@@ -333,7 +327,7 @@ async function importFile(
   };
   const commit = async (seg: Segment) => {
     // only passes that will become new reads: a replayed segment's passes are already stored
-    if (states) await readStates(states, newReadsOf(db, sha, seg.finished), media);
+    if (states) await readStates(states, freshPasses(db, sha, seg.finished).filter((t) => isStorablePlate(t.text)), media);
     commitSegment(db, core.clock, media, facts, seg);
   };
   if (!info) {
