@@ -18,23 +18,30 @@ MIN_WIDTH=${MIN_WIDTH:-4}
 MIN_SCALE=${MIN_SCALE:-0.2}
 PROCS=${PROCS:-$(nproc)}
 PY=${PY:-python3}
+RUN=${RUN:-"control small"}  # which of the two to train ("small" alone gets every data worker)
 LOGS=${LOGS:-/tmp/canvass-gpu-logs}
-mkdir -p "$OUT/ckpt" "$OUT/onnx-control" "$OUT/onnx-small" "$LOGS"
+mkdir -p "$OUT/ckpt" "$LOGS"
 export CANVASS_CKPT="$OUT/ckpt" PYTHONUNBUFFERED=1
 { $PY -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
   nvidia-smi -L 2>/dev/null; echo "MIN=$MIN TILES=$TILES MIN_WIDTH=$MIN_WIDTH MIN_SCALE=$MIN_SCALE"; } 2>&1 | tee "$LOGS/env.txt"
 t0=$(date +%s)
 $PY synth_bank.py scene --n "$TILES" --seed 11 --procs "$PROCS" > "$LOGS/synth_scene.log" 2>&1
 echo "synth bank: $(( $(date +%s) - t0 ))s" | tee -a "$LOGS/env.txt"
-W=$(( PROCS > 8 ? (PROCS - 4) / 2 : 1 ))
-$PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
-  --workers "$W" --threads 2 --ckpt-every 250 --name det-control > "$LOGS/det-control.log" 2>&1 &
-$PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
-  --workers "$W" --threads 2 --ckpt-every 250 --name det-small --min-width "$MIN_WIDTH" \
-  --min-scale "$MIN_SCALE" --min-height 2 > "$LOGS/det-small.log" 2>&1 &
+set -- $RUN
+W=$(( PROCS > 8 ? (PROCS - 4) / $# : 1 ))
+for v in $RUN; do
+  case $v in
+    control) extra=() ;;
+    small) extra=(--min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
+    *) echo "unknown detector variant: $v (control or small)" >&2; exit 2 ;;
+  esac
+  $PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
+    --workers "$W" --threads 2 --ckpt-every 250 --name "det-$v" "${extra[@]}" > "$LOGS/det-$v.log" 2>&1 &
+done
 wait
 echo "trained: $(( $(date +%s) - t0 ))s" | tee -a "$LOGS/env.txt"
-$PY export.py --detector det-control --reader none --out-dir "$OUT/onnx-control" > "$LOGS/export.log" 2>&1
-$PY export.py --detector det-small --reader none --out-dir "$OUT/onnx-small" >> "$LOGS/export.log" 2>&1
+for v in $RUN; do
+  $PY export.py --detector "det-$v" --reader none --out-dir "$OUT/onnx-$v" >> "$LOGS/export.log" 2>&1
+done
 tar czf "$OUT/logs.tgz" -C "$LOGS" .
-tail -n 2 "$LOGS/det-control.log" "$LOGS/det-small.log" "$LOGS/export.log"
+for v in $RUN; do tail -n 2 "$LOGS/det-$v.log"; done; tail -n 2 "$LOGS/export.log"
