@@ -117,6 +117,12 @@ export function registerEval(program: Command): void {
       if (flags.crops && !flags.labels) throw new Error('--crops needs --labels CSV');
       if (!['all', 'tune', 'held-out'].includes(flags.split)) throw new Error(`unknown --split ${flags.split}`);
       if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
+      if (flags.crops) {
+        // a crop is read as it is: these only change how a frame's detected boxes become readings
+        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--detector-sizes', flags.detectorSizes === '640' ? undefined : flags.detectorSizes]];
+        const given = sceneOnly.filter(([, v]) => v !== undefined).map(([f]) => f);
+        if (given.length) throw new Error(`${given.join(', ')}: scenes only (with --crops each crop is read whole, without detection)`);
+      }
       const limit = flags.limit ? Number(flags.limit) : undefined;
       const engine = await RecognitionEngine.create(engineOptions(flags));
       let states: StateReader | undefined;

@@ -80,6 +80,11 @@ describe('canvass eval', () => {
     const bad = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--crop-vote', 'yes']);
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/--crop-vote: "yes" is neither on nor off/);
+    // with crops they would change nothing, so they are refused rather than ignored
+    const crops = canvass(['eval', '--crops', join(DATA, 'us-plate-crops'), '--labels', join(DATA, 'us-plate-crops', 'labels.csv'), '--limit', '1', '--json', '--crop-vote', 'off', '--refine-boxes', 'on']);
+    expect(crops.code).not.toBe(0);
+    expect(crops.err).toMatch(/--crop-vote, --refine-boxes: scenes only/);
+    expect(crops.out).toBe('');
   });
 
   it('reports an unreadable image and goes on; its plate counts as missed', () => {
