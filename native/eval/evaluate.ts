@@ -41,6 +41,8 @@ export interface EvalReport {
   state?: StateReport;
   /** Whether each box was read in three crops (crop vote), scenes only. */
   crop_vote?: boolean;
+  /** How boxes became readings (crop margins, vote, floor: `RecognitionEngine.readingMethod`), scenes only. */
+  reading_method?: string;
   /** Detection recall by file-name prefix (e.g. dayride / nightride), scenes only. */
   recall_by_group?: Record<string, { plates: number; recall: number | null }>;
   /** Images that could not be decoded: their plates count as missed and misread. */
@@ -220,6 +222,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     detector_sizes: engine.detectorSizes,
     refine_boxes: engine.refinesBoxes,
     crop_vote: engine.votesCrops,
+    reading_method: engine.readingMethod,
     // only meaningful when names share a few prefixes (dash-cam rides), not one per image
     ...(groups.size > 1 && groups.size <= 8
       ? { recall_by_group: Object.fromEntries([...groups].map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates) }])) }

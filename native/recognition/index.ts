@@ -48,6 +48,12 @@ export interface EngineOptions {
   minReadConfidence?: number;
   minTextLength?: number;
   /**
+   * A box narrower than this many frame pixels is never confirmed as a plate, whatever it reads
+   * (default 0: no floor). Below ~2 px a character nothing is legible, and such boxes read as
+   * two confident characters often enough to pass the text thresholds.
+   */
+  minVerifyWidth?: number;
+  /**
    * Frames above 2560 px (4K) are also searched in overlapping tiles so that small plates
    * keep enough pixels (default true; 1080p and smaller always take one pass).
    */
@@ -79,6 +85,7 @@ interface Settings {
   cropMargin: number;
   minReadConfidence: number;
   minTextLength: number;
+  minVerifyWidth: number;
   tiles: boolean;
   extraSizes: number[];
   refineBoxes: boolean;
@@ -131,11 +138,12 @@ export class RecognitionEngine {
 
   /**
    * How boxes become readings, for provenance (no spaces): `vote:0.04,0,0.1` (crop vote over
-   * those horizontal margins) or `crop:0.04` (one crop), `+refine` when boxes are refined.
+   * those horizontal margins) or `crop:0.04` (one crop), `+refine` when boxes are refined,
+   * `+min16` when boxes narrower than 16 px are never confirmed.
    */
   get readingMethod(): string {
-    const { cropMargin, cropVote, refineBoxes } = this.settings;
-    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${refineBoxes ? '+refine' : ''}`;
+    const { cropMargin, cropVote, refineBoxes, minVerifyWidth } = this.settings;
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}`;
   }
 
   /** Whether each box is read in three crops and the best-supported reading kept. */
@@ -166,6 +174,7 @@ export class RecognitionEngine {
       cropMargin: opts.cropMargin ?? 0.04,
       minReadConfidence: opts.minReadConfidence ?? 0.1,
       minTextLength: opts.minTextLength ?? 2,
+      minVerifyWidth: opts.minVerifyWidth ?? 0,
       tiles: opts.tiles ?? true,
       extraSizes,
       refineBoxes: opts.refineBoxes ?? false,
@@ -210,13 +219,13 @@ export class RecognitionEngine {
    * boxes are read again in two more crops and take the text the three crops support most.
    */
   async readBoxes(frame: RgbImage, detected: PlateBox[]): Promise<RecognizedPlate[]> {
-    const { cropMargin: m, minTextLength, minReadConfidence, cropVote } = this.settings;
+    const { cropMargin: m, minTextLength, minReadConfidence, minVerifyWidth, cropVote } = this.settings;
     const boxes = this.settings.refineBoxes ? await this.refine(frame, detected) : detected;
     const rect = (b: PlateBox, mx: number) => ({ x: b.x - b.w * mx, y: b.y - b.h * m, w: b.w * (1 + 2 * mx), h: b.h * (1 + 2 * m) });
     const own = await this.reader.readRegions(frame, boxes.map((b) => rect(b, m)));
     // Whether a box is a plate is decided by the engine's own crop alone: with three crops, any
     // of them can read a grille or a sign confidently (verified precision fell 3-6 points).
-    const verified = own.map((r) => r.text.length >= minTextLength && r.confidence >= minReadConfidence);
+    const verified = own.map((r, i) => boxes[i]!.w >= minVerifyWidth && r.text.length >= minTextLength && r.confidence >= minReadConfidence);
     const voters = cropVote ? boxes.flatMap((_, i) => (verified[i] ? [i] : [])) : [];
     const extra = voters.length ? await this.reader.readRegions(frame, voters.flatMap((i) => VOTE_MARGINS.map((mx) => rect(boxes[i]!, mx)))) : [];
     const k = VOTE_MARGINS.length;

@@ -24,6 +24,8 @@ interface EvalFlags {
   detectorSizes: string;
   refineBoxes?: string;
   cropVote?: string;
+  cropMargin?: string;
+  minVerifyWidth?: string;
   states?: boolean;
 }
 
@@ -72,6 +74,10 @@ function engineOptions(flags: EvalFlags): EngineOptions {
   for (const [flag, v] of [['--refine-boxes', flags.refineBoxes], ['--crop-vote', flags.cropVote]] as const) {
     if (v !== undefined && v !== 'on' && v !== 'off') throw new Error(`${flag}: "${v}" is neither on nor off`);
   }
+  const margin = flags.cropMargin === undefined ? undefined : Number(flags.cropMargin);
+  if (margin !== undefined && !(flags.cropMargin!.trim() !== '' && margin >= 0 && margin <= 0.5)) throw new Error(`--crop-margin: "${flags.cropMargin}" is not a fraction of the box from 0 to 0.5`);
+  const floor = flags.minVerifyWidth === undefined ? undefined : Number(flags.minVerifyWidth);
+  if (floor !== undefined && !(/^\d+$/.test(flags.minVerifyWidth!.trim()) && floor <= 4096)) throw new Error(`--min-verify-width: "${flags.minVerifyWidth}" is not a width in pixels from 0 to 4096`);
   return {
     // the same lookup as the footage workers, so the bundled CLI (dist/cli.mjs) finds models/ too
     modelsDir: flags.models ?? modelsDirFor(),
@@ -80,6 +86,8 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     extraDetectorSizes: sizes.slice(1),
     ...(flags.refineBoxes ? { refineBoxes: flags.refineBoxes === 'on' } : {}),
     ...(flags.cropVote ? { cropVote: flags.cropVote === 'on' } : {}),
+    ...(margin !== undefined ? { cropMargin: margin } : {}),
+    ...(floor !== undefined ? { minVerifyWidth: floor } : {}),
   };
 }
 
@@ -98,6 +106,8 @@ export function registerEval(program: Command): void {
     .option('--detector-sizes <list>', 'detector input sizes, comma-separated: the main pass, then extra whole-frame passes (e.g. 640,960)', '640')
     .option('--refine-boxes <on|off>', 'look at each detected box again with a local detector pass before reading (scenes only; default: the engine\'s)')
     .option('--crop-vote <on|off>', 'read each confirmed box in three crops and keep the best-supported reading (scenes only; default: the engine\'s)')
+    .option('--crop-margin <fraction>', 'margin added around each detected box before reading, as a fraction of its size (scenes only; default: the engine\'s 0.04)')
+    .option('--min-verify-width <px>', 'never confirm a box narrower than this many frame pixels (scenes only; default: the engine\'s 0, no floor)')
     .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
@@ -119,7 +129,8 @@ export function registerEval(program: Command): void {
       if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
       if (flags.crops) {
         // a crop is read as it is: these only change how a frame's detected boxes become readings
-        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--detector-sizes', flags.detectorSizes === '640' ? undefined : flags.detectorSizes]];
+        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth],
+          ['--detector-sizes', flags.detectorSizes === '640' ? undefined : flags.detectorSizes]];
         const given = sceneOnly.filter(([, v]) => v !== undefined).map(([f]) => f);
         if (given.length) throw new Error(`${given.join(', ')}: scenes only (with --crops each crop is read whole, without detection)`);
       }

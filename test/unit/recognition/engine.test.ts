@@ -207,3 +207,35 @@ describe('RecognitionEngine reading each box in three crops (crop vote, the defa
     }
   });
 });
+
+describe('RecognitionEngine with a verification floor (minVerifyWidth)', () => {
+  it('never confirms a box narrower than the floor and leaves every other box as it was', async () => {
+    const scenes = loadScenes(join(DATA, 'scenes-eu')).samples.slice(0, 6);
+    const plain = await RecognitionEngine.create({ threads: 1 });
+    const base = await Promise.all(scenes.map((s) => plain.recognize(s.file, { keepUnverified: true })));
+    const widths = base.flat().filter((p) => p.verified).map((p) => p.box.w).sort((a, b) => a - b);
+    // a floor between the narrowest and the widest confirmed box, so both sides are exercised
+    const floor = Math.ceil(widths[Math.floor(widths.length / 2)]!);
+    const floored = await RecognitionEngine.create({ threads: 1, minVerifyWidth: floor });
+    try {
+      expect(plain.readingMethod).toBe('vote:0.04,0,0.1');
+      expect(floored.readingMethod).toBe(`vote:0.04,0,0.1+min${floor}`);
+      let dropped = 0;
+      let kept = 0;
+      for (const [i, s] of scenes.entries()) {
+        const got = await floored.recognize(s.file, { keepUnverified: true });
+        expect(got.map((p) => p.box)).toEqual(base[i]!.map((p) => p.box));
+        got.forEach((p, j) => {
+          const before = base[i]![j]!;
+          expect(p.verified).toBe(before.verified && before.box.w >= floor);
+          if (before.verified) (p.verified ? kept++ : dropped++);
+          if (p.verified) expect(p.text).toBe(before.text);
+        });
+      }
+      expect(dropped).toBeGreaterThan(0);
+      expect(kept).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([plain.release(), floored.release()]);
+    }
+  });
+});

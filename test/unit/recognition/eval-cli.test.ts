@@ -81,6 +81,14 @@ describe('canvass eval', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/--crop-vote: "yes" is neither on nor off/);
     // with crops they would change nothing, so they are refused rather than ignored
+    const margins = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--crop-margin', '0.06', '--min-verify-width', '20']);
+    expect(margins.code).toBe(0);
+    expect(JSON.parse(margins.out).reading_method).toBe('vote:0.06,0,0.1+min20');
+    for (const [flag, v, msg] of [['--crop-margin', '0.9', /--crop-margin: "0.9" is not a fraction/], ['--min-verify-width', '-3', /--min-verify-width: "-3" is not a width/]] as const) {
+      const r2 = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', flag, v]);
+      expect(r2.code).not.toBe(0);
+      expect(r2.err).toMatch(msg);
+    }
     const crops = canvass(['eval', '--crops', join(DATA, 'us-plate-crops'), '--labels', join(DATA, 'us-plate-crops', 'labels.csv'), '--limit', '1', '--json', '--crop-vote', 'off', '--refine-boxes', 'on']);
     expect(crops.code).not.toBe(0);
     expect(crops.err).toMatch(/--crop-vote, --refine-boxes: scenes only/);
