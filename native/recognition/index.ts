@@ -76,6 +76,12 @@ export interface EngineOptions {
    * docs/recognition.md, "Crop vote").
    */
   cropVote?: boolean;
+  /**
+   * A second reader model (ONNX file) that joins the crop vote: it reads the vote's crops too and
+   * its readings are voted with the engine reader's (default none). It never decides whether a
+   * box is a plate, and a crop read alone (`read`) is read by the engine reader only.
+   */
+  voteReader?: string;
 }
 
 /** Horizontal margins of the crop vote; the engine's own margin sits between them. */
@@ -98,11 +104,15 @@ export interface RecognizeOptions {
 }
 
 function modelInfo(dir: string, name: string): ModelInfo {
-  const file = join(dir, `${name}.onnx`);
+  return fileInfo(join(dir, `${name}.onnx`), name);
+}
+
+/** A model file's version (from the card beside it, `<file minus .onnx>.json`) and SHA-256. */
+function fileInfo(file: string, name: string): ModelInfo {
   if (!existsSync(file)) throw new Error(`model file not found: ${file}`);
   const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
   let version = 'unversioned';
-  const card = join(dir, `${name}.json`);
+  const card = file.replace(/\.onnx$/, '') + '.json';
   if (existsSync(card)) {
     const parsed = JSON.parse(readFileSync(card, 'utf8')) as { version?: string; sha256?: string };
     version = parsed.version ?? version;
@@ -132,6 +142,7 @@ export class RecognitionEngine {
     private readonly reader: PlateReader,
     models: { detector: ModelInfo; reader: ModelInfo },
     private readonly settings: Settings,
+    private readonly voter?: { reader: PlateReader; info: ModelInfo },
   ) {
     this.models = models;
   }
@@ -143,7 +154,8 @@ export class RecognitionEngine {
    */
   get readingMethod(): string {
     const { cropMargin, cropVote, refineBoxes, minVerifyWidth } = this.settings;
-    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}`;
+    const second = cropVote && this.voter ? `+reader:${this.voter.info.sha256.slice(0, 8)}` : '';
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}`;
   }
 
   /** Whether each box is read in three crops and the best-supported reading kept. */
@@ -166,9 +178,11 @@ export class RecognitionEngine {
     const models = { detector: modelInfo(dir, 'plate-detector'), reader: modelInfo(dir, 'plate-reader') };
     const threads = opts.threads ?? 2;
     const extraSizes = validSizes(opts.extraDetectorSizes ?? []);
-    const [detector, reader] = await Promise.all([
+    const voterInfo = opts.voteReader ? fileInfo(opts.voteReader, 'vote-reader') : undefined;
+    const [detector, reader, voter] = await Promise.all([
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
       PlateReader.load(models.reader.file, { threads, ...opts.reader }),
+      opts.voteReader ? PlateReader.load(opts.voteReader, { threads, ...opts.reader }) : undefined,
     ]);
     return new RecognitionEngine(detector, reader, models, {
       cropMargin: opts.cropMargin ?? 0.04,
@@ -179,7 +193,7 @@ export class RecognitionEngine {
       extraSizes,
       refineBoxes: opts.refineBoxes ?? false,
       cropVote: opts.cropVote ?? true,
-    });
+    }, voter && voterInfo ? { reader: voter, info: voterInfo } : undefined);
   }
 
   /** "plate-detector@version+sha8, plate-reader@version+sha8" for provenance records. */
@@ -228,8 +242,11 @@ export class RecognitionEngine {
     const verified = own.map((r, i) => boxes[i]!.w >= minVerifyWidth && r.text.length >= minTextLength && r.confidence >= minReadConfidence);
     const voters = cropVote ? boxes.flatMap((_, i) => (verified[i] ? [i] : [])) : [];
     const extra = voters.length ? await this.reader.readRegions(frame, voters.flatMap((i) => VOTE_MARGINS.map((mx) => rect(boxes[i]!, mx)))) : [];
+    const margins = [m, ...VOTE_MARGINS];
+    const second = voters.length && this.voter ? await this.voter.reader.readRegions(frame, voters.flatMap((i) => margins.map((mx) => rect(boxes[i]!, mx)))) : [];
     const k = VOTE_MARGINS.length;
-    const voted = new Map(voters.map((i, j) => [i, voteReadings([own[i]!, ...extra.slice(j * k, (j + 1) * k)])]));
+    const k2 = this.voter ? margins.length : 0;
+    const voted = new Map(voters.map((i, j) => [i, voteReadings([own[i]!, ...extra.slice(j * k, (j + 1) * k), ...second.slice(j * k2, (j + 1) * k2)])]));
     return boxes.map((box, i) => {
       const v = voted.get(i);
       const r = v && v.text.length >= minTextLength ? v : own[i]!;
@@ -302,6 +319,6 @@ export class RecognitionEngine {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.detector.release(), this.reader.release()]);
+    await Promise.all([this.detector.release(), this.reader.release(), this.voter?.reader.release()]);
   }
 }

@@ -26,6 +26,7 @@ interface EvalFlags {
   cropVote?: string;
   cropMargin?: string;
   minVerifyWidth?: string;
+  voteReader?: string;
   states?: boolean;
 }
 
@@ -88,6 +89,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(flags.cropVote ? { cropVote: flags.cropVote === 'on' } : {}),
     ...(margin !== undefined ? { cropMargin: margin } : {}),
     ...(floor !== undefined ? { minVerifyWidth: floor } : {}),
+    ...(flags.voteReader ? { voteReader: flags.voteReader } : {}),
   };
 }
 
@@ -108,6 +110,7 @@ export function registerEval(program: Command): void {
     .option('--crop-vote <on|off>', 'read each confirmed box in three crops and keep the best-supported reading (scenes only; default: the engine\'s)')
     .option('--crop-margin <fraction>', 'margin added around each detected box before reading, as a fraction of its size (scenes only; default: the engine\'s 0.04)')
     .option('--min-verify-width <px>', 'never confirm a box narrower than this many frame pixels (scenes only; default: the engine\'s 0, no floor)')
+    .option('--vote-reader <file>', 'a second reader model (ONNX) that joins the crop vote (scenes only; default none)')
     .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
@@ -129,7 +132,7 @@ export function registerEval(program: Command): void {
       if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
       if (flags.crops) {
         // a crop is read as it is: these only change how a frame's detected boxes become readings
-        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth],
+        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader],
           ['--detector-sizes', flags.detectorSizes === '640' ? undefined : flags.detectorSizes]];
         const given = sceneOnly.filter(([, v]) => v !== undefined).map(([f]) => f);
         if (given.length) throw new Error(`${given.join(', ')}: scenes only (with --crops each crop is read whole, without detection)`);
