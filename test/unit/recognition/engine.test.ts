@@ -239,3 +239,28 @@ describe('RecognitionEngine with a verification floor (minVerifyWidth)', () => {
     }
   });
 });
+
+describe('RecognitionEngine with a second reader in the crop vote (voteReader)', () => {
+  it('leaves detection and verification alone, names the second reader, and reads a crop with the first only', async () => {
+    const scenes = loadScenes(join(DATA, 'scenes-eu')).samples.slice(0, 5);
+    const one = await RecognitionEngine.create({ threads: 1 });
+    // the shipped reader as its own partner: every text gets twice the votes, so nothing may change
+    const two = await RecognitionEngine.create({ threads: 1, voteReader: one.models.reader.file });
+    try {
+      expect(two.readingMethod).toBe(`vote:0.04,0,0.1+reader:${one.models.reader.sha256.slice(0, 8)}`);
+      let verified = 0;
+      for (const s of scenes) {
+        const a = await one.recognize(s.file, { keepUnverified: true });
+        const b = await two.recognize(s.file, { keepUnverified: true });
+        expect(b.map((p) => [p.box, p.verified, p.text])).toEqual(a.map((p) => [p.box, p.verified, p.text]));
+        verified += a.filter((p) => p.verified).length;
+      }
+      expect(verified).toBeGreaterThan(0);
+      const crop = loadCrops(US, join(US, 'labels.csv'), 'held-out')[0]!;
+      expect((await two.read(crop.file)).text).toBe((await one.read(crop.file)).text);
+      await expect(RecognitionEngine.create({ threads: 1, voteReader: '/nonexistent/reader.onnx' })).rejects.toThrow(/model file not found: \/nonexistent\/reader.onnx/);
+    } finally {
+      await Promise.all([one.release(), two.release()]);
+    }
+  });
+});
