@@ -5,7 +5,9 @@ openimages-plates has boxes but no text. `labels/openimages-valid-text.csv` hold
 eye of every validation box at least 40 px wide (314 of 405; written in session 7, blind to any
 model's reading): the plate text in the reader's charset, empty where a person cannot read it
 (blur, redaction, cut off, non-Latin script), and a region (US, CA, NA = North American of
-unknown state or province, UK, EU, AU, CN, other, novelty = a dealer or show plate).
+unknown state or province, UK, EU, AU, CN, other, novelty = a dealer or show plate). Since
+session 9 the plates of the `us` folder also have a `state` (two letters where the state's name
+or slogan can be read on the photo, else empty), scored by `state_photos.ts`.
 
 This script writes two folders of symlinked photos + `file x y w h plate` lines:
   work/openimages-valid-text/legible/  every image whose boxes (all widths) were all read
