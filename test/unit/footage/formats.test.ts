@@ -5,7 +5,6 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { editDistance } from '../../../native/footage/text';
-import type { JobEventDto } from '../../../electron/api/types-footage';
 import { ACCESS, harness, type Harness } from '../../support/core';
 import sharp from 'sharp';
 import { sharedDataDir } from '../../support/shared-data';
@@ -140,17 +139,10 @@ describe('footage formats and failures', () => {
     await makePhoto(join(folder, 'p.jpg'), 86, '2026:03:05 11:00:00');
     process.env.CANVASS_FOOTAGE_STATES = 'sometimes';
     try {
-      // the job fails before its first await, maybe before the import call returns: listen first
-      const ended = new Promise<JobEventDto>((resolve) => {
-        const on = (e: { type: string; payload: unknown }) => {
-          if (e.type !== 'job.finished') return;
-          h.core.events.off('event', on);
-          resolve(e.payload as JobEventDto);
-        };
-        h.core.events.on('event', on);
-      });
+      // the job fails before its first await, maybe before the import call returns: jobFinished
+      // then finds it finished in the store
       const job = await h.call(token, 'footage.import', { paths: [folder], source: { name: 'bad-states' } });
-      const end = await ended;
+      const end = await jobFinished(h.core, job.id);
       expect(end.jobId).toBe(job.id);
       expect(end.status).toBe('failed');
       expect(end.error).toMatch(/CANVASS_FOOTAGE_STATES="sometimes": expected all, photos or off/);

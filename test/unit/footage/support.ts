@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { ffmpegPath } from '../../../native/footage/ffmpeg';
 import type { Core } from '../../../electron/core/app';
-import type { JobEventDto } from '../../../electron/api/types-footage';
+import type { JobEventDto, JobStatus } from '../../../electron/api/types-footage';
+import { getJob } from '../../../electron/core/jobs/queue';
 import { sharedData } from '../../support/shared-data';
 
 export const DASHCAM = sharedData('dashcam-ro');
@@ -110,18 +111,30 @@ export async function makePhoto(out: string, t: number, exifTime: string, gps?: 
   return out;
 }
 
-/** Resolves with the `job.finished` event of job `id`. */
+/**
+ * Resolves with the `job.finished` event of job `id`, or, when the job had already finished
+ * before this was called (one that fails before its first await), with the same fields read from
+ * the store: the runner writes the outcome there before it emits the event.
+ */
 export function jobFinished(core: Core, id: number, timeoutMs = 120_000): Promise<JobEventDto> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`job #${id} did not finish in ${timeoutMs} ms`)), timeoutMs);
+    const done = (p: JobEventDto) => {
+      clearTimeout(timer);
+      core.events.off('event', on);
+      resolve(p);
+    };
+    const timer = setTimeout(() => {
+      core.events.off('event', on);
+      reject(new Error(`job #${id} did not finish in ${timeoutMs} ms`));
+    }, timeoutMs);
     const on = (e: { type: string; payload: unknown }) => {
       const p = e.payload as JobEventDto;
-      if (e.type === 'job.finished' && p.jobId === id) {
-        clearTimeout(timer);
-        core.events.off('event', on);
-        resolve(p);
-      }
+      if (e.type === 'job.finished' && p.jobId === id) done(p);
     };
     core.events.on('event', on);
+    const job = getJob(core.store.db, id);
+    if (FINISHED.includes(job.status)) done({ jobId: id, status: job.status, error: job.error, ...job.progress });
   });
 }
+
+const FINISHED: readonly JobStatus[] = ['done', 'failed', 'cancelled', 'interrupted'];
