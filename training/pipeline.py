@@ -83,7 +83,8 @@ def stage_train_reader(a):
 def stage_finetune_reader(a):
     run([PY, "finetune_reader.py", "--base", "reader", "--name", "reader-ft", "--minutes", str(a.ft_minutes),
          "--steps", str(a.ft_steps), "--batch", str(a.ft_batch), "--lr", str(a.ft_lr),
-         "--threads", str(a.threads), "--seed", "13", "--synth-seed", "23", "--val-every", "5"])
+         "--threads", str(a.threads), "--seed", "13", "--synth-seed", "23", "--val-every", "5",
+         "--synth", str(a.ft_synth)])
 
 
 def stage_context_head(a):
@@ -110,7 +111,7 @@ def reader_to_export(a):
 def stage_train_detector(a):
     run([PY, "train_detector.py", "--minutes", str(a.minutes), "--steps", str(a.detector_steps),
          "--batch", str(a.detector_batch), "--threads", str(a.threads), "--seed", "11",
-         "--workers", str(max(1, (os.cpu_count() or 2) - 1))])
+         "--tiles", str(a.detector_tiles), "--workers", str(max(1, (os.cpu_count() or 2) - 1))])
 
 
 def stage_export(a):
@@ -271,6 +272,8 @@ def main():
     ap.add_argument("--head-minutes", type=float, default=40, help="time cap of context-head")
     ap.add_argument("--detector-steps", type=int, default=6000)
     ap.add_argument("--detector-batch", type=int, default=32)
+    ap.add_argument("--detector-tiles", type=int, default=6000, help="synthetic plates composited into the detector's scenes")
+    ap.add_argument("--ft-synth", type=int, default=4000, help="fresh synthetic bank of finetune-reader")
     ap.add_argument("--synth", type=int, default=80000)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--version", default=datetime.now(timezone.utc).strftime("%Y.%m.%d"))
