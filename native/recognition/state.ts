@@ -62,7 +62,7 @@ export interface StateMatch {
 export interface StateGuess extends StateMatch {
   /** What the recogniser read in the strip that matched (letters only). */
   evidence: string;
-  strip: 'top' | 'bottom';
+  strip: StateStrip;
 }
 
 /**
@@ -77,16 +77,18 @@ const tolerance = (n: number) => (n >= 10 ? 3 : n >= 8 ? 2 : n >= 6 ? 1 : 0);
  * The state whose name or slogan best matches somewhere in `text` (letters A-Z; anything else is
  * dropped first), or null. A longer match with fewer edits wins, so WESTVIRGINIA beats
  * VIRGINIA and ARKANSAS beats KANSAS (also on a tie: ARIKANSAS). Texts under 7 letters may not
- * lose one.
+ * lose one. When the best match is one of NOT_STATES (GOVERNMENT, ONTARIO, BAJA CALIFORNIA...),
+ * the line names no state.
  */
 export function matchState(raw: string): StateMatch | null {
   const text = raw.toUpperCase().replace(/[^A-Z]/g, '');
   let best: StateMatch | null = null;
   const score = (m: StateMatch) => m.key.length - 2 * m.distance;
   const better = (m: StateMatch) => !best || score(m) > score(best) || (score(m) === score(best) && m.key.length > best.key.length);
-  for (const [code, keys] of Object.entries(STATE_TEXTS)) {
+  for (const [code, keys] of [...Object.entries(STATE_TEXTS), ['', NOT_STATES] as const]) {
     for (const [k, key] of keys.entries()) {
-      const tol = k === 0 ? tolerance(key.length) : Math.min(1, tolerance(key.length));
+      // a state's first text is its name; NOT_STATES are all names
+      const tol = k === 0 || !code ? tolerance(key.length) : Math.min(1, tolerance(key.length));
       const shortest = key.length < 7 ? key.length : key.length - tol;
       for (let len = shortest; len <= key.length + tol; len++) {
         if (len < 4 || len > text.length) continue;
@@ -98,11 +100,30 @@ export function matchState(raw: string): StateMatch | null {
       }
     }
   }
-  return best;
+  return best && (best as StateMatch).code ? best : null;
 }
 
-/** Where a box's state lines are, as fractions of its height (fixed on the tuning half). */
-export const STATE_STRIPS = { top: [0, 0.36], bottom: [0.66, 1] } as const;
+/**
+ * Where a box's state lines are, as fractions of its height, in the order they are read: the top
+ * and bottom thirds (fixed on the tuning half of us-plate-crops), then two thinner top strips
+ * (session 9, fixed on training photos): on a photo the detector's box often takes in a dealer
+ * frame's text above the state's name, and the recogniser reads one line, so a strip holding two
+ * lines reads as a mix of both (WASHINGTON under BELLEVUE as WASBELEUE).
+ */
+export const STATE_STRIPS = { top: [0, 0.36], bottom: [0.66, 1], upper: [0, 0.22], middle: [0.12, 0.34] } as const;
+export type StateStrip = keyof typeof STATE_STRIPS;
+
+/**
+ * Names a plate may carry that look like a state's but are not one: federal plates (U.S.
+ * GOVERNMENT reads as VERMONT with one edit once an N is lost), Canada's provinces and territories
+ * and Mexico's border states (BAJA CALIFORNIA). A line whose best match is one of these names no
+ * state. Listed from the map, not from any set's misreads.
+ */
+export const NOT_STATES: readonly string[] = [
+  'GOVERNMENT', 'ONTARIO', 'QUEBEC', 'ALBERTA', 'BRITISHCOLUMBIA', 'MANITOBA', 'SASKATCHEWAN', 'NOVASCOTIA',
+  'NEWBRUNSWICK', 'NEWFOUNDLAND', 'PRINCEEDWARDISLAND', 'YUKON', 'NUNAVUT', 'NORTHWESTTERRITORIES',
+  'BAJACALIFORNIA', 'SONORA', 'CHIHUAHUA', 'COAHUILA', 'NUEVOLEON', 'TAMAULIPAS',
+];
 
 /**
  * Plates smaller than this (pixels) are not read for a state: their state line is a few pixels
@@ -222,7 +243,7 @@ export class StateReader {
     const x0 = Math.max(0, Math.floor(b.x));
     const x1 = Math.min(img.width, Math.ceil(b.x + b.w));
     if (tooSmallForState(b) || x1 - x0 < 8) return null;
-    for (const strip of ['top', 'bottom'] as const) {
+    for (const strip of Object.keys(STATE_STRIPS) as StateStrip[]) {
       const [f0, f1] = STATE_STRIPS[strip];
       const y0 = Math.max(0, Math.floor(b.y + f0 * b.h));
       const y1 = Math.min(img.height, Math.ceil(b.y + f1 * b.h));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRgb } from '../../../native/recognition/preprocess';
-import { matchState, STATE_MODEL, stateModelFiles, StateReader } from '../../../native/recognition/state';
+import { matchState, STATE_MODEL, STATE_STRIPS, stateModelFiles, StateReader } from '../../../native/recognition/state';
 import { sharedDataDir } from '../../support/shared-data';
 
 const US = join(sharedDataDir(), 'us-plate-crops', 'images');
@@ -44,6 +44,15 @@ describe('matchState', () => {
     expect(matchState('ARIKANSAS')?.code).toBe('AR');
   });
 
+  it('names no state where the line is a federal plate, a Canadian province or a Mexican state', () => {
+    // U.S. GOVERNMENT with an N lost holds VERMENT, one edit from VERMONT
+    for (const text of ['US GOVERMENT', 'U.S. GOVERNMENT FOR OFFICIAL USE ONLY', 'BAJA CALIFORNIA', 'ONTARIO', 'BRITISH COLUMBIA', 'QUEBEC'])
+      expect(matchState(text), text).toBeNull();
+    expect(matchState('VERMONT')?.code).toBe('VT');
+    expect(matchState('CALIFORNIA')?.code).toBe('CA');
+    expect(matchState('NEW MEXICO')?.code).toBe('NM');
+  });
+
   it('names nothing for text that is no state', () => {
     expect(matchState('')).toBeNull();
     expect(matchState('B225RTK RO')).toBeNull();
@@ -65,6 +74,17 @@ describe('StateReader (real ONNX)', () => {
     expect(await reader.read(join(US, 'ca359.jpg'))).toMatchObject({ code: 'CA', strip: 'top' });
     expect((await reader.read(join(US, 'ks50.jpg')))?.code).toBe('KS');
     expect((await reader.read(join(US, 'nd563.jpg')))?.code).toBe('ND');
+  });
+
+  it('finds the name under a dealer frame\'s text with a thinner strip', async () => {
+    // a frame's line pasted over the top of a California crop: the top third now holds two lines
+    // of text and reads as a mix of both; the strip below the frame's line reads the name
+    const { width = 0, height = 0 } = await sharp(join(US, 'ca359.jpg')).metadata();
+    const band = Math.round(height * 0.13);
+    const svg = `<svg width="${width}" height="${band}"><rect width="100%" height="100%" fill="black"/><text x="50%" y="${band * 0.8}" font-size="${band * 0.9}" fill="white" text-anchor="middle" font-family="DejaVu Sans" font-weight="bold">BELLEVUE MOTORS</text></svg>`;
+    const img = await decodeRgb(await sharp(join(US, 'ca359.jpg')).composite([{ input: Buffer.from(svg), left: 0, top: 0 }]).jpeg({ quality: 95 }).toBuffer());
+    expect(matchState(await reader.readLine(img, 0, 0, width, height * STATE_STRIPS.top[1]))).toBeNull();
+    expect(await reader.read(img)).toMatchObject({ code: 'CA', strip: 'middle' });
   });
 
   it('finds the plate inside a larger image by its box', async () => {
