@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Small-plate detector run on a borrowed GPU box (or any machine with python3, torch, numpy and
 # PIL) and the pack from `pipeline.py prepare` (carried as training/work/pack: det_train/,
-# fonts/, manifest.json). Two detectors from scratch at the same time, the same minutes each:
+# fonts/, manifest.json). Detectors from scratch at the same time, the same minutes each
+# (RUN picks them; both by default):
 #   det-control  the shipped recipe (synthetic plates 12-220 px at the 512-px training scale,
 #                real scenes rescaled 0.35-1.6, heights floored at 4 px)
 #   det-small    plates down to MIN_WIDTH px keeping their aspect (height floor 2 px), real
@@ -20,6 +21,14 @@ PROCS=${PROCS:-$(nproc)}
 PY=${PY:-python3}
 RUN=${RUN:-"control small"}  # which of the two to train ("small" alone gets every data worker)
 LOGS=${LOGS:-/tmp/canvass-gpu-logs}
+# check RUN before any work: a bad name found later would leave the other training running
+seen=" "
+for v in $RUN; do
+  case $v in control|small) ;; *) echo "RUN: unknown detector variant \"$v\" (control or small)" >&2; exit 2 ;; esac
+  case $seen in *" $v "*) echo "RUN: \"$v\" named twice" >&2; exit 2 ;; esac
+  seen="$seen$v "
+done
+[ "$seen" != " " ] || { echo "RUN: name at least one of control, small" >&2; exit 2; }
 mkdir -p "$OUT/ckpt" "$LOGS"
 export CANVASS_CKPT="$OUT/ckpt" PYTHONUNBUFFERED=1
 { $PY -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
@@ -33,7 +42,6 @@ for v in $RUN; do
   case $v in
     control) extra=() ;;
     small) extra=(--min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
-    *) echo "unknown detector variant: $v (control or small)" >&2; exit 2 ;;
   esac
   $PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
     --workers "$W" --threads 2 --ckpt-every 250 --name "det-$v" "${extra[@]}" > "$LOGS/det-$v.log" 2>&1 &

@@ -1,6 +1,7 @@
 // State named on whole photos, the way a photo import names it: the engine finds and confirms
 // the plates, then the state reader (native/recognition/state.ts) reads each confirmed box of at
-// least 64 x 36 px. Scored against states read by eye where the plate's state name, or a slogan
+// least 64 x 36 px (boxes it confirms; a photo import also keeps confident unconfirmed ones, so
+// this is the import's path for confirmed plates). Scored against states read by eye where the plate's state name, or a slogan
 // only that state uses, can be read on the photo (session 9):
 //   --set valid  the 36 plates of the hand-read US photos (labels/openimages-valid-text.csv,
 //                column `state`, empty where a frame, blur or glare hides it); a validation set,
@@ -20,7 +21,7 @@ import { loadScenes } from '../native/eval/datasets';
 import { iou } from '../native/recognition/detector';
 import { RecognitionEngine } from '../native/recognition/index';
 import { decodeRgb } from '../native/recognition/preprocess';
-import { STATE_MODEL_TAG, StateReader, tooSmallForState } from '../native/recognition/state';
+import { STATE_MODEL_TAG, STATE_TEXTS, StateReader, tooSmallForState } from '../native/recognition/state';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const data = process.env.CANVASS_DATA ?? resolve(here, '..', '..', 'shared', 'data');
@@ -36,16 +37,23 @@ interface Labelled {
   state: string | null;
 }
 
+/** A label's state: a code of STATE_TEXTS, or '' where it cannot be read. */
+function checkState(state: string, where: string): string {
+  if (state && !(state in STATE_TEXTS)) throw new Error(`${where}: state "${state}" is not a two-letter code of a state or DC`);
+  return state;
+}
+
 function labelled(set: string): Labelled[] {
   if (set === 'valid') {
-    const dir = join(here, 'work', 'openimages-valid-text', 'us');
+    const dir = join(process.env.CANVASS_WORK ?? join(here, 'work'), 'openimages-valid-text', 'us');
     if (!existsSync(dir)) throw new Error(`${dir} is missing: run python3 training/text_scenes.py first`);
-    const stateOf = new Map(csv('openimages-valid-text.csv').map((r) => [`${r.file}|${r.plate}`, r.state ?? '']));
+    const rows = csv('openimages-valid-text.csv');
     return loadScenes(dir).samples.flatMap((s) =>
       s.plates.map((g) => {
-        const state = stateOf.get(`${basename(s.file)}|${g.text}`);
-        if (state === undefined) throw new Error(`${basename(s.file)}: plate ${g.text} is not in labels/openimages-valid-text.csv`);
-        return { file: s.file, box: g, name: g.text ?? '', state };
+        // the scene folder's boxes are the CSV's: find the row by its box, not by its text
+        const row = rows.find((r) => r.file === basename(s.file) && iou(g, { x: +r.x!, y: +r.y!, w: +r.w!, h: +r.h! }) >= 0.9);
+        if (!row) throw new Error(`${basename(s.file)}: no row of labels/openimages-valid-text.csv has the box of plate ${g.text}`);
+        return { file: s.file, box: g, name: g.text ?? '', state: checkState(row.state ?? '', `${row.file} ${row.plate}`) };
       }),
     );
   }
@@ -54,7 +62,7 @@ function labelled(set: string): Labelled[] {
       file: join(data, 'openimages-plates', 'train', r.file!),
       box: { x: Number(r.x), y: Number(r.y), w: Number(r.w), h: Number(r.h) },
       name: `#${r.annotation_id}`,
-      state: r.state === 'none' ? null : r.state === 'hidden' ? '' : r.state!,
+      state: r.state === 'none' ? null : r.state === 'hidden' ? '' : checkState(r.state ?? '', `annotation ${r.annotation_id}`),
     }));
   }
   throw new Error(`--set must be valid or train, not "${set}"`);

@@ -76,6 +76,8 @@ export interface StateRead {
   guess: StateGuess | null;
   /** The reader that looked (its model tag), when one did. */
   model?: string | undefined;
+  /** The version of the reading rule it looked with (STATE_RULE), when one did. */
+  rule?: number | undefined;
   /** Why no reader looked, or why it failed. */
   skipped?: string | undefined;
 }

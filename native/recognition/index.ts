@@ -178,6 +178,7 @@ export class RecognitionEngine {
     const models = { detector: modelInfo(dir, 'plate-detector'), reader: modelInfo(dir, 'plate-reader') };
     const threads = opts.threads ?? 2;
     const extraSizes = validSizes(opts.extraDetectorSizes ?? []);
+    if (opts.voteReader && opts.cropVote === false) throw new Error('voteReader joins the crop vote: it does nothing with cropVote off');
     const voterInfo = opts.voteReader ? fileInfo(opts.voteReader, 'vote-reader') : undefined;
     const [detector, reader, voter] = await Promise.all([
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),

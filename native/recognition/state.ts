@@ -29,6 +29,13 @@ export const STATE_MODEL = {
 } as const;
 
 /** How provenance names the state reader. */
+/**
+ * Version of the reading rule around the model (strips, matching, NOT_STATES): footage provenance
+ * records it beside the model, since the same model names states differently under another rule.
+ * 3: top and bottom thirds (session 8); 4: two thinner top strips and NOT_STATES (session 9).
+ */
+export const STATE_RULE = 4;
+
 export const STATE_MODEL_TAG = `ppocr-v4-rec@${STATE_MODEL.version}+${STATE_MODEL.sha256[STATE_MODEL.rec]!.slice(0, 8)}`;
 
 /** Two-letter code -> the texts that name it on plates: the name first, then slogans only it prints. */
@@ -81,6 +88,12 @@ const tolerance = (n: number) => (n >= 10 ? 3 : n >= 8 ? 2 : n >= 6 ? 1 : 0);
  * the line names no state.
  */
 export function matchState(raw: string): StateMatch | null {
+  const best = bestMatch(raw);
+  return best?.code ? best : null;
+}
+
+/** matchState's search; a NOT_STATES name comes back with code ''. */
+function bestMatch(raw: string): StateMatch | null {
   const text = raw.toUpperCase().replace(/[^A-Z]/g, '');
   let best: StateMatch | null = null;
   const score = (m: StateMatch) => m.key.length - 2 * m.distance;
@@ -100,7 +113,7 @@ export function matchState(raw: string): StateMatch | null {
       }
     }
   }
-  return best && (best as StateMatch).code ? best : null;
+  return best;
 }
 
 /**
@@ -235,7 +248,9 @@ export class StateReader {
 
   /**
    * The state printed on the plate in `box` of `img` (the whole image when no box: a plate crop),
-   * or null. The top line is read first; the bottom one only when the top names no state.
+   * or null. The strips of STATE_STRIPS are read in order until one names a state; a strip whose
+   * best match is one of NOT_STATES (ONTARIO, U.S. GOVERNMENT) ends the search with no state,
+   * since the plate says it is not a state's.
    */
   async read(input: ImageInput, box?: { x: number; y: number; w: number; h: number }): Promise<StateGuess | null> {
     const img = await decodeRgb(input);
@@ -249,8 +264,8 @@ export class StateReader {
       const y1 = Math.min(img.height, Math.ceil(b.y + f1 * b.h));
       if (y1 - y0 < 4) continue;
       const evidence = await this.readLine(img, x0, y0, x1 - x0, y1 - y0);
-      const m = matchState(evidence);
-      if (m) return { ...m, evidence, strip };
+      const m = bestMatch(evidence);
+      if (m) return m.code ? { ...m, evidence, strip } : null;
     }
     return null;
   }

@@ -3,6 +3,7 @@
 // layout, detected automatically) or `--crops DIR --labels CSV`. `--json` prints exactly one
 // JSON object on stdout; otherwise a short table.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { evaluateCrops, evaluateScenes, type EvalReport } from '../../../native/eval/evaluate';
 import type { CropSplit } from '../../../native/eval/datasets';
 import { measureSpeed } from '../../../native/eval/speed';
@@ -79,6 +80,11 @@ function engineOptions(flags: EvalFlags): EngineOptions {
   if (margin !== undefined && !(flags.cropMargin!.trim() !== '' && margin >= 0 && margin <= 0.5)) throw new Error(`--crop-margin: "${flags.cropMargin}" is not a fraction of the box from 0 to 0.5`);
   const floor = flags.minVerifyWidth === undefined ? undefined : Number(flags.minVerifyWidth);
   if (floor !== undefined && !(/^\d+$/.test(flags.minVerifyWidth!.trim()) && floor <= 4096)) throw new Error(`--min-verify-width: "${flags.minVerifyWidth}" is not a width in pixels from 0 to 4096`);
+  if (flags.voteReader !== undefined) {
+    if (!flags.voteReader.trim()) throw new Error('--vote-reader: give the path of a reader model (.onnx)');
+    if (!existsSync(flags.voteReader)) throw new Error(`--vote-reader: no file at ${flags.voteReader}`);
+    if (flags.cropVote === 'off') throw new Error('--vote-reader joins the crop vote: it does nothing with --crop-vote off');
+  }
   return {
     // the same lookup as the footage workers, so the bundled CLI (dist/cli.mjs) finds models/ too
     modelsDir: flags.models ?? modelsDirFor(),
@@ -89,7 +95,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(flags.cropVote ? { cropVote: flags.cropVote === 'on' } : {}),
     ...(margin !== undefined ? { cropMargin: margin } : {}),
     ...(floor !== undefined ? { minVerifyWidth: floor } : {}),
-    ...(flags.voteReader ? { voteReader: flags.voteReader } : {}),
+    ...(flags.voteReader !== undefined ? { voteReader: flags.voteReader } : {}),
   };
 }
 

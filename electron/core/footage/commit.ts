@@ -57,7 +57,7 @@ function stateProvenance(s: StateRead): Record<string, unknown> {
   return {
     code: g?.code ?? null,
     ...(g ? { matched: g.key, read: g.evidence, line: g.strip, edits: g.distance } : {}),
-    ...(s.model ? { model: s.model } : {}),
+    ...(s.model ? { model: s.model, ...(s.rule ? { rule: s.rule } : {}) } : {}),
     ...(s.skipped ? { skipped: s.skipped } : {}),
   };
 }

@@ -14,7 +14,7 @@ import { processPhoto, processVideo, type Segment, type Verdict } from '../../..
 import { FramePool } from '../../../native/footage/pool';
 import { StateThread } from '../../../native/footage/state-client';
 import { DEFAULT_TRACKER, type FinishedTrack, type Track, type TrackerOptions } from '../../../native/footage/tracker';
-import { MIN_STATE_HEIGHT, MIN_STATE_WIDTH, STATE_MODEL_TAG, tooSmallForState } from '../../../native/recognition/state';
+import { MIN_STATE_HEIGHT, MIN_STATE_WIDTH, STATE_MODEL_TAG, STATE_RULE, tooSmallForState } from '../../../native/recognition/state';
 import type { FootageParamsDto, JobFileStatus, JobProgressDto } from '../../api/types-footage';
 import type { Core } from '../app';
 import type { MediaStore } from '../store/media';
@@ -254,7 +254,7 @@ async function readStates(reader: StateThread | string, finished: FinishedTrack[
       continue;
     }
     try {
-      t.stateRead = { guess: await reader.read(crop, boxInCrop(t.box)), model: STATE_MODEL_TAG };
+      t.stateRead = { guess: await reader.read(crop, boxInCrop(t.box)), model: STATE_MODEL_TAG, rule: STATE_RULE };
     } catch (e) {
       t.stateRead = { guess: null, skipped: `state reader failed: ${e instanceof Error ? e.message : String(e)}` };
     }

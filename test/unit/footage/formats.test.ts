@@ -5,6 +5,7 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { editDistance } from '../../../native/footage/text';
+import { STATE_RULE } from '../../../native/recognition/state';
 import { ACCESS, harness, type Harness } from '../../support/core';
 import sharp from 'sharp';
 import { sharedDataDir } from '../../support/shared-data';
@@ -99,8 +100,8 @@ describe('footage formats and failures', () => {
     const us = rows.find((r) => r.plate === '6DZG261');
     expect(us, JSON.stringify(rows.map((r) => r.plate))).toBeDefined();
     expect(us!.state).toBe('CA');
-    const prov = JSON.parse(us!.provenance) as { state: { code: string; matched: string; line: string; model: string }; models: Record<string, string> };
-    expect(prov.state).toMatchObject({ code: 'CA', matched: 'CALIFORNIA', line: 'top' });
+    const prov = JSON.parse(us!.provenance) as { state: { code: string; matched: string; line: string; model: string; rule: number }; models: Record<string, string> };
+    expect(prov.state).toMatchObject({ code: 'CA', matched: 'CALIFORNIA', line: 'top', rule: STATE_RULE });
     expect(prov.state.model).toMatch(/^ppocr-v4-rec@1\.4\.2\+06b3e6af$/);
     expect(prov.models).not.toHaveProperty('state'); // the file's models are the plate engine's
     const ro = rows.find((r) => editDistance(r.plate, 'B225RTK') <= 1);

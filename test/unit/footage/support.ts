@@ -114,26 +114,28 @@ export async function makePhoto(out: string, t: number, exifTime: string, gps?: 
 /**
  * Resolves with the `job.finished` event of job `id`, or, when the job had already finished
  * before this was called (one that fails before its first await), with the same fields read from
- * the store: the runner writes the outcome there before it emits the event.
+ * the store: the runner writes the outcome there before it emits the event. An interrupted job
+ * counts as finished: resume it before waiting for it again.
  */
 export function jobFinished(core: Core, id: number, timeoutMs = 120_000): Promise<JobEventDto> {
+  // read first (an unknown id throws here, leaving no listener behind); nothing can finish the job
+  // between this and the listener below, as both run in one turn of the event loop
+  const job = getJob(core.store.db, id);
+  if (FINISHED.includes(job.status)) return Promise.resolve({ jobId: id, status: job.status, error: job.error, ...job.progress });
   return new Promise((resolve, reject) => {
-    const done = (p: JobEventDto) => {
-      clearTimeout(timer);
-      core.events.off('event', on);
-      resolve(p);
-    };
     const timer = setTimeout(() => {
       core.events.off('event', on);
       reject(new Error(`job #${id} did not finish in ${timeoutMs} ms`));
     }, timeoutMs);
     const on = (e: { type: string; payload: unknown }) => {
       const p = e.payload as JobEventDto;
-      if (e.type === 'job.finished' && p.jobId === id) done(p);
+      if (e.type === 'job.finished' && p.jobId === id) {
+        clearTimeout(timer);
+        core.events.off('event', on);
+        resolve(p);
+      }
     };
     core.events.on('event', on);
-    const job = getJob(core.store.db, id);
-    if (FINISHED.includes(job.status)) done({ jobId: id, status: job.status, error: job.error, ...job.progress });
   });
 }
 

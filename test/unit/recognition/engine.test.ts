@@ -241,24 +241,29 @@ describe('RecognitionEngine with a verification floor (minVerifyWidth)', () => {
 });
 
 describe('RecognitionEngine with a second reader in the crop vote (voteReader)', () => {
-  it('leaves detection and verification alone, names the second reader, and reads a crop with the first only', async () => {
-    const scenes = loadScenes(join(DATA, 'scenes-eu')).samples.slice(0, 5);
+  it('votes each box over its own crops only, leaves detection alone, and reads a crop with the first reader only', async () => {
+    // three different plates on one frame: if the second reader's readings were handed to the
+    // wrong box, a box would be outvoted by another plate's text
+    const files = ['ak1165.jpg', 'ak399.jpg', 'ca359.jpg'].map((f) => join(US, 'images', f));
+    const tiles = await Promise.all(files.map((f) => sharp(f).resize(300).toBuffer()));
+    const frame = await sharp({ create: { width: 1500, height: 500, channels: 3, background: { r: 70, g: 75, b: 80 } } })
+      .composite(tiles.map((input, i) => ({ input, left: 100 + i * 480, top: 150 })))
+      .jpeg({ quality: 95 })
+      .toBuffer();
     const one = await RecognitionEngine.create({ threads: 1 });
-    // the shipped reader as its own partner: every text gets twice the votes, so nothing may change
+    // the shipped reader as its own partner: every text gets its own votes twice, so nothing may change
     const two = await RecognitionEngine.create({ threads: 1, voteReader: one.models.reader.file });
     try {
       expect(two.readingMethod).toBe(`vote:0.04,0,0.1+reader:${one.models.reader.sha256.slice(0, 8)}`);
-      let verified = 0;
-      for (const s of scenes) {
-        const a = await one.recognize(s.file, { keepUnverified: true });
-        const b = await two.recognize(s.file, { keepUnverified: true });
-        expect(b.map((p) => [p.box, p.verified, p.text])).toEqual(a.map((p) => [p.box, p.verified, p.text]));
-        verified += a.filter((p) => p.verified).length;
-      }
-      expect(verified).toBeGreaterThan(0);
-      const crop = loadCrops(US, join(US, 'labels.csv'), 'held-out')[0]!;
-      expect((await two.read(crop.file)).text).toBe((await one.read(crop.file)).text);
+      const a = await one.recognize(frame, { keepUnverified: true });
+      const b = await two.recognize(frame, { keepUnverified: true });
+      expect(b.map((p) => [p.box, p.verified, p.text])).toEqual(a.map((p) => [p.box, p.verified, p.text]));
+      const texts = a.filter((p) => p.verified).map((p) => p.text);
+      expect(new Set(texts).size).toBeGreaterThanOrEqual(2);
+      expect(texts).toEqual(expect.arrayContaining(['FUW999', 'FGJ235']));
+      expect((await two.read(files[0]!)).text).toBe((await one.read(files[0]!)).text);
       await expect(RecognitionEngine.create({ threads: 1, voteReader: '/nonexistent/reader.onnx' })).rejects.toThrow(/model file not found: \/nonexistent\/reader.onnx/);
+      await expect(RecognitionEngine.create({ threads: 1, cropVote: false, voteReader: one.models.reader.file })).rejects.toThrow(/does nothing with cropVote off/);
     } finally {
       await Promise.all([one.release(), two.release()]);
     }

@@ -80,7 +80,7 @@ describe('canvass eval', () => {
     const bad = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--crop-vote', 'yes']);
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/--crop-vote: "yes" is neither on nor off/);
-    // with crops they would change nothing, so they are refused rather than ignored
+    // the crop margin and the verification floor, named in the report's reading method
     const margins = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--crop-margin', '0.06', '--min-verify-width', '20']);
     expect(margins.code).toBe(0);
     expect(JSON.parse(margins.out).reading_method).toBe('vote:0.06,0,0.1+min20');
@@ -89,10 +89,17 @@ describe('canvass eval', () => {
       expect(r2.code).not.toBe(0);
       expect(r2.err).toMatch(msg);
     }
-    const crops = canvass(['eval', '--crops', join(DATA, 'us-plate-crops'), '--labels', join(DATA, 'us-plate-crops', 'labels.csv'), '--limit', '1', '--json', '--crop-vote', 'off', '--refine-boxes', 'on']);
-    expect(crops.code).not.toBe(0);
-    expect(crops.err).toMatch(/--crop-vote, --refine-boxes: scenes only/);
-    expect(crops.out).toBe('');
+    const noVote = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--crop-vote', 'off', '--vote-reader', join(ROOT, 'models', 'plate-reader.onnx')]);
+    expect(noVote.err).toMatch(/--vote-reader joins the crop vote: it does nothing with --crop-vote off/);
+    expect(canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--vote-reader', '/nonexistent/r.onnx']).err).toMatch(/--vote-reader: no file at \/nonexistent\/r.onnx/);
+    // with crops they would change nothing, so they are refused rather than ignored
+    const crops = (...flags: string[]) => canvass(['eval', '--crops', join(DATA, 'us-plate-crops'), '--labels', join(DATA, 'us-plate-crops', 'labels.csv'), '--limit', '1', '--json', ...flags]);
+    const refused = crops('--crop-vote', 'off', '--refine-boxes', 'on');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(/--crop-vote, --refine-boxes: scenes only/);
+    expect(refused.out).toBe('');
+    expect(crops('--crop-margin', '0.06', '--min-verify-width', '20', '--detector-sizes', '640,960').err).toMatch(/--crop-margin, --min-verify-width, --detector-sizes: scenes only/);
+    expect(crops('--vote-reader', join(ROOT, 'models', 'plate-reader.onnx')).err).toMatch(/--vote-reader: scenes only/);
   });
 
   it('reports an unreadable image and goes on; its plate counts as missed', () => {

@@ -35,7 +35,10 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
   beforeAll(() => {
     before = shipped();
     dir = mkdtempSync(join(tmpdir(), 'canvass-training-'));
-    env = { ...process.env, CANVASS_WORK: join(dir, 'work'), CANVASS_MODELS: join(dir, 'models'), CANVASS_DATA: sharedDataDir(), PYTHONUNBUFFERED: '1' };
+    env = { ...process.env, CANVASS_WORK: join(dir, 'work'), CANVASS_CKPT: join(dir, 'work', 'checkpoints'), CANVASS_MODELS: join(dir, 'models'), CANVASS_DATA: sharedDataDir(), PYTHONUNBUFFERED: '1' };
+    // settings of other trainings (shape-following or O/0-sharing synthetic banks) must not leak in
+    delete env.CANVASS_SHAPES;
+    delete env.CANVASS_O_ZERO_SHARED;
     log = py(['pipeline.py', 'prepare', 'train-reader', 'finetune-reader', 'train-detector', 'export', 'quantize-reader', 'eval', 'card', ...toy], 540_000);
   }, 600_000);
   afterAll(() => {
@@ -86,7 +89,7 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     const again = py(['pipeline.py', 'train-reader', ...toy.map((v, i) => (toy[i - 1] === '--reader-steps' ? '5' : v))]);
     expect(again).toMatch(/resumed reader at step 3/);
     expect(again).toMatch(/reader stopped at step 5/);
-  });
+  }, 300_000);
 
   it('draws the same synthetic plates from the same seed', () => {
     const a = join(dir, 'seed-a');
@@ -105,5 +108,5 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
       py(['synth_bank.py', 'reader', '--n', '24', '--seed', '5', '--procs', '1']);
     }
     expect(py(check).trim()).toBe('same');
-  });
+  }, 300_000);
 });
