@@ -32,9 +32,10 @@ export const STATE_MODEL = {
 /**
  * Version of the reading rule around the model (strips, matching, NOT_STATES): footage provenance
  * records it beside the model, since the same model names states differently under another rule.
- * 3: top and bottom thirds (session 8); 4: two thinner top strips and NOT_STATES (session 9).
+ * 3: top and bottom thirds (session 8); 4: two thinner top strips and NOT_STATES; 5: CALIFORNIA's
+ * script gets a fourth edit (both session 9).
  */
-export const STATE_RULE = 4;
+export const STATE_RULE = 5;
 
 export const STATE_MODEL_TAG = `ppocr-v4-rec@${STATE_MODEL.version}+${STATE_MODEL.sha256[STATE_MODEL.rec]!.slice(0, 8)}`;
 
@@ -78,6 +79,13 @@ export interface StateGuess extends StateMatch {
  * slogan (every text after the name) gets one at most: slogans are common words that other
  * states' slogans share (TREASURE STATE / EMPIRE STATE, GREAT LAKES / GREAT FACES).
  */
+/**
+ * California prints its name in a cursive script, which the recogniser reads loosely on photos
+ * (VALFORMA, ELIFONNA, SLOLIFOUNI): one edit more than other long names (rule 5, session 9). Not
+ * for every long name: names in block capitals would then take words like PENNYLANE.
+ */
+const SCRIPT_TOLERANCE = 4;
+
 const tolerance = (n: number) => (n >= 10 ? 3 : n >= 8 ? 2 : n >= 6 ? 1 : 0);
 
 /**
@@ -101,7 +109,7 @@ function bestMatch(raw: string): StateMatch | null {
   for (const [code, keys] of [...Object.entries(STATE_TEXTS), ['', NOT_STATES] as const]) {
     for (const [k, key] of keys.entries()) {
       // a state's first text is its name; NOT_STATES are all names
-      const tol = k === 0 || !code ? tolerance(key.length) : Math.min(1, tolerance(key.length));
+      const tol = key === 'CALIFORNIA' ? SCRIPT_TOLERANCE : k === 0 || !code ? tolerance(key.length) : Math.min(1, tolerance(key.length));
       const shortest = key.length < 7 ? key.length : key.length - tol;
       for (let len = shortest; len <= key.length + tol; len++) {
         if (len < 4 || len > text.length) continue;

@@ -49,6 +49,14 @@ describe('matchState', () => {
     for (const text of ['US GOVERMENT', 'U.S. GOVERNMENT FOR OFFICIAL USE ONLY', 'BAJA CALIFORNIA', 'ONTARIO', 'BRITISH COLUMBIA', 'QUEBEC'])
       expect(matchState(text), text).toBeNull();
     expect(matchState('VERMONT')?.code).toBe('VT');
+  });
+
+  it('gives CALIFORNIA\'s script a fourth edit, and no other long name', () => {
+    // photo readings of the cursive name (training photos)
+    for (const text of ['VALFORMA', 'ELIFONNA', 'SLOLIFOUNI']) expect(matchState(text)?.code, text).toBe('CA');
+    // block-capital names keep three: PENNY LANE is four edits from PENNSYLVANIA
+    expect(matchState('PENNYLANE')).toBeNull();
+    expect(matchState('PENSYLVANA')?.code).toBe('PA');
     expect(matchState('CALIFORNIA')?.code).toBe('CA');
     expect(matchState('NEW MEXICO')?.code).toBe('NM');
   });
