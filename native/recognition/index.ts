@@ -230,8 +230,9 @@ export class RecognitionEngine {
   /**
    * Read detected boxes of a decoded frame: each box refined first when `refineBoxes` is on
    * (boxes that become one are merged), widened by the crop margin, read in one batch, and marked
-   * verified when that reading passes the engine's thresholds; with `cropVote`, the verified
-   * boxes are read again in two more crops and take the text the three crops support most.
+   * verified when that reading passes the engine's thresholds (and the box is at least
+   * `minVerifyWidth` wide); with `cropVote`, the verified boxes are read again in two more crops
+   * (and in all three by the `voteReader`, when there is one) and take the best-supported text.
    */
   async readBoxes(frame: RgbImage, detected: PlateBox[]): Promise<RecognizedPlate[]> {
     const { cropMargin: m, minTextLength, minReadConfidence, minVerifyWidth, cropVote } = this.settings;
