@@ -28,7 +28,6 @@ export const STATE_MODEL = {
   } as Record<string, string>,
 } as const;
 
-/** How provenance names the state reader. */
 /**
  * Version of the reading rule around the model (strips, matching, NOT_STATES): footage provenance
  * records it beside the model, since the same model names states differently under another rule.
@@ -37,6 +36,7 @@ export const STATE_MODEL = {
  */
 export const STATE_RULE = 5;
 
+/** How provenance names the state reader. */
 export const STATE_MODEL_TAG = `ppocr-v4-rec@${STATE_MODEL.version}+${STATE_MODEL.sha256[STATE_MODEL.rec]!.slice(0, 8)}`;
 
 /** Two-letter code -> the texts that name it on plates: the name first, then slogans only it prints. */
@@ -74,18 +74,18 @@ export interface StateGuess extends StateMatch {
 }
 
 /**
- * Edits allowed for a state's name of this many letters: none under 6 (IOWA, OHIO, UTAH, MAINE,
- * TEXAS, IDAHO must be exact: MAIN STREET is not MAINE), 3 from 10 (CALIFORNIA's script reads as LALIFOMIA, MISSISSIPPI loses letters). A
- * slogan (every text after the name) gets one at most: slogans are common words that other
- * states' slogans share (TREASURE STATE / EMPIRE STATE, GREAT LAKES / GREAT FACES).
- */
-/**
  * California prints its name in a cursive script, which the recogniser reads loosely on photos
  * (VALFORMA, ELIFONNA, SLOLIFOUNI): one edit more than other long names (rule 5, session 9). Not
  * for every long name: names in block capitals would then take words like PENNYLANE.
  */
 const SCRIPT_TOLERANCE = 4;
 
+/**
+ * Edits allowed for a state's name of this many letters: none under 6 (IOWA, OHIO, UTAH, MAINE,
+ * TEXAS, IDAHO must be exact: MAIN STREET is not MAINE), 3 from 10 (MISSISSIPPI loses letters; CALIFORNIA gets SCRIPT_TOLERANCE). A
+ * slogan (every text after the name) gets one at most: slogans are common words that other
+ * states' slogans share (TREASURE STATE / EMPIRE STATE, GREAT LAKES / GREAT FACES).
+ */
 const tolerance = (n: number) => (n >= 10 ? 3 : n >= 8 ? 2 : n >= 6 ? 1 : 0);
 
 /**
