@@ -39,7 +39,7 @@ interface Labelled {
 
 /** A label's state: a code of STATE_TEXTS, or '' where it cannot be read. */
 function checkState(state: string, where: string): string {
-  if (state && !(state in STATE_TEXTS)) throw new Error(`${where}: state "${state}" is not a two-letter code of a state or DC`);
+  if (state && !Object.hasOwn(STATE_TEXTS, state)) throw new Error(`${where}: state "${state}" is not a two-letter code of a state or DC`);
   return state;
 }
 
