@@ -116,7 +116,9 @@ def main():
     ap.add_argument("--minutes", type=float, default=35, help="time cap (the cosine schedule ends at whichever comes first)")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=3e-4)
-    ap.add_argument("--mix", default="0.5,0.4,0.1", help="US tuning-fold, fresh synthetic, BR weights")
+    ap.add_argument("--mix", default="0.5,0.4,0.1",
+                    help="US tuning, fresh synthetic, BR weights; a 4th weight adds the training photos read by "
+                         "eye (prepare.py: photos_2x.npz)")
     ap.add_argument("--synth", type=int, default=4000, help="fresh synthetic bank size")
     ap.add_argument("--synth-seed", type=int, default=23, help="bank seed; the training bank uses 7")
     ap.add_argument("--val-every", type=int, default=5)
@@ -137,7 +139,20 @@ def main():
     br = (real["images"][real["source"] == "br"], real["texts"][real["source"] == "br"])
     syn = np.load(ensure("reader", a.synth, a.synth_seed, a.procs))
     syn = (syn["images"], syn["texts"])
-    print(f"fine-tune: US train {len(ux)}, US val {len(vx)}, synthetic {len(syn[0])} (seed {a.synth_seed}), BR {len(br[0])}")
+    weights = np.array([float(w) for w in a.mix.split(",")])
+    if len(weights) not in (3, 4) or (weights < 0).any() or weights.sum() <= 0:
+        raise SystemExit(f"--mix needs 3 or 4 non-negative weights, got {a.mix!r}")
+    weights /= weights.sum()
+    photos = None
+    if len(weights) == 4:
+        path = PACK / "photos_2x.npz"
+        if not path.exists():
+            raise SystemExit(f"{path} missing: a 4th --mix weight needs labels/openimages-train-text.csv and "
+                             "`prepare.py --reader-only`")
+        ph = np.load(path)
+        photos = (ph["images"], ph["texts"])
+    print(f"fine-tune: US train {len(ux)}, US val {len(vx)}, synthetic {len(syn[0])} (seed {a.synth_seed}), BR {len(br[0])}"
+          + (f", photos {len(photos[0])}" if photos else ""))
 
     base = torch.load(CKPT / f"{a.base}.pt", map_location="cpu")
     arch = base.get("arch", "wide")
@@ -162,8 +177,6 @@ def main():
         hist["base_val"] = {"exact": v["exact"], "loss": v["loss"]}
         hist["best"] = {"step": 0, "exact": v["exact"], "loss": v["loss"]}
         print(f"base {a.base} val exact {v['exact']:.4f} loss {v['loss']:.4f} errors {v['errors'][:10]}{' ...' if len(v['errors']) > 10 else ''}", flush=True)
-    weights = np.array([float(w) for w in a.mix.split(",")])
-    weights /= weights.sum()
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
@@ -177,12 +190,13 @@ def main():
     while step < a.steps and spent + time.time() - t0 < a.minutes * 60:
         rng = np.random.default_rng(a.seed * 1000003 + step)  # batch = f(seed, step): exact resume
         g = torch.Generator(device=dev); g.manual_seed(a.seed * 1000003 + step)
-        n_us, n_syn, n_br = rng.multinomial(a.batch, weights)
+        n_us, n_syn, n_br, *n_ph = rng.multinomial(a.batch, weights)
         parts, texts = [], []
-        if n_us:
-            ix = rng.integers(0, len(ux), n_us)
-            parts.append(real_geometry(torch.from_numpy(ux[ix]).to(dev).float().div(255).unsqueeze(1), g))
-            texts += [str(t) for t in ut[ix]]
+        for (im, tx), n in (((ux, ut), n_us), *((photos, k) for k in n_ph)):
+            if n:
+                ix = rng.integers(0, len(im), n)
+                parts.append(real_geometry(torch.from_numpy(im[ix]).to(dev).float().div(255).unsqueeze(1), g))
+                texts += [str(t) for t in tx[ix]]
         for (im, tx), n in ((syn, n_syn), (br, n_br)):
             if n:
                 ix = rng.integers(0, len(im), n)

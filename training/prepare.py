@@ -9,6 +9,8 @@ Pack contents:
   det_train/         openimages-plates train, longest side 640, JPEG, with boxes.json
   pseudo_real.npz    grey 48x160 crops of openimages-plates train boxes that two independent
                      readers read alike (`pseudo_label.ts`), when that stage has run
+  photos_2x.npz      grey 96x320 crops (the box and the engine's 4% margin) of every
+                     openimages-plates train box that a person read (labels/openimages-train-text.csv)
   manifest.json      what went in, with the split rule, so the model card can cite it
 Validation sets (us held-out half, openimages valid, dashcam-ro, scenes) are never packed:
 they are read in place by the TypeScript evaluation.
@@ -16,6 +18,7 @@ they are read in place by the TypeScript evaluation.
 import csv
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -121,6 +124,31 @@ def prepare_detector(manifest):
                              "source": "openimages-plates/train", "max_side": DET_MAX_SIDE}
 
 
+PHOTO_LABELS = Path(__file__).resolve().parent / "labels" / "openimages-train-text.csv"
+PHOTO_MARGIN = 0.04  # the engine's crop margin (native/recognition/index.ts)
+
+
+def prepare_photos(manifest):
+    """Training photos read by eye (session 10): each box with a text, cut as the engine cuts a
+    detected box (4% margin), grey at 2x the reader's size so fine-tuning can jitter it."""
+    if not PHOTO_LABELS.exists():
+        return
+    src = DATA / "openimages-plates" / "train"
+    rows = [r for r in csv.DictReader(open(PHOTO_LABELS)) if clean_text(r["plate"])]
+    imgs, texts, ids, regions = [], [], [], []
+    for r in rows:
+        x, y, w, h = (float(r[k]) for k in ("x", "y", "w", "h"))
+        with Image.open(src / r["file"]) as im:
+            crop = im.convert("L").crop((round(x - w * PHOTO_MARGIN), round(y - h * PHOTO_MARGIN),
+                                         round(x + w * (1 + PHOTO_MARGIN)), round(y + h * (1 + PHOTO_MARGIN))))
+        imgs.append(np.asarray(crop.resize((READER_W * 2, READER_H * 2), Image.BILINEAR), np.uint8))
+        texts.append(clean_text(r["plate"])); ids.append(int(r["annotation_id"])); regions.append(r["region"])
+    np.savez_compressed(PACK / "photos_2x.npz", images=np.stack(imgs), texts=np.array(texts),
+                        ids=np.array(ids), regions=np.array(regions))
+    manifest["photos"] = {"crops": len(rows), "labels": PHOTO_LABELS.name, "margin": PHOTO_MARGIN,
+                          "source": "openimages-plates/train, read by eye"}
+
+
 def main():
     import argparse
     ap = argparse.ArgumentParser()
@@ -134,6 +162,7 @@ def main():
         prepare_fonts(manifest)
     prepare_reader(manifest)
     prepare_pseudo(manifest)
+    prepare_photos(manifest)
     if not a.reader_only:
         prepare_detector(manifest)
     json.dump(manifest, open(PACK / "manifest.json", "w"), indent=2)
