@@ -119,6 +119,9 @@ def main():
     ap.add_argument("--mix", default="0.5,0.4,0.1",
                     help="US tuning, fresh synthetic, BR weights; a 4th weight adds the training photos read by "
                          "eye (prepare.py: photos_2x.npz)")
+    ap.add_argument("--photo-o-zero", action="store_true",
+                    help="train on the photos' labels with every letter O written as the digit 0, the US tuning "
+                         "labels' convention (171 of their 175 round glyphs are written 0)")
     ap.add_argument("--synth", type=int, default=4000, help="fresh synthetic bank size")
     ap.add_argument("--synth-seed", type=int, default=23, help="bank seed; the training bank uses 7")
     ap.add_argument("--val-every", type=int, default=5)
@@ -150,7 +153,8 @@ def main():
             raise SystemExit(f"{path} missing: a 4th --mix weight needs labels/openimages-train-text.csv and "
                              "`prepare.py --reader-only`")
         ph = np.load(path)
-        photos = (ph["images"], ph["texts"])
+        texts = np.array([str(t).replace("O", "0") for t in ph["texts"]]) if a.photo_o_zero else ph["texts"]
+        photos = (ph["images"], texts)
     print(f"fine-tune: US train {len(ux)}, US val {len(vx)}, synthetic {len(syn[0])} (seed {a.synth_seed}), BR {len(br[0])}"
           + (f", photos {len(photos[0])}" if photos else ""))
 

@@ -84,7 +84,7 @@ def stage_finetune_reader(a):
     run([PY, "finetune_reader.py", "--base", "reader", "--name", "reader-ft", "--minutes", str(a.ft_minutes),
          "--steps", str(a.ft_steps), "--batch", str(a.ft_batch), "--lr", str(a.ft_lr),
          "--threads", str(a.threads), "--seed", "13", "--synth-seed", "23", "--val-every", "5",
-         "--synth", str(a.ft_synth)])
+         "--synth", str(a.ft_synth), "--mix", a.ft_mix])
 
 
 def stage_context_head(a):
@@ -269,6 +269,8 @@ def main():
     ap.add_argument("--ft-steps", type=int, default=400)
     ap.add_argument("--ft-batch", type=int, default=32)
     ap.add_argument("--ft-lr", type=float, default=3e-4)
+    ap.add_argument("--ft-mix", default="0.5,0.4,0.1",
+                    help="finetune-reader batch shares: US tuning, synthetic, BR[, training photos read by eye]")
     ap.add_argument("--head-minutes", type=float, default=40, help="time cap of context-head")
     ap.add_argument("--detector-steps", type=int, default=6000)
     ap.add_argument("--detector-batch", type=int, default=32)

@@ -116,7 +116,16 @@ def us_pack_files(real):
     return [f for f in us_split(rows.keys())[0] if clean_text(rows[f]["plate"])]
 
 
-def load_banks(synth_n, seed, procs, us_val_every=0, pseudo=False):
+def photo_crops():
+    """The training photos read by eye (prepare.py photos_2x.npz) at the reader's size: the 2x
+    grey copies averaged 2x2, as finetune_reader.py's real_geometry ends."""
+    ph = np.load(PACK / "photos_2x.npz")
+    im = ph["images"].astype(np.float32)
+    small = (im[:, 0::2, 0::2] + im[:, 1::2, 0::2] + im[:, 0::2, 1::2] + im[:, 1::2, 1::2]) / 4
+    return np.rint(small).astype(np.uint8), ph["texts"]
+
+
+def load_banks(synth_n, seed, procs, us_val_every=0, pseudo=False, photos=False):
     real = np.load(PACK / "reader_real.npz")
     src = real["source"]
     us = (real["images"][src == "us"], real["texts"][src == "us"])
@@ -140,6 +149,11 @@ def load_banks(synth_n, seed, procs, us_val_every=0, pseudo=False):
         ps = np.load(PACK / "pseudo_real.npz")  # prepare.py, after pseudo_label.ts
         banks.append((ps["images"], ps["texts"]))
         print(f"pseudo-labelled crops: {len(ps['texts'])}")
+    if photos:
+        if not (PACK / "photos_2x.npz").exists():
+            raise SystemExit("a 5th --mix weight needs the training photos read by eye: rerun prepare.py")
+        banks.append(photo_crops())
+        print(f"training photos read by eye: {len(banks[-1][1])}")
     return banks
 
 
@@ -157,7 +171,8 @@ def main():
     ap.add_argument("--arch", default="small", choices=sorted(ARCHS))
     ap.add_argument("--name", default="reader", help="checkpoint name under checkpoints/")
     ap.add_argument("--mix", default="0.55,0.3,0.15",
-                    help="synthetic, US tuning, BR weights; a 4th weight adds the pseudo-labelled crops")
+                    help="synthetic, US tuning, BR weights; a 4th weight adds the pseudo-labelled crops, a 5th "
+                         "the training photos read by eye (a weight of 0 leaves its source out)")
     ap.add_argument("--us-val-every", type=int, default=0,
                     help="leave the validation fold of the US tuning half (common.tune_fold) out of "
                          "training; 0 = train on all of it (what the shipped GPU runs did)")
@@ -172,9 +187,13 @@ def main():
     seed_all(a.seed)
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     mix = [float(v) for v in a.mix.split(",")]
-    banks = load_banks(a.synth, a.seed, a.procs, a.us_val_every, pseudo=len(mix) > 3)
+    if not 3 <= len(mix) <= 5 or min(mix) < 0 or sum(mix) <= 0:
+        raise SystemExit(f"--mix needs 3 to 5 non-negative weights, got {a.mix!r}")
+    banks = load_banks(a.synth, a.seed, a.procs, a.us_val_every, pseudo=len(mix) > 3 and mix[3] > 0,
+                       photos=len(mix) > 4 and mix[4] > 0)
     synth = banks[0]
-    sampler = Sampler(banks, mix, a.seed)
+    used = mix[:3] + [w for w in mix[3:] if w > 0]  # an extra source weighted 0 was not loaded
+    sampler = Sampler(banks, used, a.seed)
     model = Reader(a.arch).to(dev)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)

@@ -27,7 +27,7 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     return log;
   };
   const toy = ['--minutes', '2', '--reader-steps', '3', '--reader-batch', '8', '--synth', '64', '--ft-steps', '2', '--ft-batch', '8',
-    '--ft-synth', '32', '--detector-steps', '2', '--detector-batch', '4', '--detector-tiles', '32', '--threads', '2', '--eval-limit', '2'];
+    '--ft-synth', '32', '--ft-mix', '0.4,0.3,0.1,0.2', '--detector-steps', '2', '--detector-batch', '4', '--detector-tiles', '32', '--threads', '2', '--eval-limit', '2'];
   let log = '';
   const shipped = () => ['plate-reader', 'plate-detector'].map((n) => createHash('sha256').update(readFileSync(join(ROOT, 'models', `${n}.onnx`))).digest('hex'));
   let before: string[] = [];
@@ -48,6 +48,9 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
   it('runs every stage and writes both models with cards whose hashes are the files\'', () => {
     expect(log).toMatch(/reader stopped at step 3/);
     expect(log).toMatch(/detector stopped at step 2/);
+    // the training photos read by eye are packed and fine-tuned on (a 4th --ft-mix weight)
+    expect(log).toMatch(/fine-tune: US train \d+, US val \d+, synthetic 32 \(seed 23\), BR \d+, photos (\d+)/);
+    expect(Number(/, photos (\d+)/.exec(log)?.[1])).toBeGreaterThan(300);
     for (const name of ['plate-reader', 'plate-detector']) {
       const onnx = join(dir, 'models', `${name}.onnx`);
       const card = JSON.parse(readFileSync(join(dir, 'models', `${name}.json`), 'utf8')) as { sha256: string; version: string; metrics: Record<string, unknown> };
