@@ -20,6 +20,7 @@ MIN=${MIN:-4.5}              # training minutes per reader (they train at the sa
 FT_MIN=${FT_MIN:-1.5}        # fine-tuning minutes per reader
 FT_STEPS=${FT_STEPS:-1200}
 FT_MIX=${FT_MIX:-0.5,0.4,0.1}  # US, synthetic, BR; a 4th weight adds the training photos read by eye (photos_2x.npz)
+PHOTO_ARGS=${PHOTO_ARGS:-}     # e.g. --photo-o-zero: the photos' O written 0 in training and fine-tuning
 SYNTH=${SYNTH:-64000}
 EVAL_EVERY=${EVAL_EVERY:-50}
 VARIANTS=${VARIANTS:-"small-a:0.65,0.2,0.15 small-b:0.5,0.35,0.15"}
@@ -30,7 +31,7 @@ LOGS=${LOGS:-/tmp/canvass-gpu-logs}
 mkdir -p "$OUT/ckpt" "$LOGS"
 export CANVASS_CKPT="$OUT/ckpt" PYTHONUNBUFFERED=1
 { $PY -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
-  nvidia-smi -L 2>/dev/null; echo "MIN=$MIN FT_MIN=$FT_MIN FT_STEPS=$FT_STEPS FT_MIX=$FT_MIX SYNTH=$SYNTH VARIANTS=$VARIANTS ARCH=$ARCH"; } 2>&1 | tee "$LOGS/env.txt"
+  nvidia-smi -L 2>/dev/null; echo "MIN=$MIN FT_MIN=$FT_MIN FT_STEPS=$FT_STEPS FT_MIX=$FT_MIX PHOTO_ARGS=$PHOTO_ARGS SYNTH=$SYNTH VARIANTS=$VARIANTS ARCH=$ARCH"; } 2>&1 | tee "$LOGS/env.txt"
 t0=$(date +%s)
 $PY synth_bank.py reader --n "$SYNTH" --seed 7 --procs $(( PROCS > 4 ? PROCS - 3 : 1 )) > "$LOGS/synth_train.log" 2>&1 &
 $PY synth_bank.py reader --n 4000 --seed 23 --procs 3 > "$LOGS/synth_ft.log" 2>&1 &
@@ -39,7 +40,7 @@ echo "synth banks: $(( $(date +%s) - t0 ))s" | tee -a "$LOGS/env.txt"
 for v in $VARIANTS; do
   name=${v%%:*}; mix=${v#*:}
   $PY train_reader.py --minutes "$MIN" --steps 200000 --batch 256 --synth "$SYNTH" --seed 7 \
-    --threads 3 --ckpt-every 500 --mix "$mix" --arch "$ARCH" --us-val-every 5 --name "$name" \
+    --threads 3 --ckpt-every 500 --mix "$mix" --arch "$ARCH" --us-val-every 5 --name "$name" $PHOTO_ARGS \
     > "$LOGS/$name.log" 2>&1 &
 done
 wait
@@ -47,7 +48,7 @@ echo "trained: $(( $(date +%s) - t0 ))s" | tee -a "$LOGS/env.txt"
 for v in $VARIANTS; do
   name=${v%%:*}
   $PY finetune_reader.py --base "$name" --name "$name-ft" --minutes "$FT_MIN" --steps "$FT_STEPS" \
-    --batch 64 --eval-every "$EVAL_EVERY" --ckpt-every 100 --synth 4000 --synth-seed 23 --mix "$FT_MIX" \
+    --batch 64 --eval-every "$EVAL_EVERY" --ckpt-every 100 --synth 4000 --synth-seed 23 --mix "$FT_MIX" $PHOTO_ARGS \
     --seed 13 --threads 3 --procs 3 > "$LOGS/$name-ft.log" 2>&1 &
 done
 wait

@@ -116,16 +116,18 @@ def us_pack_files(real):
     return [f for f in us_split(rows.keys())[0] if clean_text(rows[f]["plate"])]
 
 
-def photo_crops():
+def photo_crops(o_zero=False):
     """The training photos read by eye (prepare.py photos_2x.npz) at the reader's size: the 2x
-    grey copies averaged 2x2, as finetune_reader.py's real_geometry ends."""
+    grey copies averaged 2x2, as finetune_reader.py's real_geometry ends. `o_zero` writes their
+    letter O as 0 (the US tuning labels' convention)."""
     ph = np.load(PACK / "photos_2x.npz")
     im = ph["images"].astype(np.float32)
     small = (im[:, 0::2, 0::2] + im[:, 1::2, 0::2] + im[:, 0::2, 1::2] + im[:, 1::2, 1::2]) / 4
-    return np.rint(small).astype(np.uint8), ph["texts"]
+    texts = np.array([str(t).replace("O", "0") for t in ph["texts"]]) if o_zero else ph["texts"]
+    return np.rint(small).astype(np.uint8), texts
 
 
-def load_banks(synth_n, seed, procs, us_val_every=0, pseudo=False, photos=False):
+def load_banks(synth_n, seed, procs, us_val_every=0, pseudo=False, photos=False, photo_o_zero=False):
     real = np.load(PACK / "reader_real.npz")
     src = real["source"]
     us = (real["images"][src == "us"], real["texts"][src == "us"])
@@ -152,7 +154,7 @@ def load_banks(synth_n, seed, procs, us_val_every=0, pseudo=False, photos=False)
     if photos:
         if not (PACK / "photos_2x.npz").exists():
             raise SystemExit("a 5th --mix weight needs the training photos read by eye: rerun prepare.py")
-        banks.append(photo_crops())
+        banks.append(photo_crops(photo_o_zero))
         print(f"training photos read by eye: {len(banks[-1][1])}")
     return banks
 
@@ -173,6 +175,8 @@ def main():
     ap.add_argument("--mix", default="0.55,0.3,0.15",
                     help="synthetic, US tuning, BR weights; a 4th weight adds the pseudo-labelled crops, a 5th "
                          "the training photos read by eye (a weight of 0 leaves its source out)")
+    ap.add_argument("--photo-o-zero", action="store_true",
+                    help="train on the photos' labels with every letter O written 0 (the US tuning labels' convention)")
     ap.add_argument("--us-val-every", type=int, default=0,
                     help="leave the validation fold of the US tuning half (common.tune_fold) out of "
                          "training; 0 = train on all of it (what the shipped GPU runs did)")
@@ -190,7 +194,7 @@ def main():
     if not 3 <= len(mix) <= 5 or min(mix) < 0 or sum(mix) <= 0:
         raise SystemExit(f"--mix needs 3 to 5 non-negative weights, got {a.mix!r}")
     banks = load_banks(a.synth, a.seed, a.procs, a.us_val_every, pseudo=len(mix) > 3 and mix[3] > 0,
-                       photos=len(mix) > 4 and mix[4] > 0)
+                       photos=len(mix) > 4 and mix[4] > 0, photo_o_zero=a.photo_o_zero)
     synth = banks[0]
     used = mix[:3] + [w for w in mix[3:] if w > 0]  # an extra source weighted 0 was not loaded
     sampler = Sampler(banks, used, a.seed)
