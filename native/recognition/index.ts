@@ -82,13 +82,6 @@ export interface EngineOptions {
    * box is a plate, and a crop read alone (`read`) is read by the engine reader only.
    */
   voteReader?: string;
-  /**
-   * Also read each verified box turned by these angles (degrees, about the box's centre; default
-   * none): its crop at the engine's margin joins the crop vote once per angle, and the vote keeps
-   * the best-supported text (`voteReadings`, ties to the upright crop). Whether a box is a plate
-   * is still decided by the upright crop alone; a crop read alone (`read`) is read once, upright.
-   */
-  readAngles?: number[];
 }
 
 /** Horizontal margins of the crop vote; the engine's own margin sits between them. */
@@ -103,7 +96,6 @@ interface Settings {
   extraSizes: number[];
   refineBoxes: boolean;
   cropVote: boolean;
-  readAngles: number[];
 }
 
 export interface RecognizeOptions {
@@ -135,14 +127,6 @@ export function modelTag(m: ModelInfo): string {
   return `${m.name}@${m.version}+${m.sha256.slice(0, 8)}`;
 }
 
-function validAngles(angles: number[]): number[] {
-  for (const a of angles) {
-    if (!Number.isFinite(a) || a === 0 || Math.abs(a) > 30) throw new Error(`read angles must be non-zero degrees from -30 to 30, got ${a}`);
-  }
-  if (new Set(angles).size !== angles.length) throw new Error(`read angles must differ, got ${angles.join(',')}`);
-  return [...angles];
-}
-
 function validSizes(sizes: number[]): number[] {
   for (const s of sizes) {
     if (!Number.isInteger(s) || s < 64 || s > 4096) throw new Error(`detector input size must be a whole number of pixels from 64 to 4096, got ${s}`);
@@ -169,15 +153,9 @@ export class RecognitionEngine {
    * `+min16` when boxes narrower than 16 px are never confirmed.
    */
   get readingMethod(): string {
-    const { cropMargin, cropVote, refineBoxes, minVerifyWidth, readAngles } = this.settings;
+    const { cropMargin, cropVote, refineBoxes, minVerifyWidth } = this.settings;
     const second = cropVote && this.voter ? `+reader:${this.voter.info.sha256.slice(0, 8)}` : '';
-    const turned = readAngles.length ? `+rot:${readAngles.join(',')}` : '';
-    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${turned}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}`;
-  }
-
-  /** Extra angles (degrees) each plate is also read at, voted with the upright reading. */
-  get readAngles(): number[] {
-    return [...this.settings.readAngles];
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}`;
   }
 
   /** Whether each box is read in three crops and the best-supported reading kept. */
@@ -201,8 +179,6 @@ export class RecognitionEngine {
     const threads = opts.threads ?? 2;
     const extraSizes = validSizes(opts.extraDetectorSizes ?? []);
     if (opts.voteReader && opts.cropVote === false) throw new Error('voteReader joins the crop vote: it does nothing with cropVote off');
-    const readAngles = validAngles(opts.readAngles ?? []);
-    if (readAngles.length && opts.cropVote === false) throw new Error('readAngles join the crop vote: they do nothing with cropVote off');
     const voterInfo = opts.voteReader ? fileInfo(opts.voteReader, 'vote-reader') : undefined;
     const [detector, reader, voter] = await Promise.all([
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
@@ -218,7 +194,6 @@ export class RecognitionEngine {
       extraSizes,
       refineBoxes: opts.refineBoxes ?? false,
       cropVote: opts.cropVote ?? true,
-      readAngles,
     }, voter && voterInfo ? { reader: voter, info: voterInfo } : undefined);
   }
 
@@ -234,12 +209,8 @@ export class RecognitionEngine {
 
   /** Read a plate crop (path, encoded bytes or pixels). */
   async read(crop: ImageInput): Promise<PlateReading> {
-    return this.readCrop(await decodeRgb(crop));
-  }
-
-  /** Read a decoded plate crop whole, once (the reader's speed contract: one model run a crop). */
-  async readCrop(img: RgbImage): Promise<PlateReading> {
-    const [reading] = await this.reader.readRegions(img, [{ x: 0, y: 0, w: img.width, h: img.height }]);
+    const img = await decodeRgb(crop);
+    const [reading] = await this.reader.readRegions(img);
     return reading!;
   }
 
@@ -272,12 +243,10 @@ export class RecognitionEngine {
     // of them can read a grille or a sign confidently (verified precision fell 3-6 points).
     const verified = own.map((r, i) => boxes[i]!.w >= minVerifyWidth && r.text.length >= minTextLength && r.confidence >= minReadConfidence);
     const voters = cropVote ? boxes.flatMap((_, i) => (verified[i] ? [i] : [])) : [];
-    const angles = this.settings.readAngles;
-    const extraCrops = (b: PlateBox) => [...VOTE_MARGINS.map((mx) => rect(b, mx)), ...angles.map((angle) => ({ ...rect(b, m), angle }))];
-    const extra = voters.length ? await this.reader.readRegions(frame, voters.flatMap((i) => extraCrops(boxes[i]!))) : [];
+    const extra = voters.length ? await this.reader.readRegions(frame, voters.flatMap((i) => VOTE_MARGINS.map((mx) => rect(boxes[i]!, mx)))) : [];
     const margins = [m, ...VOTE_MARGINS];
     const second = voters.length && this.voter ? await this.voter.reader.readRegions(frame, voters.flatMap((i) => margins.map((mx) => rect(boxes[i]!, mx)))) : [];
-    const k = VOTE_MARGINS.length + angles.length;
+    const k = VOTE_MARGINS.length;
     const k2 = this.voter ? margins.length : 0;
     const voted = new Map(voters.map((i, j) => [i, voteReadings([own[i]!, ...extra.slice(j * k, (j + 1) * k), ...second.slice(j * k2, (j + 1) * k2)])]));
     return boxes.map((box, i) => {

@@ -238,53 +238,6 @@ export function greyCrop(img: RgbImage, rect: Rect, dw: number, dh: number, out:
   }
 }
 
-let rotBuf = new Float32Array(0);
-
-/**
- * `greyCrop` of `rect` turned by `degrees` about its centre: positive degrees sample along axes
- * that rise to the right, so a plate whose baseline rises to the right comes out level. The rect's
- * rotated bounding box is first cut axis-aligned at twice the output's resolution (so the corners
- * the turn brings in are real pixels of the frame, and the antialiased shrink is greyCrop's own),
- * then each output pixel averages 2x2 bilinear samples of it along the turned axes. 0 degrees
- * gives greyCrop's pixels exactly.
- */
-export function rotatedGreyCrop(img: RgbImage, rect: Rect, degrees: number, dw: number, dh: number, out: Float32Array, offset = 0): void {
-  if (degrees === 0) return greyCrop(img, rect, dw, dh, out, offset);
-  const t = (degrees * Math.PI) / 180;
-  const cos = Math.cos(t);
-  const sin = Math.sin(t);
-  const bw = rect.w * Math.abs(cos) + rect.h * Math.abs(sin);
-  const bh = rect.w * Math.abs(sin) + rect.h * Math.abs(cos);
-  const cx = rect.x + rect.w / 2;
-  const cy = rect.y + rect.h / 2;
-  // 2 samples per output pixel along each of the crop's axes, in frame pixels
-  const sx = rect.w / (2 * dw);
-  const sy = rect.h / (2 * dh);
-  const ew = Math.max(2, Math.ceil(bw / sx));
-  const eh = Math.max(2, Math.ceil(bh / sy));
-  if (rotBuf.length < ew * eh) rotBuf = new Float32Array(ew * eh);
-  const e = rotBuf;
-  greyCrop(img, { x: cx - (ew * sx) / 2, y: cy - (eh * sy) / 2, w: ew * sx, h: eh * sy }, ew, eh, e, 0);
-  const sample = (u: number, v: number) => {
-    // (u, v): frame-pixel offsets from the centre along the crop's own axes
-    const fx = (u * cos + v * sin) / sx + ew / 2 - 0.5;
-    const fy = (-u * sin + v * cos) / sy + eh / 2 - 0.5;
-    const x0 = Math.min(ew - 2, Math.max(0, Math.floor(fx)));
-    const y0 = Math.min(eh - 2, Math.max(0, Math.floor(fy)));
-    const ax = Math.min(1, Math.max(0, fx - x0));
-    const ay = Math.min(1, Math.max(0, fy - y0));
-    const p = y0 * ew + x0;
-    return (1 - ay) * ((1 - ax) * e[p]! + ax * e[p + 1]!) + ay * ((1 - ax) * e[p + ew]! + ax * e[p + ew + 1]!);
-  };
-  for (let oy = 0; oy < dh; oy++) {
-    for (let ox = 0; ox < dw; ox++) {
-      const u = (ox + 0.25) * 2 * sx - rect.w / 2;
-      const v = (oy + 0.25) * 2 * sy - rect.h / 2;
-      out[offset + oy * dw + ox] = (sample(u, v) + sample(u + sx, v) + sample(u, v + sy) + sample(u + sx, v + sy)) / 4;
-    }
-  }
-}
-
 /**
  * n pixels of interleaved RGB from byte p into grey floats at g[s]. The integer form
  * (299 R + 587 G + 114 B) * 0.001, stored as float32, equals float32(0.299 R + 0.587 G +

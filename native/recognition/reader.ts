@@ -3,7 +3,7 @@
 // its own ONNX session, so each worker thread can own one reader.
 import * as ort from 'onnxruntime-node';
 import { beamSearch, charConfidences, type Reading } from './ctc';
-import { rotatedGreyCrop, type Rect, type RgbImage } from './preprocess';
+import { greyCrop, type Rect, type RgbImage } from './preprocess';
 
 export const READER_CHARSET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export const READER_H = 48;
@@ -41,12 +41,6 @@ export function voteReadings(readings: PlateReading[], preferred = 0): PlateRead
   return best;
 }
 
-/** A region to read: a frame rectangle, optionally turned by `angle` degrees about its centre
- * (`rotatedGreyCrop`). */
-export interface ReadRegion extends Rect {
-  angle?: number;
-}
-
 export interface ReaderOptions {
   threads?: number;
   beamWidth?: number;
@@ -70,13 +64,13 @@ export class PlateReader {
   }
 
   /** Read plates at `rects` of an image (whole image when no rect is given), in one batch. */
-  async readRegions(img: RgbImage, rects?: ReadRegion[]): Promise<PlateReading[]> {
+  async readRegions(img: RgbImage, rects?: Rect[]): Promise<PlateReading[]> {
     const regions = rects ?? [{ x: 0, y: 0, w: img.width, h: img.height }];
     if (regions.length === 0) return [];
     const n = regions.length;
     const plane = READER_H * READER_W;
     const input = new Float32Array(n * plane);
-    regions.forEach((r, i) => rotatedGreyCrop(img, r, r.angle ?? 0, READER_W, READER_H, input, i * plane));
+    regions.forEach((r, i) => greyCrop(img, r, READER_W, READER_H, input, i * plane));
     const feeds = { image: new ort.Tensor('float32', input, [n, 1, READER_H, READER_W]) };
     const out = await this.session.run(feeds);
     const probs = out.probs;

@@ -28,7 +28,6 @@ interface EvalFlags {
   cropMargin?: string;
   minVerifyWidth?: string;
   voteReader?: string;
-  readAngles?: string;
   states?: boolean;
 }
 
@@ -86,13 +85,6 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     if (!existsSync(flags.voteReader)) throw new Error(`--vote-reader: no file at ${flags.voteReader}`);
     if (flags.cropVote === 'off') throw new Error('--vote-reader joins the crop vote: it does nothing with --crop-vote off');
   }
-  const angles = flags.readAngles === undefined ? undefined : flags.readAngles.split(',').map((t) => {
-    const n = Number(t.trim());
-    if (t.trim() === '' || !Number.isFinite(n) || n === 0 || Math.abs(n) > 30) throw new Error(`--read-angles: "${t}" is not a non-zero angle in degrees from -30 to 30`);
-    return n;
-  });
-  if (angles && new Set(angles).size !== angles.length) throw new Error(`--read-angles: ${flags.readAngles} names an angle twice`);
-  if (angles && flags.cropVote === 'off') throw new Error('--read-angles join the crop vote: they do nothing with --crop-vote off');
   return {
     // the same lookup as the footage workers, so the bundled CLI (dist/cli.mjs) finds models/ too
     modelsDir: flags.models ?? modelsDirFor(),
@@ -104,7 +96,6 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(margin !== undefined ? { cropMargin: margin } : {}),
     ...(floor !== undefined ? { minVerifyWidth: floor } : {}),
     ...(flags.voteReader !== undefined ? { voteReader: flags.voteReader } : {}),
-    ...(angles ? { readAngles: angles } : {}),
   };
 }
 
@@ -126,7 +117,6 @@ export function registerEval(program: Command): void {
     .option('--crop-margin <fraction>', 'margin added around each detected box before reading, as a fraction of its size (scenes only; default: the engine\'s 0.04)')
     .option('--min-verify-width <px>', 'never confirm a box narrower than this many frame pixels (scenes only; default: the engine\'s 0, no floor)')
     .option('--vote-reader <file>', 'a second reader model (ONNX) that joins the crop vote (scenes only; default none)')
-    .option('--read-angles <list>', 'also read each confirmed box turned by these angles in degrees, comma-separated (e.g. -3,3), in the crop vote (scenes only; default: the engine\'s, none)')
     .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
@@ -148,7 +138,7 @@ export function registerEval(program: Command): void {
       if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
       if (flags.crops) {
         // a crop is read as it is: these only change how a frame's detected boxes become readings
-        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader], ['--read-angles', flags.readAngles],
+        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader],
           ['--detector-sizes', flags.detectorSizes === '640' ? undefined : flags.detectorSizes]];
         const given = sceneOnly.filter(([, v]) => v !== undefined).map(([f]) => f);
         if (given.length) throw new Error(`${given.join(', ')}: scenes only (with --crops each crop is read whole, without detection)`);
