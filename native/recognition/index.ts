@@ -60,7 +60,8 @@ export interface EngineOptions {
   tiles?: boolean;
   /**
    * Further whole-frame detector passes at these input sizes (longest side, px), merged with
-   * the main pass by NMS: a larger input magnifies small plates (default none).
+   * the main pass by NMS: a larger input magnifies small plates; a smaller one shrinks close-up
+   * plates into the sizes the detector knows and adds only those (default none).
    */
   extraDetectorSizes?: number[];
   /**
@@ -83,6 +84,13 @@ export interface EngineOptions {
    */
   voteReader?: string;
 }
+
+/**
+ * Plates wider than this at the detector's input are at the top of (or beyond) the widths it
+ * trained on (synthetic plates up to 220 px in 512 px crops): a smaller extra pass keeps only boxes
+ * that would be this wide in the main pass.
+ */
+const CLOSE_UP_WIDTH = 160;
 
 /** Horizontal margins of the crop vote; the engine's own margin sits between them. */
 const VOTE_MARGINS = [0, 0.1];
@@ -303,7 +311,11 @@ export class RecognitionEngine {
     let boxes = await this.detector.detectResized(small, g.w, g.h, { ...base, scale: g.scale });
     for (let i = 0; i < extra.length; i++) {
       const e = extra[i]!;
-      boxes = boxes.concat(await this.detector.detectResized(larger[i]!, e.w, e.h, { ...base, scale: e.scale }));
+      let found = await this.detector.detectResized(larger[i]!, e.w, e.h, { ...base, scale: e.scale });
+      // A pass smaller than the main one is there for plates too large for it: it adds only boxes
+      // that would be at least CLOSE_UP_WIDTH px wide at the main pass's input.
+      if (e.scale < g.scale) found = found.filter((b) => b.w * g.scale >= CLOSE_UP_WIDTH);
+      boxes = boxes.concat(found);
     }
     if (mid) {
       const midImg = { width: tw, height: th, data: mid };

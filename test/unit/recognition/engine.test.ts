@@ -177,6 +177,35 @@ describe('RecognitionEngine with an extra detector pass (eval --detector-sizes)'
     }
   });
 
+  it('a smaller pass finds a close-up plate too large for the 640 pass, and adds only boxes that large', async () => {
+    // openimages-plates/train, read by eye (training/labels/openimages-train-text.csv): a Michigan
+    // plate 429 px wide whose 640 pass boxes cover only part of it (best IoU 0.40 with the label)
+    const photo = join(DATA, 'openimages-plates', 'train', '05c628f6696914f7_jpg.rf.03bf893bae0610db1dd4833e74a812cf.jpg');
+    const label = { x: 333, y: 110, w: 429, h: 336 };
+    const single = await RecognitionEngine.create({ threads: 1 });
+    const closeUp = await RecognitionEngine.create({ threads: 1, extraDetectorSizes: [320] });
+    try {
+      const one = await single.detect(photo);
+      const both = await closeUp.detect(photo);
+      expect(one.every((b) => iou(b, label) < 0.5)).toBe(true);
+      expect(both.some((b) => iou(b, label) >= 0.5)).toBe(true);
+      const read = await closeUp.recognize(photo);
+      expect(read.find((p) => iou(p.box, label) >= 0.5)?.text).toBe('HELL');
+      // every box the 320 pass adds would be at least 160 px wide at the 640 pass's input (on the
+      // second photo an unfiltered 320 pass adds boxes of 48 and 79 px there, matching no plate)
+      const other = join(DATA, 'openimages-plates', 'train', '0009c4ddcaab18d3_jpg.rf.e0d824f9e7fb80da765d78cd6ad6d152.jpg');
+      for (const p of [photo, other]) {
+        const { width, height } = await sharp(p).metadata();
+        const at640 = 640 / Math.max(width!, height!);
+        const base = await single.detect(p);
+        const added = (await closeUp.detect(p)).filter((b) => !base.some((o) => iou(o, b) > 0.99));
+        for (const b of added) expect(b.w * at640).toBeGreaterThanOrEqual(160);
+      }
+    } finally {
+      await Promise.all([single.release(), closeUp.release()]);
+    }
+  });
+
   it('refuses an input size that is not a size in pixels', async () => {
     await expect(RecognitionEngine.create({ threads: 1, extraDetectorSizes: [12.5] })).rejects.toThrow(/detector input size .* got 12\.5/);
   });
