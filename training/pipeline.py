@@ -30,6 +30,7 @@ checkpoint. On a GPU box, training/gpu_run.sh runs both trainings in one time-bo
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -145,12 +146,14 @@ def stage_quantize_reader(a):
 
 
 def stage_eval(a):
-    out = WORK / "eval"
+    out = Path(a.eval_out) if a.eval_out else WORK / "eval"
     out.mkdir(parents=True, exist_ok=True)
     print("openimages-valid-text:", text_scenes.build(WORK / "openimages-valid-text"), flush=True)
     for name, args in EVAL_SETS.items():
+        scene = args[0] == "--scenes"
         cmd = ["node", str(ROOT / "bin" / "canvass.js"), "eval", *args, "--json", "--threads", "1",
-               "--models", str(MODELS)] + (["--limit", str(a.eval_limit)] if a.eval_limit else [])
+               "--models", str(MODELS)] + (["--limit", str(a.eval_limit)] if a.eval_limit else []) \
+            + (shlex.split(a.scene_args) if scene and a.scene_args else [])
         print("+", " ".join(cmd), flush=True)
         res = subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True, text=True)
         report = json.loads(res.stdout.strip().splitlines()[-1])
@@ -265,6 +268,10 @@ def main():
     ap.add_argument("--reader-arch", default="wide")
     ap.add_argument("--reader-ckpt", default="", help="checkpoint name exported as plate-reader "
                     "(default: the best of reader-ft-best / reader-head-best whose fold gate passed, else reader)")
+    ap.add_argument("--eval-out", default="", help="folder for eval's JSON reports (default work/eval); "
+                    "compare two such folders with compare_eval.py")
+    ap.add_argument("--scene-args", default="", help="extra `canvass eval` flags for the scene sets, e.g. "
+                    "\"--detector-sizes 640,320\" (reading settings under test)")
     ap.add_argument("--ft-minutes", type=float, default=35, help="time cap of finetune-reader")
     ap.add_argument("--ft-steps", type=int, default=400)
     ap.add_argument("--ft-batch", type=int, default=32)
