@@ -261,12 +261,12 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
       continue;
     }
     const t1 = performance.now();
-    const [r] = await engine.readRegions(img, [{ x: 0, y: 0, w: img.width, h: img.height }]);
+    const r = await engine.readCrop(img);
     const t2 = performance.now();
     msImage += t2 - t0;
     msCrop += t2 - t1;
-    topk = Math.max(topk, r!.alternatives.length);
-    t.add(s.file, s.text, r!.alternatives.map((a) => a.text));
+    topk = Math.max(topk, r.alternatives.length);
+    t.add(s.file, s.text, r.alternatives.map((a) => a.text));
     if (opts.states && s.state) {
       const t3 = performance.now();
       const g = await opts.states.read(img);

@@ -15,7 +15,8 @@ export interface PlateReading {
   confidence: number;
   /** One value per character of `text`, 0..1. */
   charConfidences: number[];
-  /** Top-k readings, best first; the first equals `text`. */
+  /** Top-k readings: the first equals `text` (the engine's edge trim may have chosen a less
+   * probable one), the others by probability. */
   alternatives: Reading[];
 }
 
@@ -39,6 +40,25 @@ export function voteReadings(readings: PlateReading[], preferred = 0): PlateRead
     }
   });
   return best;
+}
+
+/**
+ * A frame edge read as a character: when the reading's weaker end character (first or last) has
+ * confidence below `tau` and the reading without it is one of its own top-k alternatives, that
+ * alternative is the better reading (a plate border, bolt or frame at the crop's edge read as I, 1,
+ * C or B is the reader's most common extra character). Returns the reading to keep.
+ */
+export function trimEdge(r: PlateReading, tau: number): PlateReading {
+  const { text, charConfidences: chars } = r;
+  if (text.length < 3 || chars.length !== text.length) return r;
+  const left = chars[0]!;
+  const right = chars[chars.length - 1]!;
+  if (Math.min(left, right) >= tau) return r;
+  const cut = left <= right ? 0 : text.length - 1;
+  const alt = r.alternatives.find((a) => a.text === text.slice(0, cut) + text.slice(cut + 1));
+  if (!alt) return r;
+  // the other characters keep their confidences (their alignment barely moves without the edge)
+  return { text: alt.text, confidence: alt.confidence, charConfidences: chars.filter((_, i) => i !== cut), alternatives: [alt, ...r.alternatives.filter((a) => a !== alt)] };
 }
 
 export interface ReaderOptions {

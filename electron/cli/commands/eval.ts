@@ -28,6 +28,7 @@ interface EvalFlags {
   cropMargin?: string;
   minVerifyWidth?: string;
   voteReader?: string;
+  edgeTrim?: string;
   states?: boolean;
 }
 
@@ -85,6 +86,8 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     if (!existsSync(flags.voteReader)) throw new Error(`--vote-reader: no file at ${flags.voteReader}`);
     if (flags.cropVote === 'off') throw new Error('--vote-reader joins the crop vote: it does nothing with --crop-vote off');
   }
+  const trim = flags.edgeTrim === undefined ? undefined : Number(flags.edgeTrim);
+  if (trim !== undefined && !(flags.edgeTrim!.trim() !== '' && trim >= 0 && trim <= 1)) throw new Error(`--edge-trim: "${flags.edgeTrim}" is not a confidence from 0 to 1`);
   return {
     // the same lookup as the footage workers, so the bundled CLI (dist/cli.mjs) finds models/ too
     modelsDir: flags.models ?? modelsDirFor(),
@@ -96,6 +99,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(margin !== undefined ? { cropMargin: margin } : {}),
     ...(floor !== undefined ? { minVerifyWidth: floor } : {}),
     ...(flags.voteReader !== undefined ? { voteReader: flags.voteReader } : {}),
+    ...(trim !== undefined ? { edgeTrim: trim } : {}),
   };
 }
 
@@ -117,6 +121,7 @@ export function registerEval(program: Command): void {
     .option('--crop-margin <fraction>', 'margin added around each detected box before reading, as a fraction of its size (scenes only; default: the engine\'s 0.04)')
     .option('--min-verify-width <px>', 'never confirm a box narrower than this many frame pixels (scenes only; default: the engine\'s 0, no floor)')
     .option('--vote-reader <file>', 'a second reader model (ONNX) that joins the crop vote (scenes only; default none)')
+    .option('--edge-trim <confidence>', 'drop a reading\'s weaker end character below this confidence when the reading without it is a top-k alternative, 0 = off (crops and scenes; default: the engine\'s 0.8)')
     .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')

@@ -70,7 +70,7 @@ describe('footage import', () => {
     expect(read.charConfidences).toHaveLength(7);
     expect(read.modelVersion).toMatch(/detector=.*reader=/);
     expect(prov.models).toHaveProperty('reader');
-    expect(prov.models.reading).toBe('vote:0.04,0,0.1'); // how the boxes were read (crop vote)
+    expect(prov.models.reading).toBe('vote:0.04,0,0.1+trim0.8'); // how the boxes were read (crop vote, edge trim)
     expect(prov.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
 
     const sources = await h.call(token, 'reads.sources', {});

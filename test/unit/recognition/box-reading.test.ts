@@ -1,8 +1,9 @@
 // How a detected box becomes a reading (pure parts): the crop vote (session 7, adopted by its
-// rule) and the geometry of the box-refinement pass (measured, off by default).
+// rule), the edge trim (session 10, adopted by its rule) and the geometry of the box-refinement
+// pass (measured, off by default).
 import { describe, expect, it } from 'vitest';
 import { pickRefined, refineRegion } from '../../../native/recognition/detector';
-import { voteReadings, type PlateReading } from '../../../native/recognition/reader';
+import { trimEdge, voteReadings, type PlateReading } from '../../../native/recognition/reader';
 
 function reading(alts: [string, number][]): PlateReading {
   const [text, confidence] = alts[0]!;
@@ -34,6 +35,35 @@ describe('voteReadings', () => {
     const c = reading([['X9', 0.3], ['XY1', 0.29]]);
     // XY1 has the most mass in total, but no crop reads it first: the vote does not invent it
     expect(['X1', 'X7', 'X9']).toContain(voteReadings([a, b, c]).text);
+  });
+});
+
+describe('trimEdge (a frame edge read as a character)', () => {
+  const withChars = (alts: [string, number][], chars: number[]): PlateReading => ({ ...reading(alts), charConfidences: chars });
+
+  it('drops an unsure end character when the reading without it is among the alternatives', () => {
+    // the plate border read as a trailing I (training photo AMAIZNG read AMAIZNGI)
+    const r = withChars([['AMAIZNGI', 0.45], ['AMAIZNG', 0.43], ['AMAIZNGY', 0.05]], [0.99, 0.98, 0.97, 0.99, 0.99, 0.99, 0.98, 0.49]);
+    const t = trimEdge(r, 0.8);
+    expect(t.text).toBe('AMAIZNG');
+    expect(t.confidence).toBe(0.43);
+    expect(t.charConfidences).toEqual([0.99, 0.98, 0.97, 0.99, 0.99, 0.99, 0.98]);
+    expect(t.alternatives.map((a) => a.text)).toEqual(['AMAIZNG', 'AMAIZNGI', 'AMAIZNGY']);
+    // a leading one: the weaker end decides which side goes
+    const lead = withChars([['CDR3MBG', 0.37], ['DR3MBG', 0.03]], [0.41, 0.9, 0.95, 0.99, 0.97, 0.9, 0.7]);
+    expect(trimEdge(lead, 0.8).text).toBe('DR3MBG');
+  });
+
+  it('keeps the reading when its ends are sure, when the shorter reading is not an alternative, or when too short', () => {
+    const sure = withChars([['6RGF074', 0.9], ['6RGF07', 0.02]], [0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.86]);
+    expect(trimEdge(sure, 0.8)).toBe(sure);
+    const noAlt = withChars([['I6FHZ367', 0.7], ['16FHZ367', 0.1]], [0.5, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99]);
+    expect(trimEdge(noAlt, 0.8)).toBe(noAlt);
+    const short = withChars([['AB', 0.5], ['B', 0.4]], [0.2, 0.9]);
+    expect(trimEdge(short, 0.8)).toBe(short);
+    // 0 turns it off
+    const r = withChars([['AMAIZNGI', 0.45], ['AMAIZNG', 0.43]], [0.99, 0.98, 0.97, 0.99, 0.99, 0.99, 0.98, 0.49]);
+    expect(trimEdge(r, 0)).toBe(r);
   });
 });
 

@@ -83,7 +83,7 @@ describe('canvass eval', () => {
     // the crop margin and the verification floor, named in the report's reading method
     const margins = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--crop-margin', '0.06', '--min-verify-width', '20']);
     expect(margins.code).toBe(0);
-    expect(JSON.parse(margins.out).reading_method).toBe('vote:0.06,0,0.1+min20');
+    expect(JSON.parse(margins.out).reading_method).toBe('vote:0.06,0,0.1+min20+trim0.8');
     for (const [flag, v, msg] of [['--crop-margin', '0.9', /--crop-margin: "0.9" is not a fraction/], ['--min-verify-width', '-3', /--min-verify-width: "-3" is not a width/]] as const) {
       const r2 = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', flag, v]);
       expect(r2.code).not.toBe(0);
@@ -100,6 +100,11 @@ describe('canvass eval', () => {
     expect(refused.out).toBe('');
     expect(crops('--crop-margin', '0.06', '--min-verify-width', '20', '--detector-sizes', '640,960').err).toMatch(/--crop-margin, --min-verify-width, --detector-sizes: scenes only/);
     expect(crops('--vote-reader', join(ROOT, 'models', 'plate-reader.onnx')).err).toMatch(/--vote-reader: scenes only/);
+    // the edge trim reads crops and scenes alike: 0 turns it off, anything outside 0..1 is refused
+    expect(crops('--edge-trim', '0').code).toBe(0);
+    const untrimmed = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--edge-trim', '0']);
+    expect(JSON.parse(untrimmed.out).reading_method).toBe('vote:0.04,0,0.1');
+    expect(crops('--edge-trim', '1.5').err).toMatch(/--edge-trim: "1.5" is not a confidence from 0 to 1/);
   });
 
   it('reports an unreadable image and goes on; its plate counts as missed', () => {
