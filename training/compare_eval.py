@@ -32,8 +32,14 @@ def fold(t: str) -> str:
 
 
 def wrong(report: dict) -> set:
-    """(file, truth) of every plate read wrong, O and 0 as one (a missed plate is a misread)."""
-    return {(m["file"], m["truth"]) for m in report.get("misreads", []) if fold(m["truth"]) != fold(m["read"])}
+    """(file, truth) of every plate read wrong, O and 0 as one (a missed plate is a misread). The
+    report must list every misread (reports before session 10 kept the first 50 only)."""
+    listed = report.get("misreads", [])
+    exact = count(report, "exact_top1")
+    if len(listed) != report["plates"] - exact:
+        raise SystemExit(f"{report.get('set')}: {len(listed)} misreads listed for {report['plates'] - exact} plates "
+                         "not read exactly: rerun its eval (older reports list the first 50 only)")
+    return {(m["file"], m["truth"]) for m in listed if fold(m["truth"]) != fold(m["read"])}
 
 
 def count(report: dict, key: str) -> int:

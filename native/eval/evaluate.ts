@@ -120,7 +120,7 @@ class Tally {
     if (read.replaceAll('O', '0') === truth.replaceAll('O', '0')) this.top1Oz++;
     if (read === truth) this.top1++;
     else {
-      if (this.misreads.length < 50) this.misreads.push({ file: basename(file), truth, read });
+      this.misreads.push({ file: basename(file), truth, read }); // all of them: release checks pair plates
       if (read.length === truth.length) {
         for (let i = 0; i < read.length; i++) {
           if (read[i] !== truth[i]) {

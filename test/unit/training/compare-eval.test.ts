@@ -94,6 +94,14 @@ describe('compare_eval.py (pooled US release rule)', () => {
     expect(f).not.toMatch(/US plates/);
   });
 
+  it('refuses a report that does not list every misread (it could not pair plates)', () => {
+    const c = shipped();
+    c['us-plate-crops-held-out'] = { ...report(100, [1, 2]), misreads: [] };
+    const r = spawnSync('/usr/bin/python3', [SCRIPT, folder(shipped()), folder(c), '--json'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/0 misreads listed for 2 plates not read exactly/);
+  });
+
   it('fails when a set was not evaluated', () => {
     const c = shipped();
     delete (c as Partial<Record<string, Report>>)['scenes-eu'];
