@@ -79,7 +79,9 @@ def build(kind, n, seed, procs, out):
 
 
 def bank_path(kind, n, seed):
-    return WORK / f"synth_{kind}_{n}_{seed}.npz"
+    from synth_plates import SERIF_I
+    extra = f"_serifI{SERIF_I:g}" if SERIF_I > 0 else ""  # a bank drawn otherwise is another file
+    return WORK / f"synth_{kind}_{n}_{seed}{extra}.npz"
 
 
 def ensure(kind, n, seed, procs):

@@ -53,6 +53,12 @@ ACCENT = [(200, 30, 30), (20, 50, 150), (10, 110, 60), (120, 60, 160), (230, 140
 
 W, H = 320, 160  # render size of a plate, before degradations
 O_ZERO_SHARED = float(os.environ.get("CANVASS_O_ZERO_SHARED", "0"))
+# California draws the letter I with wide slab serifs top and bottom (the registration's other
+# letters have none); the main fonts here are sans faces, so a reader that never saw that I reads
+# it as T (4 of the 80 US training photos read by eye, all California). The share of plates whose
+# I is drawn so; 0 (off) by default, so the shipped models' banks (and the int8 reader's calibration
+# crops) are drawn as they were.
+SERIF_I = float(os.environ.get("CANVASS_SERIF_I") or 0)
 # Optional shape prior: a JSON file {"DDDLLL": 48, ...} of real plate shapes (L letter, D digit),
 # e.g. counted from the tuning labels by context_head.py. With it, 70% of the pattern draws
 # follow the real shapes instead of the uniform PATTERNS list, so a reader learns which
@@ -111,14 +117,35 @@ def random_text(rng: random.Random) -> str:
     return "".join(rng.choice(pool) for _ in range(n))
 
 
-def _fit_text(draw_img, text, font, box, fill, rng, stretch_range=(0.75, 1.25)):
+def serif_i(draw, text, font, origin):
+    """Slab serifs on every letter I of `text` drawn at `origin` with `font` (California style): a
+    bar across the glyph's top and bottom, up to 2.4 stems wide (within the glyph's own advance,
+    so it never touches its neighbours) and a tenth of its height."""
+    il, it, _, ib = font.getbbox("I")  # the glyph's box from the origin (its height)
+    ml, _, mr, _ = font.getmask("I").getbbox()  # its ink, from the box's left
+    stem, cap = mr - ml, ib - it
+    half = min(1.2 * stem, font.getlength("I") / 2 - 1)
+    for i, ch in enumerate(text):
+        if ch != "I":
+            continue
+        x = origin[0] + font.getlength(text[:i]) + il + (ml + mr) / 2
+        bar = max(2, round(cap * 0.1))
+        for y in (origin[1] + it, origin[1] + ib - bar):
+            draw.rectangle([x - half, y, x + half, y + bar], fill=255)
+
+
+def _fit_text(draw_img, text, font, box, fill, rng, stretch_range=(0.75, 1.25), serifs=False):
     """Draw `text` stretched into `box` (x0, y0, x1, y1): plates use tall, narrow glyphs, so the
-    rendered string is resized non-uniformly rather than drawn at a point size."""
+    rendered string is resized non-uniformly rather than drawn at a point size. `serifs`: the
+    letter I with California's slab serifs (`serif_i`)."""
     x0, y0, x1, y1 = box
     l, t, r, b = font.getbbox(text)
     tw, th = max(1, r - l), max(1, b - t)
     tile = Image.new("L", (tw + 4, th + 4), 0)
-    ImageDraw.Draw(tile).text((2 - l, 2 - t), text, font=font, fill=255)
+    draw = ImageDraw.Draw(tile)
+    draw.text((2 - l, 2 - t), text, font=font, fill=255)
+    if serifs:
+        serif_i(draw, text, font, (2 - l, 2 - t))
     bw, bh = x1 - x0, y1 - y0
     aspect = (tw / th) * rng.uniform(*stretch_range)
     w = min(bw, int(bh * aspect))
@@ -214,7 +241,8 @@ def render_plate(rng: random.Random, fonts: FontBank):
         # label, so the reader must use the plate pattern. Off by default: GPU run 2 trained
         # with 0.35 read Brazilian letter O as 0 far more often (scenes-br), for no US gain.
         shown = shown.replace("O", "0") if rng.random() < 0.6 else shown.replace("0", "O")
-    _fit_text(img, shown, font, (x0, top, x1, bottom), ink, rng)
+    serifs = SERIF_I > 0 and "I" in shown and rng.random() < SERIF_I  # no draw otherwise: banks stay as they were
+    _fit_text(img, shown, font, (x0, top, x1, bottom), ink, rng, serifs=serifs)
     return img, text
 
 
