@@ -2,7 +2,7 @@
 // serifs top and bottom on the letter I, for a share of plates set by CANVASS_SERIF_I (off by
 // default, so the shipped models' banks are drawn as they were). Real PIL, Debian's python3.
 import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
