@@ -47,11 +47,14 @@ def main() -> None:
     ap.add_argument("--min-width", type=float, default=40)
     ap.add_argument("--cols", type=int, default=3)
     ap.add_argument("--rows", type=int, default=4)
+    ap.add_argument("--limit", type=int, default=0, help="only the first n boxes (by annotation id)")
     a = ap.parse_args()
     out = a.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     src = DATA / "openimages-plates" / a.split
     todo = boxes(a.split, a.min_width)
+    if a.limit:
+        todo = todo[:a.limit]
     per = a.cols * a.rows
     with open(out / "index.csv", "w") as idx:
         idx.write("sheet,annotation_id,file,x,y,w,h\n")
