@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from augment import affine, photometric
 from common import CHARSET, CKPT, DATA, PACK, READER_H, READER_W, WORK, clean_text, seed_all, optimise, tune_fold, us_split
 from synth_bank import ensure
-from train_reader import Reader, ctc_loss, fold_report
+from train_reader import Reader, ctc_loss, fold_report, photo_texts
 
 SRC_H, SRC_W = 2 * READER_H, 2 * READER_W
 
@@ -153,8 +153,7 @@ def main():
             raise SystemExit(f"{path} missing: a 4th --mix weight needs labels/openimages-train-text.csv and "
                              "`prepare.py --reader-only`")
         ph = np.load(path)
-        texts = np.array([str(t).replace("O", "0") for t in ph["texts"]]) if a.photo_o_zero else ph["texts"]
-        photos = (ph["images"], texts)
+        photos = (ph["images"], photo_texts(ph["texts"], a.photo_o_zero))
     print(f"fine-tune: US train {len(ux)}, US val {len(vx)}, synthetic {len(syn[0])} (seed {a.synth_seed}), BR {len(br[0])}"
           + (f", photos {len(photos[0])}" if photos else ""))
 

@@ -123,8 +123,13 @@ def photo_crops(o_zero=False):
     ph = np.load(PACK / "photos_2x.npz")
     im = ph["images"].astype(np.float32)
     small = (im[:, 0::2, 0::2] + im[:, 1::2, 0::2] + im[:, 0::2, 1::2] + im[:, 1::2, 1::2]) / 4
-    texts = np.array([str(t).replace("O", "0") for t in ph["texts"]]) if o_zero else ph["texts"]
-    return np.rint(small).astype(np.uint8), texts
+    return np.rint(small).astype(np.uint8), photo_texts(ph["texts"], o_zero)
+
+
+def photo_texts(texts, o_zero):
+    """The photos' labels, their letter O written as the digit 0 with `o_zero` (the US tuning
+    labels' convention: 171 of their 175 round glyphs are written 0)."""
+    return np.array([str(t).replace("O", "0") for t in texts]) if o_zero else texts
 
 
 def load_banks(synth_n, seed, procs, us_val_every=0, pseudo=False, photos=False, photo_o_zero=False):

@@ -243,7 +243,7 @@ export class RecognitionEngine {
   }
 
   private finish(r: PlateReading): PlateReading {
-    return this.settings.edgeTrim > 0 ? trimEdge(r, this.settings.edgeTrim) : r;
+    return trimEdge(r, this.settings.edgeTrim); // 0: unchanged
   }
 
   /** Read several regions of one decoded frame in a single batch. */

@@ -67,6 +67,14 @@ function printTable(r: EvalReport): void {
 }
 
 /** Engine options from the eval flags (`--detector-sizes 640,960`: main pass, then extra passes). */
+/** A flag's number from 0 to `max`, or undefined when the flag is not given. */
+function fraction(flag: string, raw: string | undefined, max: number, what: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw.trim() === '' || !(v >= 0 && v <= max)) throw new Error(`${flag}: "${raw}" is not ${what}`);
+  return v;
+}
+
 function engineOptions(flags: EvalFlags): EngineOptions {
   const sizes = flags.detectorSizes.split(',').map((t) => {
     const n = Number(t.trim());
@@ -77,8 +85,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
   for (const [flag, v] of [['--refine-boxes', flags.refineBoxes], ['--crop-vote', flags.cropVote]] as const) {
     if (v !== undefined && v !== 'on' && v !== 'off') throw new Error(`${flag}: "${v}" is neither on nor off`);
   }
-  const margin = flags.cropMargin === undefined ? undefined : Number(flags.cropMargin);
-  if (margin !== undefined && !(flags.cropMargin!.trim() !== '' && margin >= 0 && margin <= 0.5)) throw new Error(`--crop-margin: "${flags.cropMargin}" is not a fraction of the box from 0 to 0.5`);
+  const margin = fraction('--crop-margin', flags.cropMargin, 0.5, 'a fraction of the box from 0 to 0.5');
   const floor = flags.minVerifyWidth === undefined ? undefined : Number(flags.minVerifyWidth);
   if (floor !== undefined && !(/^\d+$/.test(flags.minVerifyWidth!.trim()) && floor <= 4096)) throw new Error(`--min-verify-width: "${flags.minVerifyWidth}" is not a width in pixels from 0 to 4096`);
   if (flags.voteReader !== undefined) {
@@ -86,8 +93,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     if (!existsSync(flags.voteReader)) throw new Error(`--vote-reader: no file at ${flags.voteReader}`);
     if (flags.cropVote === 'off') throw new Error('--vote-reader joins the crop vote: it does nothing with --crop-vote off');
   }
-  const trim = flags.edgeTrim === undefined ? undefined : Number(flags.edgeTrim);
-  if (trim !== undefined && !(flags.edgeTrim!.trim() !== '' && trim >= 0 && trim <= 1)) throw new Error(`--edge-trim: "${flags.edgeTrim}" is not a confidence from 0 to 1`);
+  const trim = fraction('--edge-trim', flags.edgeTrim, 1, 'a confidence from 0 to 1');
   return {
     // the same lookup as the footage workers, so the bundled CLI (dist/cli.mjs) finds models/ too
     modelsDir: flags.models ?? modelsDirFor(),
