@@ -26,9 +26,7 @@ export async function createRecognizer(options: Record<string, unknown>): Promis
   return {
     versions,
     async recognize(image: RgbImage): Promise<PlateHit[]> {
-      const boxes = (await engine.detect(image)).filter((b) => b.score >= minScore);
-      if (boxes.length === 0) return [];
-      return (await engine.readBoxes(image, boxes)).map((r) => {
+      return (await engine.recognize(image, { keepUnverified: true, minScore })).map((r) => {
         const b = r.box;
         return {
           box: { x: b.x, y: b.y, w: b.w, h: b.h },

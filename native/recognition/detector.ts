@@ -94,8 +94,11 @@ export function pickRefined(original: PlateBox, found: PlateBox[]): PlateBox {
   return best ? { x: best.x, y: best.y, w: best.w, h: best.h, score: original.score } : original;
 }
 
+/** IoU at which two boxes are one detection. */
+export const NMS_IOU = 0.4;
+
 /** Keep the best-scoring box of each overlapping group (IoU >= `thr`). */
-export function nms<T extends { x: number; y: number; w: number; h: number; score: number }>(boxes: T[], thr = 0.4): T[] {
+export function nms<T extends { x: number; y: number; w: number; h: number; score: number }>(boxes: T[], thr = NMS_IOU): T[] {
   const sorted = [...boxes].sort((a, b) => b.score - a.score);
   const kept: T[] = [];
   for (const b of sorted) if (kept.every((k) => iou(k, b) < thr)) kept.push(b);

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlateDetector, inputGeometry, nms, pickRefined, refineRegion, tileRects, type DetectorOptions, type PlateBox } from './detector';
+import { NMS_IOU, PlateDetector, inputGeometry, iou, nms, pickRefined, refineRegion, tileRects, type DetectorOptions, type PlateBox } from './detector';
 import { cropRgb, decodeRgb, isRgbImage, loadBytes, probeSize, resizeRgb, type ImageInput, type Rect, type RgbImage } from './preprocess';
 import { PlateReader, trimEdge, voteReadings, type PlateReading, type ReaderOptions } from './reader';
 
@@ -122,6 +122,24 @@ interface Settings {
 export interface RecognizeOptions {
   /** Also return detections the reader did not verify (verified: false). */
   keepUnverified?: boolean;
+  /** Read only boxes with at least this detector score (default 0: every box the detector keeps). */
+  minScore?: number;
+}
+
+/**
+ * Close-up boxes (from a detector pass smaller than the main one) join the main pass's read boxes:
+ * a verified close-up competes with them in one NMS by detector score, so it can replace a main box
+ * that covers part of a large plate; an unverified one never suppresses anything and is kept (for
+ * `keepUnverified`) only where no other box lies. Session 10's plain NMS let a close-up box that
+ * read nothing replace a main box that read its plate (training/README.md "Session 11").
+ */
+export function mergeCloseUps(plates: RecognizedPlate[], closeUps: RecognizedPlate[]): RecognizedPlate[] {
+  const scored = (p: RecognizedPlate) => ({ ...p.box, plate: p });
+  const kept = nms([...plates, ...closeUps.filter((p) => p.verified)].map(scored)).map((k) => k.plate);
+  const lone = nms(closeUps.filter((p) => !p.verified).map(scored))
+    .map((k) => k.plate)
+    .filter((p) => kept.every((k) => iou(k.box, p.box) < NMS_IOU));
+  return kept.concat(lone).sort((a, b) => b.box.score - a.box.score);
 }
 
 function modelInfo(dir: string, name: string): ModelInfo {
@@ -228,7 +246,9 @@ export class RecognitionEngine {
 
   /** Plate boxes in frame pixels, best first. */
   async detect(image: ImageInput): Promise<PlateBox[]> {
-    return (await this.detectWithFrame(image, false)).boxes;
+    const { boxes, closeUps } = await this.detectWithFrame(image, false);
+    // without reading, a close-up box competes with the main pass's boxes by score alone
+    return closeUps.length ? nms(boxes.concat(closeUps)) : boxes;
   }
 
   /** Read a plate crop (path, encoded bytes or pixels). */
@@ -253,10 +273,14 @@ export class RecognitionEngine {
 
   /** Detect every plate in a frame and read each one; best detector score first. */
   async recognize(image: ImageInput, opts: RecognizeOptions = {}): Promise<RecognizedPlate[]> {
-    const { boxes, frame } = await this.detectWithFrame(image, true);
-    if (!frame || boxes.length === 0) return [];
-    const plates = await this.readBoxes(frame, boxes);
-    return opts.keepUnverified ? plates : plates.filter((p) => p.verified);
+    const { boxes, closeUps, frame } = await this.detectWithFrame(image, true);
+    const min = opts.minScore ?? 0;
+    const main = boxes.filter((b) => b.score >= min);
+    const near = closeUps.filter((b) => b.score >= min);
+    if (!frame || main.length + near.length === 0) return [];
+    const plates = main.length ? await this.readBoxes(frame, main) : [];
+    const merged = near.length ? mergeCloseUps(plates, await this.readBoxes(frame, near)) : plates;
+    return opts.keepUnverified ? merged : merged.filter((p) => p.verified);
   }
 
   /**
@@ -305,7 +329,12 @@ export class RecognitionEngine {
     return nms(out);
   }
 
-  private async detectWithFrame(image: ImageInput, needFrame: boolean): Promise<{ boxes: PlateBox[]; frame?: RgbImage }> {
+  /**
+   * The main pass's boxes (with the tiles' and any larger pass's, merged by NMS) and, apart, the
+   * boxes of passes smaller than the main one that are large enough to be close-up plates: those
+   * may replace a main box only once read (`mergeCloseUps`).
+   */
+  private async detectWithFrame(image: ImageInput, needFrame: boolean): Promise<{ boxes: PlateBox[]; closeUps: PlateBox[]; frame?: RgbImage }> {
     const size = this.detector.inputSize;
     let source: Buffer | RgbImage;
     let name = '<pixels>';
@@ -334,13 +363,19 @@ export class RecognitionEngine {
     ]);
     const base = { ox: 0, oy: 0, frameW: dims.width, frameH: dims.height };
     let boxes = await this.detector.detectResized(small, g.w, g.h, { ...base, scale: g.scale });
+    let closeUps: PlateBox[] = [];
+    let merge = tiles.length > 0;
     for (let i = 0; i < extra.length; i++) {
       const e = extra[i]!;
-      let found = await this.detector.detectResized(larger[i]!, e.w, e.h, { ...base, scale: e.scale });
-      // A pass smaller than the main one is there for plates too large for it: it adds only boxes
-      // that would be at least CLOSE_UP_WIDTH px wide at the main pass's input.
-      if (e.scale < g.scale) found = found.filter((b) => b.w * g.scale >= CLOSE_UP_WIDTH);
-      boxes = boxes.concat(found);
+      const found = await this.detector.detectResized(larger[i]!, e.w, e.h, { ...base, scale: e.scale });
+      if (e.scale < g.scale) {
+        // A pass smaller than the main one is there for plates too large for it: it keeps only
+        // boxes that would be at least CLOSE_UP_WIDTH px wide at the main pass's input.
+        closeUps = closeUps.concat(found.filter((b) => b.w * g.scale >= CLOSE_UP_WIDTH));
+      } else {
+        boxes = boxes.concat(found);
+        merge = true;
+      }
     }
     if (mid) {
       const midImg = { width: tw, height: th, data: mid };
@@ -353,8 +388,9 @@ export class RecognitionEngine {
         boxes = boxes.concat(await this.detector.detectResized(pixels, w, h, { ...base, scale: ts, ox: x / ts, oy: y / ts }));
       }
     }
-    if (mid || extra.length) boxes = nms(boxes);
-    return frame ? { boxes, frame } : { boxes };
+    if (merge) boxes = nms(boxes);
+    if (closeUps.length > 1) closeUps = nms(closeUps);
+    return frame ? { boxes, closeUps, frame } : { boxes, closeUps };
   }
 
   async release(): Promise<void> {

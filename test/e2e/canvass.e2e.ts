@@ -1,11 +1,11 @@
 // The canvass in Chromium (issue 4 §8): an analyst types 7AB*, puts the scene circle on the
 // map, gets ranked plates with their reasons, opens a read and adds the plate to a case — all
 // under a purpose and case number (R1, R11) that end up in the audit log (R3).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp';
 import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, importFile } from './support/app';
 import { bridgeCall, screenshot } from './support/browser';
 import { hoverMarker } from './support/canvassMap';
@@ -41,7 +41,7 @@ describe('canvass in the browser host', () => {
       await firstRunSetup(page);
       await acknowledgePolicy(page);
       await addOwnTraining(page);
-      const csv = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'scene.csv');
+      const csv = join(tempDir('canvass-e2e-'), 'scene.csv');
       writeFileSync(csv, sceneCsv());
       expect(await importFile(page, csv, 'Canvass CSV')).toBe(4);
 
@@ -95,7 +95,7 @@ describe('canvass in the browser host', () => {
 
       // a state filter leaves out a read whose state was never read (a video import) unless
       // "or not read" is ticked; the ticked search takes it in, the plain one drops it again
-      const video = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'video.csv');
+      const video = join(tempDir('canvass-e2e-'), 'video.csv');
       const at = new Date(Date.now() - 3000_000).toISOString();
       writeFileSync(video, `plate,timestamp,lat,lon,source,state,confidence,heading,color\n7ABQ777,${at},34.0450,-118.2511,Video import,,0.90,,\n`);
       expect(await importFile(page, video, 'Canvass CSV')).toBe(1);
@@ -136,7 +136,7 @@ describe('canvass map with 10,000 results', () => {
       await firstRunSetup(page);
       await acknowledgePolicy(page);
       await addOwnTraining(page);
-      const csv = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'many.csv');
+      const csv = join(tempDir('canvass-e2e-'), 'many.csv');
       writeFileSync(csv, manyReadsCsv({ prefix: '9MK', plates: 500, readsPerPlate: 20 }));
       expect(await importFile(page, csv, 'Canvass CSV')).toBe(10_000);
 
@@ -179,7 +179,7 @@ describe('canvass map with 10,000 results', () => {
       await expect(page.locator('[data-testid=canvass-truncated]').count()).resolves.toBe(0);
 
       // past 20,000 matching plates the ranking is of a cut, and the page says so
-      const more = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'more.csv');
+      const more = join(tempDir('canvass-e2e-'), 'more.csv');
       writeFileSync(more, manyReadsCsv({ prefix: '8TR', plates: 19_600, readsPerPlate: 1, seed: 5 }));
       expect(await importFile(page, more, 'Canvass CSV')).toBe(19_600);
       await page.click('[data-testid=nav-canvass]');

@@ -1,11 +1,11 @@
 // Electron smoke test (issue 2 §9): where the Electron binary exists, launch the real app with
 // Playwright's _electron, and check the window is isolated and the bridge answers. Where the
 // binary does not exist (CI machines cannot download it), the test says plainly it was skipped.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp';
 
 const root = join(__dirname, '../..');
 
@@ -26,7 +26,7 @@ describe('Electron shell', () => {
   it.skipIf(!bin)('opens an isolated, sandboxed window whose only door is window.canvass', async () => {
     const app = await _electron.launch({
       executablePath: bin!,
-      args: [join(root, 'dist/electron/main.cjs'), '--data-dir', mkdtempSync(join(tmpdir(), 'canvass-electron-'))],
+      args: [join(root, 'dist/electron/main.cjs'), '--data-dir', tempDir('canvass-electron-')],
     });
     try {
       const page = await app.firstWindow();

@@ -2,13 +2,12 @@
 // and opens the read it gives: the read stands there, and its detail shows the plate crop and
 // the context frame from the media folder, each marked as matching its SHA-256 (reads.media,
 // audited with the session's purpose and case).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sharedData } from '../support/shared-data';
+import { tempDir } from '../support/temp';
 import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, go } from './support/app';
 import { withScreenshot } from './support/browser';
 import type { RunningHost } from './support/host';
@@ -27,7 +26,7 @@ describe('read media in the read detail', () => {
 
   it('places a fixed camera on the map, and shows the crop and frame of its read, SHA-256 verified', () =>
     withScreenshot(page, 'read-media', async () => {
-      const photo = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'scene.jpg');
+      const photo = join(tempDir('canvass-e2e-'), 'scene.jpg');
       await sharp(sharedData('dashcam-ro', 'dayride_type1_001_t342.jpg')).jpeg({ quality: 90 }).toFile(photo);
       await page.goto(host.url);
       await firstRunSetup(page);

@@ -4,11 +4,11 @@
 // keyboard and its scene typed as coordinates; a first administrator is pointed at where to
 // record training; import notes do not pile up and form errors are in words; provenance is
 // readable; the audit list agrees with the chain it just verified; form controls have names.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/temp';
 import { acknowledgePolicy, addOwnTraining, firstRunSetup, giveAccess, go, importFile } from './support/app';
 import { withScreenshot } from './support/browser';
 import type { RunningHost } from './support/host';
@@ -71,14 +71,14 @@ describe('walk-through findings', () => {
       await page.click('[data-testid=training-go-admin]');
       await page.waitForSelector('body[data-canvass-page="admin"]');
       await addOwnTraining(page);
-      const csv = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'tz.csv');
+      const csv = join(tempDir('canvass-e2e-'), 'tz.csv');
       writeFileSync(csv, CSV);
       expect(await importFile(page, csv, 'Canvass CSV')).toBe(3);
     });
 
     await step('import-notes-and-errors', async () => {
       // a second import right after the first: one "new reads" note, not a stack of them
-      const other = join(mkdtempSync(join(tmpdir(), 'canvass-e2e-')), 'other.csv');
+      const other = join(tempDir('canvass-e2e-'), 'other.csv');
       writeFileSync(
         other,
         `${CSV.split('\n')[0]}\n9ZZZ999,2026-02-02T05:00:00Z,34.1,-118.3,Cam 2,CA,0.9,,red`,

@@ -66,7 +66,6 @@ function printTable(r: EvalReport): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** Engine options from the eval flags (`--detector-sizes 640,960`: main pass, then extra passes). */
 /** A flag's number from 0 to `max`, or undefined when the flag is not given. */
 function fraction(flag: string, raw: string | undefined, max: number, what: string): number | undefined {
   if (raw === undefined) return undefined;
@@ -75,6 +74,7 @@ function fraction(flag: string, raw: string | undefined, max: number, what: stri
   return v;
 }
 
+/** Engine options from the eval flags (`--detector-sizes 640,960`: main pass, then extra passes). */
 function engineOptions(flags: EvalFlags): EngineOptions {
   const sizes = flags.detectorSizes.split(',').map((t) => {
     const n = Number(t.trim());

@@ -27,6 +27,18 @@ export async function startHost(): Promise<RunningHost> {
   child.stderr!.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      }
+    }
+    rmSync(dataDir, { recursive: true, force: true, maxRetries: 3 });
+  };
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`canvass serve did not report a URL within 60 s.\n${stderr}`)),
@@ -51,18 +63,10 @@ export async function startHost(): Promise<RunningHost> {
       clearTimeout(timer);
       reject(new Error(`canvass serve exited with ${code} before listening.\n${stderr}`));
     });
+  }).catch(async (e: unknown) => {
+    // never started: stop what did start and leave no data folder behind
+    await stop();
+    throw e;
   });
-  return {
-    url,
-    dataDir,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { url, dataDir, stop };
 }

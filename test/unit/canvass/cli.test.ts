@@ -1,10 +1,10 @@
 // `canvass search` as a real child process over a real data folder: the --json shape best
 // first, the area options, and the refusal without purpose and case (R1).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../support/temp';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'canvass.js');
 
@@ -23,7 +23,7 @@ function canvass(args: string[]) {
 
 describe('canvass search (CLI)', () => {
   it('prints ranked results with reasons and reads as JSON, best first', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'canvass-search-'));
+    const dir = tempDir('canvass-search-');
     const d = ['--data-dir', dir];
     expect(canvass(['init', ...d, '--admin', 'chief', '--accept-policy', '--json']).code).toBe(0);
     expect(

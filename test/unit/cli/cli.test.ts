@@ -1,10 +1,10 @@
 // The `canvass` command line (issue 2 §8), run as a real child process over a real data folder.
 import Database from 'better-sqlite3';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../support/temp';
 
 const BIN = join(__dirname, '..', '..', '..', 'bin', 'canvass.js');
 
@@ -19,7 +19,7 @@ function canvass(args: string[], env: Record<string, string> = {}) {
 describe('canvass CLI', () => {
   it('says so on stderr while it upgrades an existing store, and nothing for a new one', async () => {
     const { migrate, migrations, latestVersion } = await import('../../../electron/core/store/migrations');
-    const dir = mkdtempSync(join(tmpdir(), 'canvass-cli-old-'));
+    const dir = tempDir('canvass-cli-old-');
     const old = new Database(join(dir, 'canvass.sqlite'));
     migrate(old, migrations.filter((m) => m.version <= 13)); // a store as session 3 left it
     old.close();
@@ -30,12 +30,12 @@ describe('canvass CLI', () => {
     const after = new Database(join(dir, 'canvass.sqlite'), { readonly: true });
     expect(after.pragma('user_version', { simple: true })).toBe(latestVersion);
     after.close();
-    const fresh = canvass(['audit', 'verify', '--data-dir', mkdtempSync(join(tmpdir(), 'canvass-cli-new-')), '--json']);
+    const fresh = canvass(['audit', 'verify', '--data-dir', tempDir('canvass-cli-new-'), '--json']);
     expect(fresh.err).not.toContain('updating the store');
   });
 
   it('sets up a store, imports reads as a trained member and verifies the audit chain', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'canvass-cli-'));
+    const dir = tempDir('canvass-cli-');
     const d = ['--data-dir', dir];
     expect(canvass(['init', ...d, '--admin', 'chief', '--agency', 'Test PD', '--ori', 'CA0190000', '--accept-policy', '--json']).json()).toMatchObject({
       admin: 'chief',

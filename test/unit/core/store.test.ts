@@ -1,8 +1,7 @@
 // The store (issue 2 §3): WAL, numbered migrations in transactions, refusal of a database
 // from the future, content-addressed media.
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { latestVersion, migrate, migrations, type Migration } from '../../../electron/core/store/migrations';
@@ -11,8 +10,9 @@ import { MediaStore } from '../../../electron/core/store/media';
 import { FALLBACK_AUTOCHECKPOINT } from '../../../electron/core/store/checkpointer';
 import { insertReads, type NewRead } from '../../../electron/core/reads/store';
 import { systemClock } from '../../../electron/core/clock';
+import { tempDir } from '../../support/temp';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'canvass-store-'));
+const tmp = () => tempDir('canvass-store-');
 
 describe('store', () => {
   it('creates a WAL database at the latest version with the media folder beside it', () => {

@@ -1,10 +1,9 @@
 // Test footage made on the spot from the real dash-cam frames in ../shared/data/dashcam-ro:
 // consecutive frames held for a fraction of a second each and encoded by the bundled ffmpeg
 // (H.264, H.265 or MJPEG), a GPX track along a straight road, photos with EXIF time and GPS.
-// Everything goes into a fresh temporary folder per test file.
+// Everything goes into fresh temporary folders, removed when the test file is done (test/support/temp.ts).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ffmpegPath } from '../../../native/footage/ffmpeg';
@@ -12,6 +11,7 @@ import type { Core } from '../../../electron/core/app';
 import type { JobEventDto, JobStatus } from '../../../electron/api/types-footage';
 import { getJob } from '../../../electron/core/jobs/queue';
 import { sharedData } from '../../support/shared-data';
+import { tempDir as makeTempDir } from '../../support/temp';
 
 export const DASHCAM = sharedData('dashcam-ro');
 
@@ -19,8 +19,9 @@ export const DASHCAM = sharedData('dashcam-ro');
 export const PASS_B99BNX = [84, 85, 86, 87];
 export const PASS_B225RTK = [341, 342, 343, 344, 345];
 
+/** A fresh folder for footage, removed after the test file (and its jobs, workers and child processes) is done. */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'canvass-footage-'));
+  return makeTempDir('canvass-footage-');
 }
 
 export function frame(t: number): string {

@@ -1,13 +1,13 @@
 // The browser host (issue 2 §7, §9): CSP and security headers, loopback-only origin checks,
 // the same audited api door, no path traversal, MBTiles tiles.
 import Database from 'better-sqlite3';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type Host } from '../../../electron/host/server';
 import { harness, type Harness } from '../../support/core';
+import { tempDir } from '../../support/temp';
 
 let h: Harness;
 let host: Host;
@@ -15,7 +15,10 @@ let dir: string;
 
 beforeAll(async () => {
   h = await harness();
-  dir = mkdtempSync(join(tmpdir(), 'canvass-host-'));
+  // the renderer folder inside a temporary one, so the file beside it (not to be served) is ours
+  // too; both go after the file's tests, once the host below is closed (test/support/temp.ts)
+  dir = join(tempDir('canvass-host-'), 'renderer');
+  mkdirSync(dir);
   writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><title>Canvass</title></head><body></body></html>');
   writeFileSync(join(dir, 'app.js'), 'console.log(1)');
   writeFileSync(join(dir, '..', 'secret.txt'), 'do not serve');

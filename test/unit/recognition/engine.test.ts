@@ -1,7 +1,6 @@
 // RecognitionEngine over the real ONNX models and real images from ../shared/data (issue 3):
 // the reader on held-out US crops, the detector on labelled scenes, and clear errors.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { iou } from '../../../native/recognition/detector';
 import { RecognitionEngine } from '../../../native/recognition/index';
 import { decodeRgb, toPlanar, toPlanarInto } from '../../../native/recognition/preprocess';
 import { sharedDataDir } from '../../support/shared-data';
+import { tempDir } from '../../support/temp';
 
 const DATA = sharedDataDir();
 const US = join(DATA, 'us-plate-crops');
@@ -102,7 +102,7 @@ describe('RecognitionEngine (real models, real images)', () => {
   });
 
   it('rejects a file that is not an image with an error naming the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'canvass-rec-'));
+    const dir = tempDir('canvass-rec-');
     const bad = join(dir, 'not-an-image.jpg');
     writeFileSync(bad, 'plain text, not a JPEG');
     await expect(engine.read(bad)).rejects.toThrow(/not-an-image\.jpg/);
@@ -123,7 +123,7 @@ describe('RecognitionEngine (real models, real images)', () => {
   });
 
   it('says which model file is missing', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'canvass-models-'));
+    const empty = tempDir('canvass-models-');
     await expect(RecognitionEngine.create({ modelsDir: empty })).rejects.toThrow(/plate-detector\.onnx/);
   });
 });
@@ -202,6 +202,39 @@ describe('RecognitionEngine with an extra detector pass (eval --detector-sizes)'
         const added = (await closeUp.detect(p)).filter((b) => !base.some((o) => iou(o, b) > 0.99));
         for (const b of added) expect(b.w * at640).toBeGreaterThanOrEqual(160);
       }
+    } finally {
+      await Promise.all([single.release(), closeUp.release()]);
+    }
+  });
+
+  it('a close-up box replaces a box of the main pass only when the reader confirms it', async () => {
+    // training photos read by eye (openimages-plates/train): the Michigan close-up above, and
+    // photos where the 640 pass alone reads plates
+    const dir = join(DATA, 'openimages-plates', 'train');
+    const photos = [
+      '05c628f6696914f7_jpg.rf.03bf893bae0610db1dd4833e74a812cf.jpg',
+      '0009c4ddcaab18d3_jpg.rf.e0d824f9e7fb80da765d78cd6ad6d152.jpg',
+      '04bc55abd830f147_jpg.rf.2027914edfd634b5cfe9c13363f18bc9.jpg',
+      '0f506dd9bcf2a799_jpg.rf.36a3ec6f661ef22dfa9cf209b6e33f3f.jpg',
+    ].map((f) => join(dir, f));
+    const single = await RecognitionEngine.create({ threads: 1 });
+    const closeUp = await RecognitionEngine.create({ threads: 1, extraDetectorSizes: [320] });
+    try {
+      let replaced = 0;
+      for (const p of photos) {
+        const one = await single.recognize(p, { keepUnverified: true });
+        const both = await closeUp.recognize(p, { keepUnverified: true });
+        const added = both.filter((b) => !one.some((o) => iou(o.box, b.box) > 0.99));
+        for (const o of one) {
+          if (both.some((b) => iou(o.box, b.box) > 0.99)) continue;
+          // a box of the main pass is gone only under a confirmed close-up box
+          replaced++;
+          expect(added.some((b) => b.verified && iou(o.box, b.box) >= 0.4)).toBe(true);
+        }
+        // an unconfirmed close-up box lies apart from every other box
+        for (const b of added.filter((a) => !a.verified)) for (const o of both) if (o !== b) expect(iou(o.box, b.box)).toBeLessThan(0.4);
+      }
+      expect(replaced).toBeGreaterThan(0); // the Michigan plate's partial boxes
     } finally {
       await Promise.all([single.release(), closeUp.release()]);
     }

@@ -1,11 +1,11 @@
 // `canvass eval` as a real child process: --json prints exactly one JSON object with the
 // agreed keys, for crops and for scenes.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDataDir } from '../../support/shared-data';
+import { tempDir } from '../../support/temp';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const DATA = sharedDataDir();
@@ -108,7 +108,7 @@ describe('canvass eval', () => {
   });
 
   it('reports an unreadable image and goes on; its plate counts as missed', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'canvass-eval-'));
+    const dir = tempDir('canvass-eval-');
     copyFileSync(join(DATA, 'scenes-eu', 'eu1.jpg'), join(dir, 'a.jpg'));
     copyFileSync(join(DATA, 'scenes-eu', 'eu1.txt'), join(dir, 'a.txt'));
     writeFileSync(join(dir, 'b.jpg'), Buffer.from('not a jpeg at all'));
@@ -125,7 +125,7 @@ describe('canvass eval', () => {
   });
 
   it('counts an unreadable crop as misread and goes on', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'canvass-eval-'));
+    const dir = tempDir('canvass-eval-');
     copyFileSync(join(DATA, 'us-plate-crops', 'images', 'ak1165.jpg'), join(dir, 'a.jpg'));
     writeFileSync(join(dir, 'b.jpg'), Buffer.from('no picture here'));
     writeFileSync(join(dir, 'labels.csv'), 'file,state,plate\na.jpg,AK,FUW999\nb.jpg,AK,ABC123\n');
@@ -140,7 +140,7 @@ describe('canvass eval', () => {
   });
 
   it('names the file and line of a box that is not four numbers', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'canvass-eval-'));
+    const dir = tempDir('canvass-eval-');
     copyFileSync(join(DATA, 'scenes-eu', 'eu1.jpg'), join(dir, 'a.jpg'));
     writeFileSync(join(dir, 'a.txt'), 'a.jpg\t396\t340\t203\t46\tM5XSX\na.jpg\t10\tten\t100\t25\tABC123\n');
     const r = canvass(['eval', '--scenes', dir, '--json']);
