@@ -3,11 +3,13 @@
 // labelled plate (a missed plate counts as misread). Crops: reading only.
 import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
+import { iou } from '../recognition/detector';
 import type { RecognitionEngine } from '../recognition/index';
 import type { StateReader } from '../recognition/state';
 import { decodeRgb, ImageDecodeError } from '../recognition/preprocess';
 import { loadCrops, loadScenes, type CropSplit, type SceneLayout } from './datasets';
 import { charsRight, matchBoxes, round } from './metrics';
+import { checkReviewDir, writeReview, type ReviewItem } from './review';
 
 export const IOU_THRESHOLD = 0.5;
 
@@ -81,6 +83,8 @@ export interface EvalOptions {
   onError?: (file: string, err: Error) => void;
   /** Crops only: also read each crop's state and score it against the labels' `state` column. */
   states?: StateReader;
+  /** A new or empty folder: every misread plate's crop and a `misreads.csv` row go there (review.ts). */
+  review?: string;
 }
 
 /** How the state reader did on crops whose labels name a state (`--states`). */
@@ -146,6 +150,8 @@ const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : null);
 export async function evaluateScenes(engine: RecognitionEngine, dir: string, opts: EvalOptions = {}): Promise<EvalReport> {
   const { layout, samples: all } = loadScenes(dir);
   const samples = opts.limit ? all.slice(0, opts.limit) : all;
+  if (opts.review) checkReviewDir(opts.review);
+  const review: ReviewItem[] = [];
   const t = new Tally();
   let detections = 0;
   let matched = 0;
@@ -160,6 +166,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   for (const [i, s] of samples.entries()) {
     const t0 = performance.now();
     let all: Awaited<ReturnType<RecognitionEngine['recognize']>>;
+    let unreadable = false;
     try {
       all = await engine.recognize(s.file, { keepUnverified: true });
     } catch (err) {
@@ -169,6 +176,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
       failed.push({ file: basename(s.file), error: err.message });
       opts.onError?.(s.file, err);
       all = [];
+      unreadable = true;
     }
     ms += performance.now() - t0;
     const plates = all.filter((p) => p.verified);
@@ -196,10 +204,28 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
       const p = d >= 0 ? plates[d]! : undefined;
       topk = Math.max(topk, p?.alternatives.length ?? 0);
       t.add(s.file, g.text, p ? p.alternatives.map((a) => a.text) : []);
+      if (opts.review && (p?.text ?? '') !== g.text) {
+        // no confirmed box: the unconfirmed one that matched the label, else the nearest box
+        const near = all.map((q) => ({ q, o: iou(q.box, g) })).reduce<{ q?: (typeof all)[number]; o: number }>((a, b) => (b.o > a.o ? b : a), { o: 0 });
+        const other = p ? undefined : rawAssign[gi]! >= 0 ? all[rawAssign[gi]!]! : near.q;
+        review.push({
+          file: s.file,
+          truth: g.text,
+          read: p?.text ?? '',
+          confidence: p?.confidence ?? null,
+          alternatives: p ? p.alternatives.map((a) => a.text) : [],
+          found: unreadable ? 'unreadable' : p ? 'read' : rawAssign[gi]! >= 0 ? 'unconfirmed' : 'missed',
+          label: { x: g.x, y: g.y, w: g.w, h: g.h },
+          ...((p ?? other) ? { box: (p ?? other)!.box } : {}),
+          iou: near.o,
+          ...(other ? { other: { read: other.text, confidence: other.confidence, confirmed: other.verified } } : {}),
+        });
+      }
     });
     opts.onProgress?.(i + 1, samples.length);
   }
   const hasText = t.readable > 0;
+  if (opts.review) await writeReview(opts.review, review);
   return {
     set: dir,
     kind: 'scenes',
@@ -241,6 +267,8 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
   if (all.length === 0) throw new Error(`no labelled crops found for ${labelsCsv}`);
   const samples = opts.limit ? all.slice(0, opts.limit) : all;
   if (opts.states && !all.some((s) => s.state)) throw new Error(`state scoring: ${labelsCsv} has no state column of two-letter codes`);
+  if (opts.review) checkReviewDir(opts.review);
+  const review: ReviewItem[] = [];
   const t = new Tally();
   let msImage = 0;
   let msCrop = 0;
@@ -257,6 +285,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
       failed.push({ file: basename(s.file), error: err.message });
       opts.onError?.(s.file, err);
       t.add(s.file, s.text, []); // counts as misread
+      if (opts.review) review.push({ file: s.file, truth: s.text, read: '', confidence: null, alternatives: [], found: 'unreadable' });
       opts.onProgress?.(i + 1, samples.length);
       continue;
     }
@@ -267,6 +296,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     msCrop += t2 - t1;
     topk = Math.max(topk, r.alternatives.length);
     t.add(s.file, s.text, r.alternatives.map((a) => a.text));
+    if (opts.review && r.text !== s.text) review.push({ file: s.file, truth: s.text, read: r.text, confidence: r.confidence, alternatives: r.alternatives.map((a) => a.text), found: 'crop' });
     if (opts.states && s.state) {
       const t3 = performance.now();
       const g = await opts.states.read(img);
@@ -281,6 +311,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     opts.onProgress?.(i + 1, samples.length);
   }
   const n = Math.max(1, samples.length - failed.length);
+  if (opts.review) await writeReview(opts.review, review);
   return {
     set: dir,
     kind: 'crops',

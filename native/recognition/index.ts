@@ -189,12 +189,13 @@ export class RecognitionEngine {
   /**
    * How boxes become readings, for provenance (no spaces): `vote:0.04,0,0.1` (crop vote over
    * those horizontal margins) or `crop:0.04` (one crop), `+refine` when boxes are refined,
-   * `+min16` when boxes narrower than 16 px are never confirmed, `+trim0.8` with an edge trim.
+   * `+min16` when boxes narrower than 16 px are never confirmed, `+conf0.05` when a box is confirmed
+   * by a reading confidence other than 0.1, `+trim0.8` with an edge trim.
    */
   get readingMethod(): string {
-    const { cropMargin, cropVote, refineBoxes, minVerifyWidth, edgeTrim } = this.settings;
+    const { cropMargin, cropVote, refineBoxes, minVerifyWidth, minReadConfidence, edgeTrim } = this.settings;
     const second = cropVote && this.voter ? `+reader:${this.voter.info.sha256.slice(0, 8)}` : '';
-    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${edgeTrim > 0 ? `+trim${edgeTrim}` : ''}`;
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== 0.1 ? `+conf${minReadConfidence}` : ''}${edgeTrim > 0 ? `+trim${edgeTrim}` : ''}`;
   }
 
   /** Whether each box is read in three crops and the best-supported reading kept. */

@@ -29,6 +29,8 @@ interface EvalFlags {
   minVerifyWidth?: string;
   voteReader?: string;
   edgeTrim?: string;
+  minReadConfidence?: string;
+  review?: string;
   states?: boolean;
 }
 
@@ -94,6 +96,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     if (flags.cropVote === 'off') throw new Error('--vote-reader joins the crop vote: it does nothing with --crop-vote off');
   }
   const trim = fraction('--edge-trim', flags.edgeTrim, 1, 'a confidence from 0 to 1');
+  const floorConf = fraction('--min-read-confidence', flags.minReadConfidence, 1, 'a confidence from 0 to 1');
   return {
     // the same lookup as the footage workers, so the bundled CLI (dist/cli.mjs) finds models/ too
     modelsDir: flags.models ?? modelsDirFor(),
@@ -106,6 +109,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(floor !== undefined ? { minVerifyWidth: floor } : {}),
     ...(flags.voteReader !== undefined ? { voteReader: flags.voteReader } : {}),
     ...(trim !== undefined ? { edgeTrim: trim } : {}),
+    ...(floorConf !== undefined ? { minReadConfidence: floorConf } : {}),
   };
 }
 
@@ -128,6 +132,8 @@ export function registerEval(program: Command): void {
     .option('--min-verify-width <px>', 'never confirm a box narrower than this many frame pixels (scenes only; default: the engine\'s 0, no floor)')
     .option('--vote-reader <file>', 'a second reader model (ONNX) that joins the crop vote (scenes only; default none)')
     .option('--edge-trim <confidence>', 'drop a reading\'s weaker end character below this confidence when the reading without it is a top-k alternative, 0 = off (crops and scenes; default: the engine\'s 0.8)')
+    .option('--min-read-confidence <confidence>', 'confirm a detected box as a plate only when its own crop reads with at least this confidence (scenes only; default: the engine\'s 0.1)')
+    .option('--review <dir>', 'write a crop and a misreads.csv row for every misread plate into this new or empty folder (found, found but not confirmed, or missed; what was read, how sure, the top-k)')
     .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
@@ -149,7 +155,7 @@ export function registerEval(program: Command): void {
       if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
       if (flags.crops) {
         // a crop is read as it is: these only change how a frame's detected boxes become readings
-        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader],
+        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader], ['--min-read-confidence', flags.minReadConfidence],
           ['--detector-sizes', flags.detectorSizes === '640' ? undefined : flags.detectorSizes]];
         const given = sceneOnly.filter(([, v]) => v !== undefined).map(([f]) => f);
         if (given.length) throw new Error(`${given.join(', ')}: scenes only (with --crops each crop is read whole, without detection)`);
@@ -165,8 +171,9 @@ export function registerEval(program: Command): void {
       try {
         if (flags.states) states = await StateReader.create({ modelsDir: flags.models ?? modelsDirFor(), threads: Number(flags.threads) });
         const report = flags.scenes
-          ? await evaluateScenes(engine, flags.scenes, { limit, onProgress, onError })
-          : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress, onError, states });
+          ? await evaluateScenes(engine, flags.scenes, { limit, onProgress, onError, review: flags.review })
+          : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress, onError, states, review: flags.review });
+        if (flags.review) process.stderr.write(`review: ${report.misreads.length} misread plates in ${flags.review} (misreads.csv, crops/)\n`);
         if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
         else printTable(report);
       } finally {

@@ -1,8 +1,10 @@
 // `canvass eval` as a real child process: --json prints exactly one JSON object with the
 // agreed keys, for crops and for scenes.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Papa from 'papaparse';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { sharedDataDir } from '../../support/shared-data';
 import { tempDir } from '../../support/temp';
@@ -105,6 +107,60 @@ describe('canvass eval', () => {
     const untrimmed = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--edge-trim', '0']);
     expect(JSON.parse(untrimmed.out).reading_method).toBe('vote:0.04,0,0.1');
     expect(crops('--edge-trim', '1.5').err).toMatch(/--edge-trim: "1.5" is not a confidence from 0 to 1/);
+    // the reading confidence that confirms a box: scenes only, named in the reading method
+    const floor = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--min-read-confidence', '0.05']);
+    expect(JSON.parse(floor.out).reading_method).toBe('vote:0.04,0,0.1+conf0.05+trim0.8');
+    expect(crops('--min-read-confidence', '0.05').err).toMatch(/--min-read-confidence: scenes only/);
+    expect(canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--min-read-confidence', 'x']).err).toMatch(/--min-read-confidence: "x" is not a confidence from 0 to 1/);
+  });
+
+  it('writes a crop and a CSV row for every misread plate (--review), into a new or empty folder only', async () => {
+    const dir = join(tempDir('canvass-eval-'), 'review');
+    const r = canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '10', '--json', '--threads', '1', '--review', dir]);
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(r.err).toContain(`review: ${report.misreads.length} misread plates in ${dir}`);
+    const rows = Papa.parse<Record<string, string>>(readFileSync(join(dir, 'misreads.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    expect(report.misreads.length).toBeGreaterThanOrEqual(3);
+    // one row per misread of the report, in its order, with what was read and how it was found
+    expect(rows.map((x) => [x.image, x.truth, x.read])).toEqual(report.misreads.map((m: { file: string; truth: string; read: string }) => [m.file, m.truth, m.read]));
+    for (const x of rows) {
+      expect(['read', 'unconfirmed', 'missed']).toContain(x.found);
+      if (x.found === 'read') expect(x.alternatives!.split(' ')[0]).toBe(x.read);
+      else expect(x.read).toBe('');
+      expect(x.label_box).toMatch(/^\d+ \d+ \d+ \d+$/);
+      // the crop holds the labelled plate with room around it
+      const { width, height, format } = await sharp(join(dir, x.crop!)).metadata();
+      const [, , w, h] = x.label_box!.split(' ').map(Number);
+      expect(format).toBe('jpeg');
+      expect(width).toBeGreaterThanOrEqual(w!);
+      expect(height).toBeGreaterThanOrEqual(h!);
+    }
+    expect(rows.some((x) => x.found !== 'read' && x.other_read !== '')).toBe(true); // what the nearest box read
+    // a second run would mix its crops with the first's: refused before any work, files untouched
+    const before = readFileSync(join(dir, 'misreads.csv'), 'utf8');
+    const again = canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '2', '--json', '--threads', '1', '--review', dir]);
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/--review: .*review is not empty \(give a new or empty folder\)/);
+    expect(again.out).toBe('');
+    expect(readFileSync(join(dir, 'misreads.csv'), 'utf8')).toBe(before);
+    // crops: the crop itself, and an image that cannot be decoded is listed without one
+    const cropsDir = tempDir('canvass-eval-');
+    copyFileSync(join(DATA, 'us-plate-crops', 'images', 'ak1165.jpg'), join(cropsDir, 'a.jpg'));
+    writeFileSync(join(cropsDir, 'b.jpg'), Buffer.from('no picture here'));
+    writeFileSync(join(cropsDir, 'labels.csv'), 'file,state,plate\na.jpg,AK,ZZZ000\nb.jpg,AK,ABC123\n');
+    const out = join(cropsDir, 'review');
+    const c = canvass(['eval', '--crops', cropsDir, '--labels', join(cropsDir, 'labels.csv'), '--json', '--threads', '1', '--review', out]);
+    expect(c.code, c.err).toBe(0);
+    const crops = Papa.parse<Record<string, string>>(readFileSync(join(out, 'misreads.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    expect(crops.map((x) => [x.image, x.truth, x.found])).toEqual([
+      ['a.jpg', 'ZZZ000', 'crop'],
+      ['b.jpg', 'ABC123', 'unreadable'],
+    ]);
+    expect(crops[1]!.crop).toBe('');
+    const a = await sharp(join(out, crops[0]!.crop!)).metadata();
+    const orig = await sharp(join(cropsDir, 'a.jpg')).metadata();
+    expect([a.width, a.height]).toEqual([orig.width, orig.height]);
   });
 
   it('reports an unreadable image and goes on; its plate counts as missed', () => {
