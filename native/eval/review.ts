@@ -87,10 +87,12 @@ export async function writeReview(dir: string, items: ReviewItem[]): Promise<num
 async function saveCrop(it: ReviewItem, out: string): Promise<boolean> {
   if (it.found === 'unreadable') return false;
   if (!it.label) {
-    await sharp(it.file).jpeg({ quality: 90 }).toFile(out);
+    await sharp(it.file).autoOrient().jpeg({ quality: 90 }).toFile(out);
     return true;
   }
-  const { width, height } = await sharp(it.file).metadata();
+  // the frame the engine read: upright by the EXIF orientation tag (recognition/preprocess.ts)
+  const meta = await sharp(it.file).metadata();
+  const { width, height } = meta.autoOrient ?? meta;
   if (!width || !height) return false;
   const boxes = [it.label, ...(it.box ? [it.box] : [])];
   const x0 = Math.min(...boxes.map((b) => b.x));
@@ -110,6 +112,7 @@ async function saveCrop(it: ReviewItem, out: string): Promise<boolean> {
     `<rect x="${b.x - left}" y="${b.y - top}" width="${b.w}" height="${b.h}" fill="none" stroke="${colour}" stroke-width="${line}"${dashed ? ` stroke-dasharray="${line * 3}"` : ''}/>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${rect(it.label, '#00d000', false)}${it.box ? rect(it.box, '#ff2020', it.found !== 'read' && !it.other?.confirmed) : ''}</svg>`;
   await sharp(it.file)
+    .autoOrient()
     .extract({ left, top, width: w, height: h })
     .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
     .jpeg({ quality: 90 })

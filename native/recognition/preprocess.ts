@@ -39,14 +39,20 @@ export async function loadBytes(input: string | Buffer): Promise<{ bytes: Buffer
   }
 }
 
-/** Full-resolution RGB decode (EXIF orientation is not applied: labels use stored pixels). */
+/**
+ * Full-resolution RGB decode, turned upright by the EXIF orientation tag as every viewer shows it
+ * (and as the app's photo import reads it): a phone photo stored sideways would put its plates on
+ * their side, where neither model reads them, and labels drawn on the photo as shown would miss.
+ * Every decode of a file or of encoded bytes here does the same, so boxes from any pass share the
+ * upright frame.
+ */
 export async function decodeRgb(input: ImageInput, label?: string): Promise<RgbImage> {
   if (isRgbImage(input)) return input;
   const loaded = await loadBytes(input);
   const bytes = loaded.bytes;
   const name = label ?? loaded.name;
   try {
-    const { data, info } = await sharp(bytes).removeAlpha().toColourspace('srgb').raw()
+    const { data, info } = await sharp(bytes).autoOrient().removeAlpha().toColourspace('srgb').raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
@@ -59,7 +65,7 @@ export async function decodeRgb(input: ImageInput, label?: string): Promise<RgbI
 export async function resizeRgb(input: Buffer | RgbImage, width: number, height: number, name: string): Promise<Uint8Array> {
   try {
     const s = Buffer.isBuffer(input)
-      ? sharp(input)
+      ? sharp(input).autoOrient()
       : sharp(Buffer.from(input.data.buffer, input.data.byteOffset, input.data.length), {
           raw: { width: input.width, height: input.height, channels: 3 },
         });
@@ -80,12 +86,12 @@ export function cropRgb(img: RgbImage, x: number, y: number, w: number, h: numbe
   return out;
 }
 
-/** Width and height of encoded bytes without decoding pixels. */
+/** Width and height of encoded bytes, upright (EXIF orientation applied), without decoding pixels. */
 export async function probeSize(bytes: Buffer, name: string): Promise<{ width: number; height: number }> {
   try {
     const m = await sharp(bytes).metadata();
     if (!m.width || !m.height) throw new Error('no dimensions');
-    return { width: m.width, height: m.height };
+    return m.autoOrient ? { width: m.autoOrient.width, height: m.autoOrient.height } : { width: m.width, height: m.height };
   } catch (err) {
     throw new ImageDecodeError(name, err);
   }

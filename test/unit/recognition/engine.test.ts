@@ -110,6 +110,30 @@ describe('RecognitionEngine (real models, real images)', () => {
     await expect(engine.detect(join(dir, 'missing.jpg'))).rejects.toThrow(/missing\.jpg/);
   });
 
+  it('reads a photo stored sideways with an EXIF orientation tag as it is shown: upright', async () => {
+    // the same scene, its pixels stored turned a quarter left and tagged "turn right to show"
+    // (orientation 6, as phones write portrait shots); in a 4K copy too, which is also searched in tiles
+    const src = join(DATA, 'scenes-eu', 'eu1.jpg');
+    const dir = tempDir('canvass-rec-');
+    const upright = await engine.recognize(src);
+    expect(upright.map((p) => p.text)).toContain('M5XSX');
+    for (const [name, size] of [['sideways.jpg', 0], ['sideways-4k.jpg', 3840]] as const) {
+      const file = join(dir, name);
+      const base = size ? sharp(src).resize(size) : sharp(src);
+      await sharp(await base.jpeg({ quality: 95 }).toBuffer()).rotate(-90).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toFile(file);
+      const stored = await sharp(file).metadata();
+      expect([stored.width! < stored.height!, stored.orientation]).toEqual([true, 6]);
+      const scale = size ? size / 1000 : 1;
+      const read = await engine.recognize(file);
+      const plate = read.find((p) => p.text === 'M5XSX');
+      expect(plate, JSON.stringify(read.map((p) => p.text))).toBeDefined();
+      const want = upright.find((p) => p.text === 'M5XSX')!.box;
+      expect(iou(plate!.box, { x: want.x * scale, y: want.y * scale, w: want.w * scale, h: want.h * scale })).toBeGreaterThan(0.8);
+      const { width } = await decodeRgb(file);
+      expect(width).toBe(size || 1000); // decoded upright: landscape, as shown
+    }
+  });
+
   it('times 1080p, 4K (tiled) and a crop for eval --speed', async () => {
     const r = await measureSpeed(engine, join(DATA, 'dashcam-ro', 'dayride_type1_001_t119.jpg'), join(US, 'images', 'ak1165.jpg'), 1);
     for (const t of [r.detect_1080p_ms, r.recognize_1080p_ms, r.detect_4k_ms, r.read_crop_ms]) {
