@@ -2,8 +2,9 @@
 // crop of each (the labelled box and the box that was read, with room around them) and one CSV row
 // each: what the label says, what was read, how sure, the top-k, and whether the plate was found,
 // found but not confirmed by the reader, or not found (with what the reader read on the box that
-// matched it unconfirmed, or on the nearest box). This is how
-// an ALPR administrator sees why a model misses on the agency's own labelled photos before using it.
+// matched it unconfirmed, or on the nearest box). This is how an ALPR administrator sees why a
+// model misses on the agency's own labelled photos before using it. Plate texts are A-Z and 0-9
+// (datasets.ts cleans every label), so they are safe in file names.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Papa from 'papaparse';

@@ -41,7 +41,7 @@ export interface EngineOptions {
   cropMargin?: number;
   /**
    * A detection counts as a plate only if the reader gives at least `minTextLength`
-   * characters with confidence >= `minReadConfidence` (defaults 2 and 0.1, fixed a priori):
+   * characters with confidence >= `minReadConfidence` (defaults 2 and MIN_READ_CONFIDENCE, 0.1, fixed a priori; the floor was fitted in session 11 and kept):
    * most detector false positives are signs and grilles that read as one or two unsure
    * characters.
    */
@@ -103,6 +103,10 @@ const CLOSE_UP_WIDTH = 160;
  * held-out US crops 341 -> 344 exact, hand-read US photos unchanged, detection unchanged by construction.
  */
 export const EDGE_TRIM = 0.8;
+
+/** Default whole-reading confidence that confirms a box as a plate (fixed a priori in session 1;
+ * fitted in session 11 on the training photos and kept: lower floors confirmed mostly misreads). */
+export const MIN_READ_CONFIDENCE = 0.1;
 
 /** Horizontal margins of the crop vote; the engine's own margin sits between them. */
 const VOTE_MARGINS = [0, 0.1];
@@ -190,12 +194,12 @@ export class RecognitionEngine {
    * How boxes become readings, for provenance (no spaces): `vote:0.04,0,0.1` (crop vote over
    * those horizontal margins) or `crop:0.04` (one crop), `+refine` when boxes are refined,
    * `+min16` when boxes narrower than 16 px are never confirmed, `+conf0.05` when a box is confirmed
-   * by a reading confidence other than 0.1, `+trim0.8` with an edge trim.
+   * by a reading confidence other than MIN_READ_CONFIDENCE, `+trim0.8` with an edge trim.
    */
   get readingMethod(): string {
     const { cropMargin, cropVote, refineBoxes, minVerifyWidth, minReadConfidence, edgeTrim } = this.settings;
     const second = cropVote && this.voter ? `+reader:${this.voter.info.sha256.slice(0, 8)}` : '';
-    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== 0.1 ? `+conf${minReadConfidence}` : ''}${edgeTrim > 0 ? `+trim${edgeTrim}` : ''}`;
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${edgeTrim > 0 ? `+trim${edgeTrim}` : ''}`;
   }
 
   /** Whether each box is read in three crops and the best-supported reading kept. */
@@ -229,7 +233,7 @@ export class RecognitionEngine {
     ]);
     return new RecognitionEngine(detector, reader, models, {
       cropMargin: opts.cropMargin ?? 0.04,
-      minReadConfidence: opts.minReadConfidence ?? 0.1,
+      minReadConfidence: opts.minReadConfidence ?? MIN_READ_CONFIDENCE,
       minTextLength: opts.minTextLength ?? 2,
       minVerifyWidth: opts.minVerifyWidth ?? 0,
       tiles: opts.tiles ?? true,
