@@ -41,9 +41,9 @@ export interface EngineOptions {
   cropMargin?: number;
   /**
    * A detection counts as a plate only if the reader gives at least `minTextLength`
-   * characters with confidence >= `minReadConfidence` (defaults 2 and MIN_READ_CONFIDENCE, 0.1, fixed a priori; the floor was fitted in session 11 and kept):
-   * most detector false positives are signs and grilles that read as one or two unsure
-   * characters.
+   * characters with confidence >= `minReadConfidence` (defaults 2 and MIN_READ_CONFIDENCE, 0.1,
+   * fixed a priori; the floor was fitted in session 11 and kept): most detector false positives
+   * are signs and grilles that read as one or two unsure characters.
    */
   minReadConfidence?: number;
   minTextLength?: number;
