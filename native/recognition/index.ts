@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NMS_IOU, PlateDetector, inputGeometry, iou, nms, pickRefined, refineRegion, tileRects, type DetectorOptions, type PlateBox } from './detector';
 import { cropRgb, decodeRgb, isRgbImage, loadBytes, probeSize, resizeRgb, type ImageInput, type Rect, type RgbImage } from './preprocess';
-import { PlateReader, trimEdge, voteReadings, type PlateReading, type ReaderOptions } from './reader';
+import { PlateReader, lettersO, trimEdge, voteReadings, type PlateReading, type ReaderOptions } from './reader';
 
 export type { PlateBox } from './detector';
 export type { PlateReading } from './reader';
@@ -88,6 +88,11 @@ export interface EngineOptions {
    * ends with, after the crop vote, never to the crop that decides whether a box is a plate.
    */
   edgeTrim?: number;
+  /**
+   * Write a 0 between letters (or a letter and the plate's end) as the letter O, `lettersO` (default
+   * false): the convention of labels that write what a plate means, against us-plate-crops' digit.
+   */
+  lettersO?: boolean;
 }
 
 /**
@@ -121,6 +126,7 @@ interface Settings {
   refineBoxes: boolean;
   cropVote: boolean;
   edgeTrim: number;
+  lettersO: boolean;
 }
 
 export interface RecognizeOptions {
@@ -194,12 +200,13 @@ export class RecognitionEngine {
    * How boxes become readings, for provenance (no spaces): `vote:0.04,0,0.1` (crop vote over
    * those horizontal margins) or `crop:0.04` (one crop), `+refine` when boxes are refined,
    * `+min16` when boxes narrower than 16 px are never confirmed, `+conf0.05` when a box is confirmed
-   * by a reading confidence other than MIN_READ_CONFIDENCE, `+trim0.8` with an edge trim.
+   * by a reading confidence other than MIN_READ_CONFIDENCE, `+trim0.8` with an edge trim, `+wordO`
+   * when a 0 among letters is written O.
    */
   get readingMethod(): string {
     const { cropMargin, cropVote, refineBoxes, minVerifyWidth, minReadConfidence, edgeTrim } = this.settings;
     const second = cropVote && this.voter ? `+reader:${this.voter.info.sha256.slice(0, 8)}` : '';
-    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${edgeTrim > 0 ? `+trim${edgeTrim}` : ''}`;
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${edgeTrim > 0 ? `+trim${edgeTrim}` : ''}${this.settings.lettersO ? '+wordO' : ''}`;
   }
 
   /** Whether each box is read in three crops and the best-supported reading kept. */
@@ -241,6 +248,7 @@ export class RecognitionEngine {
       refineBoxes: opts.refineBoxes ?? false,
       cropVote: opts.cropVote ?? true,
       edgeTrim,
+      lettersO: opts.lettersO ?? false,
     }, voter && voterInfo ? { reader: voter, info: voterInfo } : undefined);
   }
 
@@ -268,7 +276,8 @@ export class RecognitionEngine {
   }
 
   private finish(r: PlateReading): PlateReading {
-    return trimEdge(r, this.settings.edgeTrim); // 0: unchanged
+    const trimmed = trimEdge(r, this.settings.edgeTrim); // 0: unchanged
+    return this.settings.lettersO ? lettersO(trimmed) : trimmed;
   }
 
   /** Read several regions of one decoded frame in a single batch. */

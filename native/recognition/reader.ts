@@ -61,6 +61,30 @@ export function trimEdge(r: PlateReading, tau: number): PlateReading {
   return { text: alt.text, confidence: alt.confidence, charConfidences: chars.filter((_, i) => i !== cut), alternatives: [alt, ...r.alternatives.filter((a) => a !== alt)] };
 }
 
+const LETTER = /[A-Z]/;
+
+/**
+ * The letter O of a word, for labels that write what a plate means: each 0 whose neighbours are
+ * letters (or a letter and the plate's end) becomes O (RH0MBUS -> RHOMBUS, P0LICE -> POLICE,
+ * IDDUNN0 -> IDDUNNO); a 0 beside a digit stays (BT01671, 7AB0123). Many states print O and 0 with one
+ * glyph, so the reader cannot tell them apart; which one a reading should carry is the labels'
+ * convention: us-plate-crops writes the digit (CHICAG0, CUST0M), a person reading a photo the letter.
+ * Off by default (training/README.md "Session 11"). Returns the reading to keep.
+ */
+export function lettersO(r: PlateReading): PlateReading {
+  const t = r.text;
+  const isLetter = (c: string | undefined) => c !== undefined && LETTER.test(c);
+  // each run of 0s (M0000SE), with a letter or the plate's end on both sides and a letter on one
+  const text = t.replace(/0+/g, (run: string, at: number) => {
+    const left = t[at - 1];
+    const right = t[at + run.length];
+    const word = (left === undefined || isLetter(left)) && (right === undefined || isLetter(right)) && (isLetter(left) || isLetter(right));
+    return word ? 'O'.repeat(run.length) : run;
+  });
+  if (text === t) return r;
+  return { ...r, text, alternatives: [{ text, confidence: r.confidence }, ...r.alternatives.filter((x) => x.text !== text)] };
+}
+
 export interface ReaderOptions {
   threads?: number;
   beamWidth?: number;

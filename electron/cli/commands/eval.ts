@@ -31,6 +31,7 @@ interface EvalFlags {
   edgeTrim?: string;
   minReadConfidence?: string;
   review?: string;
+  wordO?: boolean;
   states?: boolean;
 }
 
@@ -110,6 +111,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(flags.voteReader !== undefined ? { voteReader: flags.voteReader } : {}),
     ...(trim !== undefined ? { edgeTrim: trim } : {}),
     ...(floorConf !== undefined ? { minReadConfidence: floorConf } : {}),
+    ...(flags.wordO ? { lettersO: true } : {}),
   };
 }
 
@@ -133,6 +135,7 @@ export function registerEval(program: Command): void {
     .option('--vote-reader <file>', 'a second reader model (ONNX) that joins the crop vote (scenes only; default none)')
     .option('--edge-trim <confidence>', 'drop a reading\'s weaker end character below this confidence when the reading without it is a top-k alternative, 0 = off (crops and scenes; default: the engine\'s 0.8)')
     .option('--min-read-confidence <confidence>', 'confirm a detected box as a plate only when its own crop reads with at least this confidence (scenes only; default: the engine\'s 0.1)')
+    .option('--word-o', 'write a 0 between letters (or a letter and the plate\'s end) as the letter O, the convention of labels that write what a plate means (crops and scenes; default off: us-plate-crops writes the digit)')
     .option('--review <dir>', 'write a crop and a misreads.csv row for every misread plate into this new or empty folder (found, found but not confirmed, or missed; what was read, how sure, the top-k)')
     .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')

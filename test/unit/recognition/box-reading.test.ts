@@ -3,7 +3,7 @@
 // pass (measured, off by default).
 import { describe, expect, it } from 'vitest';
 import { pickRefined, refineRegion } from '../../../native/recognition/detector';
-import { trimEdge, voteReadings, type PlateReading } from '../../../native/recognition/reader';
+import { lettersO, trimEdge, voteReadings, type PlateReading } from '../../../native/recognition/reader';
 
 function reading(alts: [string, number][]): PlateReading {
   const [text, confidence] = alts[0]!;
@@ -64,6 +64,34 @@ describe('trimEdge (a frame edge read as a character)', () => {
     // 0 turns it off
     const r = withChars([['AMAIZNGI', 0.45], ['AMAIZNG', 0.43]], [0.99, 0.98, 0.97, 0.99, 0.99, 0.99, 0.98, 0.49]);
     expect(trimEdge(r, 0)).toBe(r);
+  });
+});
+
+describe('lettersO (the O of a word, for labels that write what a plate means)', () => {
+  it('writes a 0 among letters, or between a letter and the end, as O, and leaves a 0 beside a digit', () => {
+    const cases: [string, string][] = [
+      ['RH0MBUS', 'RHOMBUS'],
+      ['IDDUNN0', 'IDDUNNO'],
+      ['0R0MIA', 'OROMIA'],
+      ['M0000SE', 'MOOOOSE'],
+      ['0RZ466', 'ORZ466'], // a letter group's first place: the letter (us-plate-crops writes 0RZ466)
+      ['BT01671', 'BT01671'],
+      ['7AB0123', '7AB0123'],
+      ['100', '100'],
+      ['0', '0'],
+    ];
+    for (const [read, want] of cases) expect(lettersO(reading([[read, 0.9], ['X', 0.05]])).text, read).toBe(want);
+  });
+
+  it('keeps the confidences and puts the new text first among the alternatives, once', () => {
+    const r = reading([['P0LICE', 0.8], ['POLICE', 0.1], ['P0L1CE', 0.05]]);
+    const o = lettersO(r);
+    expect(o.text).toBe('POLICE');
+    expect(o.charConfidences).toEqual(r.charConfidences);
+    expect(o.alternatives.map((a) => a.text)).toEqual(['POLICE', 'P0LICE', 'P0L1CE']);
+    expect(o.alternatives[0]!.confidence).toBe(0.8);
+    const same = reading([['7ABC123', 0.9]]);
+    expect(lettersO(same)).toBe(same);
   });
 });
 

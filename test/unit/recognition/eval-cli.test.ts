@@ -112,6 +112,9 @@ describe('canvass eval', () => {
     expect(JSON.parse(floor.out).reading_method).toBe('vote:0.04,0,0.1+conf0.05+trim0.8');
     expect(crops('--min-read-confidence', '0.05').err).toMatch(/--min-read-confidence: scenes only/);
     expect(canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--min-read-confidence', 'x']).err).toMatch(/--min-read-confidence: "x" is not a confidence from 0 to 1/);
+    // O for a 0 among letters, the photo labels' convention: named in the reading method
+    const wordO = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--word-o']);
+    expect(JSON.parse(wordO.out).reading_method).toBe('vote:0.04,0,0.1+trim0.8+wordO');
   });
 
   it('writes a crop and a CSV row for every misread plate (--review), into a new or empty folder only', async () => {
