@@ -331,6 +331,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     ms_per_image: round(msImage / n, 2),
     ms_per_crop: round(msCrop / n, 2),
     models: engine.version,
+    reading_method: engine.cropReadingMethod,
     ...(opts.states
       ? {
           state: {

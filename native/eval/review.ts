@@ -92,7 +92,8 @@ async function saveCrop(it: ReviewItem, out: string): Promise<boolean> {
     return true;
   }
   // the frame the engine read: upright by the EXIF orientation tag (recognition/preprocess.ts)
-  const meta = await sharp(it.file).metadata();
+  const image = sharp(it.file);
+  const meta = await image.metadata();
   const { width, height } = meta.autoOrient ?? meta;
   if (!width || !height) return false;
   const boxes = [it.label, ...(it.box ? [it.box] : [])];
@@ -112,7 +113,7 @@ async function saveCrop(it: ReviewItem, out: string): Promise<boolean> {
   const rect = (b: ReviewBox, colour: string, dashed: boolean) =>
     `<rect x="${b.x - left}" y="${b.y - top}" width="${b.w}" height="${b.h}" fill="none" stroke="${colour}" stroke-width="${line}"${dashed ? ` stroke-dasharray="${line * 3}"` : ''}/>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${rect(it.label, '#00d000', false)}${it.box ? rect(it.box, '#ff2020', it.found !== 'read' && !it.other?.confirmed) : ''}</svg>`;
-  await sharp(it.file)
+  await image
     .autoOrient()
     .extract({ left, top, width: w, height: h })
     .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])

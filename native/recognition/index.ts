@@ -204,9 +204,23 @@ export class RecognitionEngine {
    * when a 0 among letters is written O.
    */
   get readingMethod(): string {
-    const { cropMargin, cropVote, refineBoxes, minVerifyWidth, minReadConfidence, edgeTrim } = this.settings;
+    const { cropMargin, cropVote, refineBoxes, minVerifyWidth, minReadConfidence } = this.settings;
     const second = cropVote && this.voter ? `+reader:${this.voter.info.sha256.slice(0, 8)}` : '';
-    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${edgeTrim > 0 ? `+trim${edgeTrim}` : ''}${this.settings.lettersO ? '+wordO' : ''}`;
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${this.finishing}`;
+  }
+
+  /**
+   * How a crop read whole (`read`, `canvass eval --crops`) becomes a reading, for reports: `whole`,
+   * `+trim0.8` with an edge trim, `+wordO` when a 0 among letters is written O.
+   */
+  get cropReadingMethod(): string {
+    return `whole${this.finishing}`;
+  }
+
+  /** What `finish` does to every final reading, as both reading methods end. */
+  private get finishing(): string {
+    const { edgeTrim, lettersO: wordO } = this.settings;
+    return `${edgeTrim > 0 ? `+trim${edgeTrim}` : ''}${wordO ? '+wordO' : ''}`;
   }
 
   /** Whether each box is read in three crops and the best-supported reading kept. */

@@ -104,6 +104,9 @@ describe('canvass eval', () => {
     expect(crops('--vote-reader', join(ROOT, 'models', 'plate-reader.onnx')).err).toMatch(/--vote-reader: scenes only/);
     // the edge trim reads crops and scenes alike: 0 turns it off, anything outside 0..1 is refused
     expect(crops('--edge-trim', '0').code).toBe(0);
+    // a crop report names how crops were read, as a scene report names how boxes were
+    expect(JSON.parse(crops('--edge-trim', '0').out).reading_method).toBe('whole');
+    expect(JSON.parse(crops('--word-o').out).reading_method).toBe('whole+trim0.8+wordO');
     const untrimmed = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--edge-trim', '0']);
     expect(JSON.parse(untrimmed.out).reading_method).toBe('vote:0.04,0,0.1');
     expect(crops('--edge-trim', '1.5').err).toMatch(/--edge-trim: "1.5" is not a confidence from 0 to 1/);
