@@ -4,9 +4,10 @@
 import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
 import { iou } from '../recognition/detector';
-import type { RecognitionEngine } from '../recognition/index';
-import type { StateReader } from '../recognition/state';
-import { decodeRgb, ImageDecodeError } from '../recognition/preprocess';
+import type { RecognitionEngine, RecognizedPlate } from '../recognition/index';
+import { tooSmallForState, type StateReader } from '../recognition/state';
+import { decodeRgb, ImageDecodeError, type RgbImage } from '../recognition/preprocess';
+import { stateSyntax } from '../recognition/syntax';
 import { loadCrops, loadScenes, type CropSplit, type SceneLayout } from './datasets';
 import { charsRight, matchBoxes, round } from './metrics';
 import { checkReviewDir, writeReview, type ReviewItem } from './review';
@@ -41,6 +42,10 @@ export interface EvalReport {
   refine_boxes?: boolean;
   /** State recognition on crops with state labels (`--states`). */
   state?: StateReport;
+  /** Read with the state syntax on (crops or scenes): each reading it changed. */
+  state_syntax?: { changed: { file: string; read: string; state: string; text: string }[] };
+  /** Scenes with the state syntax on: confirmed plates whose state was read, how many named one. */
+  plate_states?: { read: number; named: number; ms_per_plate: number };
   /** Whether each box was read in three crops (crop vote), scenes only. */
   crop_vote?: boolean;
   /** How boxes became readings (crop margins, vote, floor: `RecognitionEngine.readingMethod`), scenes only. */
@@ -81,8 +86,15 @@ export interface EvalOptions {
   onProgress?: (done: number, total: number) => void;
   /** An image that could not be decoded: it is skipped and reported, not fatal. */
   onError?: (file: string, err: Error) => void;
-  /** Crops only: also read each crop's state and score it against the labels' `state` column. */
+  /** The state reader: each crop's (or confirmed plate's) state is read. */
   states?: StateReader;
+  /** Crops: score the states read against the labels' `state` column (`--states`). */
+  scoreStates?: boolean;
+  /**
+   * With `states`: apply the named state's plate syntax to the reading (syntax.ts; default on). Off
+   * reports the reader's own text beside the state.
+   */
+  stateSyntax?: boolean;
   /** A new or empty folder: every misread plate's crop and a `misreads.csv` row go there (review.ts). */
   review?: string;
 }
@@ -163,12 +175,16 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   let ms = 0;
   let topk = 0;
   const failed: { file: string; error: string }[] = [];
+  const syntaxOn = opts.states !== undefined && opts.stateSyntax !== false;
+  const stateTally: SceneStateTally = { read: 0, named: 0, ms: 0, changed: [] };
   for (const [i, s] of samples.entries()) {
     const t0 = performance.now();
     let all: Awaited<ReturnType<RecognitionEngine['recognize']>>;
     let unreadable = false;
     try {
-      all = await engine.recognize(s.file, { keepUnverified: true });
+      const frame = await decodeRgb(s.file);
+      all = await engine.recognize(frame, { keepUnverified: true });
+      if (syntaxOn) all = await withStateSyntax(opts.states!, frame, all, s.file, stateTally);
     } catch (err) {
       // one unreadable image must not void the whole measurement: it is reported, and its
       // plates count as missed
@@ -248,7 +264,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     detector_sizes: engine.detectorSizes,
     refine_boxes: engine.refinesBoxes,
     crop_vote: engine.votesCrops,
-    reading_method: engine.readingMethod,
+    reading_method: `${engine.readingMethod}${syntaxOn ? '+stateSyntax' : ''}`,
     // only meaningful when names share a few prefixes (dash-cam rides), not one per image
     ...(groups.size > 1 && groups.size <= 8
       ? { recall_by_group: Object.fromEntries([...groups].map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates) }])) }
@@ -257,16 +273,54 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     recall_by_width: Object.fromEntries(
       [...widths].filter(([, v]) => v.plates > 0).map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates), detector_recall: ratio(v.raw, v.plates) }]),
     ),
+    ...(syntaxOn
+      ? {
+          state_syntax: { changed: stateTally.changed },
+          plate_states: { read: stateTally.read, named: stateTally.named, ms_per_plate: round(stateTally.ms / Math.max(1, stateTally.read), 2) },
+        }
+      : {}),
     confusions: t.topConfusions(),
     misreads: t.misreads,
   };
+}
+
+interface SceneStateTally {
+  /** Confirmed boxes large enough to read a state from, how many named one, time spent. */
+  read: number;
+  named: number;
+  ms: number;
+  changed: NonNullable<EvalReport['state_syntax']>['changed'];
+}
+
+/**
+ * Scenes: the state printed on each confirmed plate large enough for it (tooSmallForState), and
+ * that state's plate syntax applied to its reading, as the crops path and the footage job do.
+ */
+async function withStateSyntax(states: StateReader, frame: RgbImage, plates: RecognizedPlate[], file: string, tally: SceneStateTally): Promise<RecognizedPlate[]> {
+  const out: RecognizedPlate[] = [];
+  for (const p of plates) {
+    if (!p.verified || tooSmallForState(p.box)) {
+      out.push(p);
+      continue;
+    }
+    const t0 = performance.now();
+    const g = await states.read(frame, p.box);
+    tally.ms += performance.now() - t0;
+    tally.read++;
+    if (g) tally.named++;
+    const ruled = stateSyntax(p, g?.code);
+    if (ruled !== p) tally.changed.push({ file: basename(file), read: p.text, state: g!.code, text: ruled.text });
+    out.push({ ...p, ...ruled });
+  }
+  return out;
 }
 
 export async function evaluateCrops(engine: RecognitionEngine, dir: string, labelsCsv: string, split: CropSplit = 'all', opts: EvalOptions = {}): Promise<EvalReport> {
   const all = loadCrops(dir, labelsCsv, split);
   if (all.length === 0) throw new Error(`no labelled crops found for ${labelsCsv}`);
   const samples = opts.limit ? all.slice(0, opts.limit) : all;
-  if (opts.states && !all.some((s) => s.state)) throw new Error(`state scoring: ${labelsCsv} has no state column of two-letter codes`);
+  if (opts.scoreStates && !opts.states) throw new Error('state scoring needs the state reader');
+  if (opts.scoreStates && !all.some((s) => s.state)) throw new Error(`state scoring: ${labelsCsv} has no state column of two-letter codes`);
   if (opts.review) checkReviewDir(opts.review);
   const review: ReviewItem[] = [];
   const t = new Tally();
@@ -275,6 +329,8 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
   let topk = 0;
   const st = { labelled: 0, guessed: 0, right: 0, ms: 0, wrong: [] as StateReport['wrong'] };
   const failed: { file: string; error: string }[] = [];
+  const syntaxOn = opts.states !== undefined && opts.stateSyntax !== false;
+  const syntax: NonNullable<EvalReport['state_syntax']>['changed'] = [];
   for (const [i, s] of samples.entries()) {
     const t0 = performance.now();
     let img: Awaited<ReturnType<typeof decodeRgb>>;
@@ -290,24 +346,31 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
       continue;
     }
     const t1 = performance.now();
-    const r = await engine.readCrop(img);
+    let r = await engine.readCrop(img);
     const t2 = performance.now();
     msImage += t2 - t0;
     msCrop += t2 - t1;
-    topk = Math.max(topk, r.alternatives.length);
-    t.add(s.file, s.text, r.alternatives.map((a) => a.text));
-    if (opts.review && r.text !== s.text) review.push({ file: s.file, truth: s.text, read: r.text, confidence: r.confidence, alternatives: r.alternatives.map((a) => a.text), found: 'crop' });
-    if (opts.states && s.state) {
+    if (opts.states) {
       const t3 = performance.now();
       const g = await opts.states.read(img);
       st.ms += performance.now() - t3;
-      st.labelled++;
-      if (g) {
-        st.guessed++;
-        if (g.code === s.state) st.right++;
-        else st.wrong.push({ file: basename(s.file), truth: s.state, guess: g.code, evidence: g.evidence });
+      if (opts.scoreStates && s.state) {
+        st.labelled++;
+        if (g) {
+          st.guessed++;
+          if (g.code === s.state) st.right++;
+          else st.wrong.push({ file: basename(s.file), truth: s.state, guess: g.code, evidence: g.evidence });
+        }
+      }
+      if (syntaxOn) {
+        const ruled = stateSyntax(r, g?.code);
+        if (ruled !== r) syntax.push({ file: basename(s.file), read: r.text, state: g!.code, text: ruled.text });
+        r = ruled;
       }
     }
+    topk = Math.max(topk, r.alternatives.length);
+    t.add(s.file, s.text, r.alternatives.map((a) => a.text));
+    if (opts.review && r.text !== s.text) review.push({ file: s.file, truth: s.text, read: r.text, confidence: r.confidence, alternatives: r.alternatives.map((a) => a.text), found: 'crop' });
     opts.onProgress?.(i + 1, samples.length);
   }
   const n = Math.max(1, samples.length - failed.length);
@@ -331,8 +394,9 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     ms_per_image: round(msImage / n, 2),
     ms_per_crop: round(msCrop / n, 2),
     models: engine.version,
-    reading_method: engine.cropReadingMethod,
-    ...(opts.states
+    reading_method: `${engine.cropReadingMethod}${syntaxOn ? '+stateSyntax' : ''}`,
+    ...(syntaxOn ? { state_syntax: { changed: syntax } } : {}),
+    ...(opts.scoreStates
       ? {
           state: {
             labelled: st.labelled,

@@ -33,6 +33,7 @@ interface EvalFlags {
   review?: string;
   wordO?: boolean;
   states?: boolean;
+  stateSyntax?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -138,6 +139,7 @@ export function registerEval(program: Command): void {
     .option('--word-o', 'write a 0 between letters (or a letter and the plate\'s end) as the letter O, the convention of labels that write what a plate means (crops and scenes; default off: us-plate-crops writes the digit)')
     .option('--review <dir>', 'write a crop and a misreads.csv row for every misread plate into this new or empty folder (found, found but not confirmed, or missed; what was read, how sure, the top-k)')
     .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
+    .option('--state-syntax <on|off>', 'read each plate\'s state (crops, and confirmed boxes of at least 64 x 36 px) and turn a reading\'s O or 0 into the other where that state\'s standard plate format puts a letter or a digit (default on; off reports the reader\'s own text)')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
     .action(async (flags: EvalFlags) => {
@@ -156,6 +158,7 @@ export function registerEval(program: Command): void {
       if (flags.crops && !flags.labels) throw new Error('--crops needs --labels CSV');
       if (!['all', 'tune', 'held-out'].includes(flags.split)) throw new Error(`unknown --split ${flags.split}`);
       if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
+      if (flags.stateSyntax !== undefined && !['on', 'off'].includes(flags.stateSyntax)) throw new Error(`--state-syntax must be on or off, got ${flags.stateSyntax}`);
       if (flags.crops) {
         // a crop is read as it is: these only change how a frame's detected boxes become readings
         const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader], ['--min-read-confidence', flags.minReadConfidence],
@@ -172,10 +175,11 @@ export function registerEval(program: Command): void {
       };
       const onError = (file: string, err: Error) => process.stderr.write(`warning: ${err.message} (${file}): its plates count as missed\n`);
       try {
-        if (flags.states) states = await StateReader.create({ modelsDir: flags.models ?? modelsDirFor(), threads: Number(flags.threads) });
+        const syntax = flags.stateSyntax !== 'off';
+        if (flags.states || syntax) states = await StateReader.create({ modelsDir: flags.models ?? modelsDirFor(), threads: Number(flags.threads) });
         const report = flags.scenes
-          ? await evaluateScenes(engine, flags.scenes, { limit, onProgress, onError, review: flags.review })
-          : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress, onError, states, review: flags.review });
+          ? await evaluateScenes(engine, flags.scenes, { limit, onProgress, onError, states, stateSyntax: syntax, review: flags.review })
+          : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress, onError, states, scoreStates: flags.states, stateSyntax: syntax, review: flags.review });
         if (flags.review) process.stderr.write(`review: ${report.misreads.length} misread plates in ${flags.review} (misreads.csv, crops/)\n`);
         if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
         else printTable(report);

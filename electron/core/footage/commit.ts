@@ -12,6 +12,7 @@ import { MAX_PLATE_LENGTH, normalizePlate } from '../reads/plate';
 import { insertReads, type NewRead } from '../reads/store';
 import { placeAt, type Place, type PositionTrack } from './sidecar';
 import { correct, type TimeBase } from './timebase';
+import { STATE_SYNTAX_RULE, syntaxText } from '../../../native/recognition/syntax';
 
 /** Everything about a file that every read from it shares. */
 export interface FileFacts {
@@ -71,7 +72,11 @@ export function isStorablePlate(text: string): boolean {
 /** One read from one pass; null when the text is not a plate the store can keep. */
 export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRead | null {
   if (!isStorablePlate(t.text)) return null;
-  const plate = normalizePlate(t.text);
+  // the named state's plate syntax decides a shared O/0 glyph (syntax.ts); plateRaw keeps the reader's text
+  const state = t.stateRead?.guess?.code ?? null;
+  const ruled = syntaxText(t.text, state);
+  const text = ruled ?? t.text;
+  const plate = normalizePlate(text);
   const offsetMs = Math.round(f.source.clockOffsetSeconds * 1000);
   const cam = (ms: number) => f.time.startMs + ms;
   const ts = correct(cam(t.bestMs), offsetMs);
@@ -83,7 +88,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
     plateRaw: t.text,
     confidence: t.confidence,
     charConfidences: t.charConfidences,
-    alternatives: t.alternatives,
+    alternatives: ruled === null ? t.alternatives : [{ text: ruled, confidence: t.confidence }, ...t.alternatives.filter((a) => a.text !== ruled)],
     ts,
     lat: place?.lat ?? null,
     lon: place?.lon ?? null,
@@ -91,7 +96,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
     source: f.source.name,
     sourceKind: f.source.kind,
     color: t.colour,
-    state: t.stateRead?.guess?.code ?? null,
+    state,
     cropSha,
     frameSha,
     modelVersion: modelVersion(f.models),
@@ -115,6 +120,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
       position: how ? { source: how, ...(f.track && how === 'track' ? { track: f.track.file, format: f.track.format } : {}) } : null,
       box: t.box,
       ...(t.stateRead ? { state: stateProvenance(t.stateRead) } : {}),
+      ...(ruled !== null ? { stateSyntax: { read: t.text, text: ruled, rule: STATE_SYNTAX_RULE } } : {}),
       models: f.models,
       thresholds: f.thresholds,
       ...(f.sampling ? { sampling: f.sampling } : {}),

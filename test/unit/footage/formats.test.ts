@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { editDistance } from '../../../native/footage/text';
 import { STATE_RULE } from '../../../native/recognition/state';
+import { STATE_SYNTAX_RULE } from '../../../native/recognition/syntax';
 import { ACCESS, harness, type Harness } from '../../support/core';
 import sharp from 'sharp';
 import { sharedDataDir } from '../../support/shared-data';
@@ -91,6 +92,12 @@ describe('footage formats and failures', () => {
       .composite([{ input: join(sharedDataDir(), 'us-plate-crops', 'images', 'ca359.jpg'), left: 480, top: 380 }])
       .jpeg({ quality: 92 })
       .toFile(join(folder, 'us.jpg'));
+    // Arkansas prints O and 0 alike: the reader writes 3550CT, the state's 123 ABC format makes it 355OCT
+    // (a held-out crop: a test fixture here, never a model choice)
+    await sharp(frame(200))
+      .composite([{ input: join(sharedDataDir(), 'us-plate-crops', 'images', 'ar1308.jpg'), left: 480, top: 380 }])
+      .jpeg({ quality: 92 })
+      .toFile(join(folder, 'ar.jpg'));
     await makePhoto(join(folder, 'ro.jpg'), 342, '2026:03:05 10:00:00');
     const { end } = await importAndWait(h, token, { paths: [folder], source: { name: 'states' } });
     expect(end.status, end.error ?? '').toBe('done');
@@ -104,6 +111,15 @@ describe('footage formats and failures', () => {
     expect(prov.state).toMatchObject({ code: 'CA', matched: 'CALIFORNIA', line: 'top', rule: STATE_RULE });
     expect(prov.state.model).toMatch(/^ppocr-v4-rec@1\.4\.2\+06b3e6af$/);
     expect(prov.models).not.toHaveProperty('state'); // the file's models are the plate engine's
+    expect(prov).not.toHaveProperty('stateSyntax'); // 6DZG261 fits California's 1ABC234 as read
+    const ar = h.core.store.db.prepare("SELECT plate, plate_raw, state, alternatives, provenance FROM reads WHERE plate = '355OCT'").get() as
+      | { plate: string; plate_raw: string; state: string; alternatives: string; provenance: string }
+      | undefined;
+    expect(ar, JSON.stringify(rows.map((r) => r.plate))).toBeDefined();
+    expect(ar!.state).toBe('AR');
+    expect(ar!.plate_raw).toBe('3550CT'); // what the reader wrote stays with the read
+    expect(JSON.parse(ar!.provenance).stateSyntax).toEqual({ read: '3550CT', text: '355OCT', rule: STATE_SYNTAX_RULE });
+    expect((JSON.parse(ar!.alternatives) as { text: string }[])[0]!.text).toBe('355OCT');
     const ro = rows.find((r) => editDistance(r.plate, 'B225RTK') <= 1);
     expect(ro).toBeDefined();
     expect(ro!.state).toBeNull();

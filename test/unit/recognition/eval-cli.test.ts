@@ -85,7 +85,7 @@ describe('canvass eval', () => {
     // the crop margin and the verification floor, named in the report's reading method
     const margins = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--crop-margin', '0.06', '--min-verify-width', '20']);
     expect(margins.code).toBe(0);
-    expect(JSON.parse(margins.out).reading_method).toBe('vote:0.06,0,0.1+min20+trim0.8');
+    expect(JSON.parse(margins.out).reading_method).toBe('vote:0.06,0,0.1+min20+trim0.8+stateSyntax');
     for (const [flag, v, msg] of [['--crop-margin', '0.9', /--crop-margin: "0.9" is not a fraction/], ['--min-verify-width', '-3', /--min-verify-width: "-3" is not a width/]] as const) {
       const r2 = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', flag, v]);
       expect(r2.code).not.toBe(0);
@@ -105,19 +105,19 @@ describe('canvass eval', () => {
     // the edge trim reads crops and scenes alike: 0 turns it off, anything outside 0..1 is refused
     expect(crops('--edge-trim', '0').code).toBe(0);
     // a crop report names how crops were read, as a scene report names how boxes were
-    expect(JSON.parse(crops('--edge-trim', '0').out).reading_method).toBe('whole');
-    expect(JSON.parse(crops('--word-o').out).reading_method).toBe('whole+trim0.8+wordO');
+    expect(JSON.parse(crops('--edge-trim', '0').out).reading_method).toBe('whole+stateSyntax');
+    expect(JSON.parse(crops('--word-o').out).reading_method).toBe('whole+trim0.8+wordO+stateSyntax');
     const untrimmed = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--edge-trim', '0']);
-    expect(JSON.parse(untrimmed.out).reading_method).toBe('vote:0.04,0,0.1');
+    expect(JSON.parse(untrimmed.out).reading_method).toBe('vote:0.04,0,0.1+stateSyntax');
     expect(crops('--edge-trim', '1.5').err).toMatch(/--edge-trim: "1.5" is not a confidence from 0 to 1/);
     // the reading confidence that confirms a box: scenes only, named in the reading method
     const floor = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--min-read-confidence', '0.05']);
-    expect(JSON.parse(floor.out).reading_method).toBe('vote:0.04,0,0.1+conf0.05+trim0.8');
+    expect(JSON.parse(floor.out).reading_method).toBe('vote:0.04,0,0.1+conf0.05+trim0.8+stateSyntax');
     expect(crops('--min-read-confidence', '0.05').err).toMatch(/--min-read-confidence: scenes only/);
     expect(canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--min-read-confidence', 'x']).err).toMatch(/--min-read-confidence: "x" is not a confidence from 0 to 1/);
     // O for a 0 among letters, the photo labels' convention: named in the reading method
     const wordO = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--word-o']);
-    expect(JSON.parse(wordO.out).reading_method).toBe('vote:0.04,0,0.1+trim0.8+wordO');
+    expect(JSON.parse(wordO.out).reading_method).toBe('vote:0.04,0,0.1+trim0.8+wordO+stateSyntax');
   });
 
   it('writes a crop and a CSV row for every misread plate (--review), into a new or empty folder only', async () => {
@@ -167,6 +167,44 @@ describe('canvass eval', () => {
     const a = await sharp(join(out, crops[0]!.crop!)).metadata();
     const orig = await sharp(join(cropsDir, 'a.jpg')).metadata();
     expect([a.width, a.height]).toEqual([orig.width, orig.height]);
+  });
+
+  it('applies the named state\'s plate syntax to crops and to confirmed boxes (--state-syntax, default on)', async () => {
+    // Arkansas prints O and 0 alike; the reader writes 3550CT, the state's 123 ABC format reads 355OCT
+    // (a held-out crop: a fixture here, never a model choice)
+    const dir = tempDir('canvass-eval-');
+    const ar = join(DATA, 'us-plate-crops', 'images', 'ar1308.jpg');
+    copyFileSync(ar, join(dir, 'a.jpg'));
+    writeFileSync(join(dir, 'labels.csv'), 'file,state,plate\na.jpg,AR,355OCT\n');
+    const crops = (extra: string[]) => canvass(['eval', '--crops', dir, '--labels', join(dir, 'labels.csv'), '--json', '--threads', '1', ...extra]);
+    const on = crops([]);
+    expect(on.code, on.err).toBe(0);
+    const onR = JSON.parse(on.out);
+    expect(onR.exact_top1).toBe(1);
+    expect(onR.reading_method).toMatch(/\+stateSyntax$/);
+    expect(onR.state_syntax.changed).toEqual([{ file: 'a.jpg', read: '3550CT', state: 'AR', text: '355OCT' }]);
+    const offR = JSON.parse(crops(['--state-syntax', 'off']).out);
+    expect(offR.exact_top1).toBe(0);
+    expect(offR.exact_top1_o_is_0).toBe(1);
+    expect(offR.reading_method).not.toMatch(/stateSyntax/);
+    expect(offR).not.toHaveProperty('state_syntax');
+    // scenes: the same plate in a frame, its state read from the confirmed box
+    const scenes = tempDir('canvass-eval-');
+    await sharp({ create: { width: 1280, height: 720, channels: 3, background: { r: 90, g: 96, b: 104 } } })
+      .composite([{ input: ar, left: 480, top: 380 }])
+      .jpeg({ quality: 92 })
+      .toFile(join(scenes, 'f.jpg'));
+    writeFileSync(join(scenes, 'f.txt'), 'f.jpg\t480\t380\t320\t159\t355OCT\n');
+    const sc = canvass(['eval', '--scenes', scenes, '--json', '--threads', '1']);
+    expect(sc.code, sc.err).toBe(0);
+    const scR = JSON.parse(sc.out);
+    expect(scR.exact_top1).toBe(1);
+    expect(scR.plate_states).toMatchObject({ read: 1, named: 1 });
+    expect(scR.state_syntax.changed).toEqual([{ file: 'f.jpg', read: '3550CT', state: 'AR', text: '355OCT' }]);
+    expect(JSON.parse(canvass(['eval', '--scenes', scenes, '--json', '--threads', '1', '--state-syntax', 'off']).out).exact_top1).toBe(0);
+    const bad = crops(['--state-syntax', 'maybe']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--state-syntax must be on or off, got maybe/);
   });
 
   it('reports an unreadable image and goes on; its plate counts as missed', () => {
