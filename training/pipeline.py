@@ -235,7 +235,9 @@ def stage_card(a):
                 "sha256": sha256(onnx), "bytes": onnx.stat().st_size,
                 "training": {**meta.get(name, {}), "run": note}, **card,
                 "evaluation": "canvass eval (TypeScript, onnxruntime-node) with the engine's default reading "
-                              "(crop vote for scenes, edge trim 0.8: docs/recognition.md); IoU >= 0.5 for boxes; "
+                              "(crop vote for scenes, edge trim 0.8, and since session 12 the state plate syntax "
+                              "wherever a plate's state is read: docs/recognition.md; ms_per_image includes those "
+                              "state reads); IoU >= 0.5 for boxes; "
                               "validation sets never used for training; model choice is stated under training.run"}
         json.dump(card, open(MODELS / f"{name}.json", "w"), indent=2)
         write_markdown(card)

@@ -44,7 +44,10 @@ export interface EvalReport {
   state?: StateReport;
   /** Read with the state syntax on (crops or scenes): each reading it changed. */
   state_syntax?: { changed: { file: string; read: string; state: string; text: string }[] };
-  /** Scenes with the state syntax on: confirmed plates whose state was read, how many named one. */
+  /**
+   * Scenes with the state syntax on: confirmed plates whose state was read (those large enough whose
+   * reading has a 0 or an O, the only ones the syntax can change), how many named one.
+   */
   plate_states?: { read: number; named: number; ms_per_plate: number };
   /** Whether each box was read in three crops (crop vote), scenes only. */
   crop_vote?: boolean;
@@ -284,6 +287,9 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   };
 }
 
+/** A 0 or an O: what the state syntax can turn (so whether a reading needs its state read). */
+const ROUND = /[0O]/;
+
 interface SceneStateTally {
   /** Confirmed boxes large enough to read a state from, how many named one, time spent. */
   read: number;
@@ -299,7 +305,8 @@ interface SceneStateTally {
 async function withStateSyntax(states: StateReader, frame: RgbImage, plates: RecognizedPlate[], file: string, tally: SceneStateTally): Promise<RecognizedPlate[]> {
   const out: RecognizedPlate[] = [];
   for (const p of plates) {
-    if (!p.verified || tooSmallForState(p.box)) {
+    // the syntax only ever turns a round glyph: a reading without one needs no state
+    if (!p.verified || !ROUND.test(p.text) || tooSmallForState(p.box)) {
       out.push(p);
       continue;
     }
@@ -350,7 +357,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     const t2 = performance.now();
     msImage += t2 - t0;
     msCrop += t2 - t1;
-    if (opts.states) {
+    if (opts.states && (opts.scoreStates || ROUND.test(r.text))) {
       const t3 = performance.now();
       const g = await opts.states.read(img);
       st.ms += performance.now() - t3;

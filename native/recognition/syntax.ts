@@ -108,12 +108,20 @@ export function syntaxText(text: string, state: string | null | undefined): stri
 }
 
 /**
+ * Top-k after the syntax chose `text`: it leads (with the reading's probability: the same glyphs), the
+ * reader's own follow, and the list keeps its length, so top-k still means k readings.
+ */
+export function syntaxAlternatives<A extends { text: string; confidence: number }>(text: string, confidence: number, alternatives: readonly A[]): { text: string; confidence: number }[] {
+  return [{ text, confidence }, ...alternatives.filter((a) => a.text !== text)].slice(0, Math.max(1, alternatives.length));
+}
+
+/**
  * The reading with the state's plate syntax applied (see syntaxText): the text changes, each
  * character keeps its confidence (the glyph is the same one), and the new text leads the
- * alternatives. Unchanged (the same object) when the rule does not apply.
+ * alternatives (syntaxAlternatives). Unchanged (the same object) when the rule does not apply.
  */
 export function stateSyntax(r: PlateReading, state: string | null | undefined): PlateReading {
   const text = syntaxText(r.text, state);
   if (text === null) return r;
-  return { ...r, text, alternatives: [{ text, confidence: r.confidence }, ...r.alternatives.filter((a) => a.text !== text)] };
+  return { ...r, text, alternatives: syntaxAlternatives(text, r.confidence, r.alternatives) };
 }

@@ -12,7 +12,7 @@ import { MAX_PLATE_LENGTH, normalizePlate } from '../reads/plate';
 import { insertReads, type NewRead } from '../reads/store';
 import { placeAt, type Place, type PositionTrack } from './sidecar';
 import { correct, type TimeBase } from './timebase';
-import { STATE_SYNTAX_RULE, syntaxText } from '../../../native/recognition/syntax';
+import { STATE_SYNTAX_RULE, syntaxAlternatives, syntaxText } from '../../../native/recognition/syntax';
 
 /** Everything about a file that every read from it shares. */
 export interface FileFacts {
@@ -88,7 +88,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
     plateRaw: t.text,
     confidence: t.confidence,
     charConfidences: t.charConfidences,
-    alternatives: ruled === null ? t.alternatives : [{ text: ruled, confidence: t.confidence }, ...t.alternatives.filter((a) => a.text !== ruled)],
+    alternatives: ruled === null ? t.alternatives : syntaxAlternatives(ruled, t.confidence, t.alternatives),
     ts,
     lat: place?.lat ?? null,
     lon: place?.lon ?? null,

@@ -43,6 +43,9 @@ describe('state plate syntax', () => {
     expect(out.confidence).toBe(r.confidence);
     expect(out.charConfidences).toEqual(r.charConfidences);
     expect(out.alternatives.map((a) => a.text)).toEqual(['355OCT', '3550CT', '3558CT']);
+    // a text the reader did not list joins at the front and the list keeps its length (top-k stays k)
+    const listed = stateSyntax(reading('3550CT', ['3558CT', '3550GT']), 'AR');
+    expect(listed.alternatives.map((a) => a.text)).toEqual(['355OCT', '3550CT', '3558CT']);
     const same = reading('355OCT');
     expect(stateSyntax(same, 'AR')).toBe(same);
     expect(stateSyntax(r, undefined)).toBe(r);
