@@ -7,7 +7,7 @@ import { iou } from '../recognition/detector';
 import type { RecognitionEngine, RecognizedPlate } from '../recognition/index';
 import { tooSmallForState, type StateReader } from '../recognition/state';
 import { decodeRgb, ImageDecodeError, type RgbImage } from '../recognition/preprocess';
-import { stateSyntax } from '../recognition/syntax';
+import { stateSyntax, syntaxCouldApply } from '../recognition/syntax';
 import { loadCrops, loadScenes, type CropSplit, type SceneLayout } from './datasets';
 import { charsRight, matchBoxes, round } from './metrics';
 import { checkReviewDir, writeReview, type ReviewItem } from './review';
@@ -46,7 +46,7 @@ export interface EvalReport {
   state_syntax?: { changed: { file: string; read: string; state: string; text: string }[] };
   /**
    * Scenes with the state syntax on: confirmed plates whose state was read (those large enough whose
-   * reading has a 0 or an O, the only ones the syntax can change), how many named one.
+   * reading the syntax could change for some state: syntaxCouldApply), how many named one.
    */
   plate_states?: { read: number; named: number; ms_per_plate: number };
   /** Whether each box was read in three crops (crop vote), scenes only. */
@@ -287,9 +287,6 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   };
 }
 
-/** A 0 or an O: what the state syntax can turn (so whether a reading needs its state read). */
-const ROUND = /[0O]/;
-
 interface SceneStateTally {
   /** Confirmed boxes large enough to read a state from, how many named one, time spent. */
   read: number;
@@ -305,8 +302,8 @@ interface SceneStateTally {
 async function withStateSyntax(states: StateReader, frame: RgbImage, plates: RecognizedPlate[], file: string, tally: SceneStateTally): Promise<RecognizedPlate[]> {
   const out: RecognizedPlate[] = [];
   for (const p of plates) {
-    // the syntax only ever turns a round glyph: a reading without one needs no state
-    if (!p.verified || !ROUND.test(p.text) || tooSmallForState(p.box)) {
+    // a reading the syntax could not change under any state needs no state read
+    if (!p.verified || !syntaxCouldApply(p.text) || tooSmallForState(p.box)) {
       out.push(p);
       continue;
     }
@@ -357,7 +354,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     const t2 = performance.now();
     msImage += t2 - t0;
     msCrop += t2 - t1;
-    if (opts.states && (opts.scoreStates || ROUND.test(r.text))) {
+    if (opts.states && (opts.scoreStates || (syntaxOn && syntaxCouldApply(r.text)))) {
       const t3 = performance.now();
       const g = await opts.states.read(img);
       st.ms += performance.now() - t3;

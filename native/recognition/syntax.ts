@@ -108,6 +108,14 @@ export function syntaxText(text: string, state: string | null | undefined): stri
 }
 
 /**
+ * Whether the syntax could change this reading for some state in the table: when not, reading the
+ * plate's state for the syntax's sake is wasted work (the result is the same whatever it names).
+ */
+export function syntaxCouldApply(text: string): boolean {
+  return /[0O]/.test(text) && Object.keys(STATE_FORMATS).some((state) => syntaxText(text, state) !== null);
+}
+
+/**
  * Top-k after the syntax chose `text`: it leads (with the reading's probability: the same glyphs), the
  * reader's own follow, and the list keeps its length, so top-k still means k readings.
  */

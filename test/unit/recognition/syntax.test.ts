@@ -1,7 +1,7 @@
 // The state's plate syntax decides O or 0 where the glyph is shared (syntax.ts).
 import { describe, expect, it } from 'vitest';
 import type { PlateReading } from '../../../native/recognition/reader';
-import { MAX_SYNTAX_FLIPS, STATE_FORMATS, plateShape, stateSyntax, syntaxText } from '../../../native/recognition/syntax';
+import { MAX_SYNTAX_FLIPS, STATE_FORMATS, plateShape, stateSyntax, syntaxCouldApply, syntaxText } from '../../../native/recognition/syntax';
 
 const reading = (text: string, alternatives: string[] = []): PlateReading => ({
   text,
@@ -49,6 +49,13 @@ describe('state plate syntax', () => {
     const same = reading('355OCT');
     expect(stateSyntax(same, 'AR')).toBe(same);
     expect(stateSyntax(r, undefined)).toBe(r);
+  });
+
+  it('knows which readings no state could change, so their state need not be read for it', () => {
+    expect(syntaxCouldApply('3550CT')).toBe(true); // Arkansas, Oklahoma...
+    expect(syntaxCouldApply('6DZG261')).toBe(false); // no round glyph
+    expect(syntaxCouldApply('CHICAG0')).toBe(false); // fits no format either way
+    expect(syntaxCouldApply('ABC0123')).toBe(false); // fits LLLDDDD as read, and turning its 0 fits nothing
   });
 
   it('holds only letter/digit shapes of plate length', () => {
