@@ -13,9 +13,12 @@ import type { PlateReading } from './reader';
 /**
  * Standard passenger-plate serial formats by state, as letter (L) / digit (D) shapes without
  * spaces, dashes or the state's emblem, from the states' published formats (current and recent
- * series still on the road). Only states whose formats are few and serial: those that put a county
- * number first in varying lengths (Idaho, Montana, Nebraska, Wyoming) or issue digit-only plates
- * (Delaware, New Hampshire) are left out, so their readings are never changed.
+ * series still on the road), plus (revision 2) each shape with a letter and at least two digits that
+ * two or more of the state's labels in the tuning half of us-plate-crops have (HI LLDDD, IA DDDDLL,
+ * LA LDDDDDD, MN LLDDD, NC LDDDD, VA LLDDDD, WI LLLDDD, WV DLDDDD). Only states whose formats are
+ * few and serial: those that put a county number first in varying lengths (Idaho, Montana,
+ * Nebraska, Wyoming) or issue digit-only plates (Delaware, New Hampshire) are left out, so their
+ * readings are never changed.
  */
 export const STATE_FORMATS: Readonly<Record<string, readonly string[]>> = {
   AK: ['LLLDDD'],
@@ -28,21 +31,21 @@ export const STATE_FORMATS: Readonly<Record<string, readonly string[]>> = {
   DC: ['LLDDDD'],
   FL: ['LDDDLL', 'LLLLDD'],
   GA: ['LLLDDDD'],
-  HI: ['LLLDDD'],
-  IA: ['DDDLLL', 'LLLDDD'],
+  HI: ['LLLDDD', 'LLDDD'],
+  IA: ['DDDLLL', 'LLLDDD', 'DDDDLL'],
   IL: ['LLDDDDD', 'LDDDDDD'],
   IN: ['DDDLLL'],
   KS: ['DDDLLL'],
   KY: ['DDDLLL'],
-  LA: ['LLLDDD'],
+  LA: ['LLLDDD', 'LDDDDDD'],
   MA: ['DLLDDD', 'DDLLDD', 'DDDLLD', 'DLLLDD'],
   MD: ['DLLDDDD', 'LLLDDD'],
   ME: ['DDDDLL', 'DDDLLL'],
   MI: ['LLLDDDD'],
-  MN: ['LLLDDD', 'DDDLLL'],
+  MN: ['LLLDDD', 'DDDLLL', 'LLDDD'],
   MO: ['LLDLDL'],
   MS: ['LLLDDD', 'LLLDDDD'],
-  NC: ['LLLDDDD'],
+  NC: ['LLLDDDD', 'LDDDD'],
   ND: ['LLLDDD'],
   NJ: ['LLLDDL', 'LDDLLL'],
   NM: ['LLLDDD', 'DDDLLL'],
@@ -58,18 +61,18 @@ export const STATE_FORMATS: Readonly<Record<string, readonly string[]>> = {
   TN: ['DDDLLL'],
   TX: ['LLDLDDD', 'LLLDDDD'],
   UT: ['LDDDLL', 'DDDLLL'],
-  VA: ['LLLDDDD', 'DDDDLL'],
+  VA: ['LLLDDDD', 'DDDDLL', 'LLDDDD'],
   VT: ['LLLDDD'],
   WA: ['LLLDDDD', 'DDDLLL'],
-  WI: ['LLLDDDD', 'DDDLLL'],
-  WV: ['DLLDDD'],
+  WI: ['LLLDDDD', 'DDDLLL', 'LLLDDD'],
+  WV: ['DLLDDD', 'DLDDDD'],
 };
 
 /**
  * Version of the table and rule, recorded in a footage read's provenance when the syntax changed its
- * text (1: session 12).
+ * text (1: the published formats; 2: plus the tuning labels' shapes; both session 12).
  */
-export const STATE_SYNTAX_RULE = 1;
+export const STATE_SYNTAX_RULE = 2;
 
 /** At most this many round glyphs are turned (a reading further from every format is left alone). */
 export const MAX_SYNTAX_FLIPS = 2;

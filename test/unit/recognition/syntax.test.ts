@@ -18,6 +18,7 @@ describe('state plate syntax', () => {
     expect(syntaxText('V0820', 'RI')).toBe('VO820');
     expect(syntaxText('ABC1O34', 'PA')).toBe('ABC1034'); // the other way: O in a digit group
     expect(syntaxText('N00218', 'AR')).toBe('NOO218'); // two turns when one is not enough
+    expect(syntaxText('T0D715', 'WI')).toBe('TOD715'); // a format the tuning labels added (revision 2)
   });
 
   it('leaves readings that fit, vanity plates, unknown states and far readings alone', () => {
