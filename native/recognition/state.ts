@@ -32,9 +32,10 @@ export const STATE_MODEL = {
  * Version of the reading rule around the model (strips, matching, NOT_STATES): footage provenance
  * records it beside the model, since the same model names states differently under another rule.
  * 3: top and bottom thirds (session 8); 4: two thinner top strips and NOT_STATES; 5: CALIFORNIA's
- * script gets a fourth edit (both session 9).
+ * script gets a fourth edit (both session 9); 6: a line that names nothing is tried again with its
+ * lowercase l as I (matchLine, session 12).
  */
-export const STATE_RULE = 5;
+export const STATE_RULE = 6;
 
 /** How provenance names the state reader. */
 export const STATE_MODEL_TAG = `ppocr-v4-rec@${STATE_MODEL.version}+${STATE_MODEL.sha256[STATE_MODEL.rec]!.slice(0, 8)}`;
@@ -122,6 +123,24 @@ function bestMatch(raw: string): StateMatch | null {
     }
   }
   return best;
+}
+
+/**
+ * One strip's reading (as the recogniser wrote it, cases kept) against the names: its letters as
+ * read, and when those match nothing, the same with every lowercase l taken as the letter I (rule 6,
+ * session 12: the recogniser writes a sans-serif capital I as l, and IOWA read lOWA became LOWA, one
+ * edit from a name that may take none). A line that matches as read is never matched again, so the
+ * second try only adds names. `evidence` is the letters that matched; a NOT_STATES match comes back
+ * with code ''.
+ */
+export function matchLine(raw: string): { match: StateMatch; evidence: string } | null {
+  const letters = raw.toUpperCase().replace(/[^A-Z]/g, '');
+  const asRead = bestMatch(letters);
+  if (asRead) return { match: asRead, evidence: letters };
+  if (!raw.includes('l')) return null;
+  const asI = raw.replace(/l/g, 'I').toUpperCase().replace(/[^A-Z]/g, '');
+  const second = bestMatch(asI);
+  return second ? { match: second, evidence: asI } : null;
 }
 
 /**
@@ -271,9 +290,9 @@ export class StateReader {
       const y0 = Math.max(0, Math.floor(b.y + f0 * b.h));
       const y1 = Math.min(img.height, Math.ceil(b.y + f1 * b.h));
       if (y1 - y0 < 4) continue;
-      const evidence = await this.readLine(img, x0, y0, x1 - x0, y1 - y0);
-      const m = bestMatch(evidence);
-      if (m) return m.code ? { ...m, evidence, strip } : null;
+      const { text } = await this.readText(img, { x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+      const found = matchLine(text);
+      if (found) return found.match.code ? { ...found.match, evidence: found.evidence, strip } : null;
     }
     return null;
   }

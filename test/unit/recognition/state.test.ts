@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRgb } from '../../../native/recognition/preprocess';
-import { matchState, STATE_MODEL, STATE_STRIPS, stateModelFiles, StateReader } from '../../../native/recognition/state';
+import { matchLine, matchState, STATE_MODEL, STATE_STRIPS, stateModelFiles, StateReader } from '../../../native/recognition/state';
 import { sharedDataDir } from '../../support/shared-data';
 
 const US = join(sharedDataDir(), 'us-plate-crops', 'images');
@@ -16,6 +16,19 @@ describe('matchState', () => {
     expect(matchState('MAY California 2009')).toMatchObject({ code: 'CA', key: 'CALIFORNIA', distance: 0 });
     expect(matchState('SHOW-ME STATE')?.code).toBe('MO');
     expect(matchState('FAMOUS POTATOES')?.code).toBe('ID');
+  });
+
+  it('takes a lowercase l as the letter I only when the line names nothing as read (rule 6)', () => {
+    // the recogniser's reading of Iowa's sans-serif capital I (tuning-half crops)
+    expect(matchLine('lOWARO')).toEqual({ match: { code: 'IA', key: 'IOWA', distance: 0 }, evidence: 'IOWARO' });
+    expect(matchLine('#lOWAD')?.match.code).toBe('IA');
+    expect(matchLine('LOWA')).toBeNull(); // a capital L is an L
+    expect(matchLine('lowell')).toBeNull();
+    // a line that names a state as read keeps that name and evidence
+    expect(matchLine('Florida')).toEqual({ match: { code: 'FL', key: 'FLORIDA', distance: 0 }, evidence: 'FLORIDA' });
+    expect(matchLine('Bllinois')?.evidence).toBe('BLLINOIS');
+    // a non-state name ends the line as before, with code ''
+    expect(matchLine('ONTARlO')?.match.code).toBe('');
   });
 
   it('prefers the longer name that contains a shorter one', () => {
