@@ -357,7 +357,9 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     if (opts.states && (opts.scoreStates || (syntaxOn && syntaxCouldApply(r.text)))) {
       const t3 = performance.now();
       const g = await opts.states.read(img);
-      st.ms += performance.now() - t3;
+      const stateMs = performance.now() - t3;
+      st.ms += stateMs;
+      if (syntaxOn) msImage += stateMs; // part of reading the crop, as in the scene path
       if (opts.scoreStates && s.state) {
         st.labelled++;
         if (g) {
