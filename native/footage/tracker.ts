@@ -80,8 +80,6 @@ export interface StateRead {
   rule?: number | undefined;
   /** Why no reader looked, or why it failed. */
   skipped?: string | undefined;
-  /** Read only because the state plate syntax could change this pass's reading (a file whose states were not asked for). */
-  forSyntax?: boolean | undefined;
 }
 
 /** A finished pass, ready to become a read. */

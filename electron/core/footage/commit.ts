@@ -60,7 +60,6 @@ function stateProvenance(s: StateRead): Record<string, unknown> {
     ...(g ? { matched: g.key, read: g.evidence, line: g.strip, edits: g.distance } : {}),
     ...(s.model ? { model: s.model, ...(s.rule ? { rule: s.rule } : {}) } : {}),
     ...(s.skipped ? { skipped: s.skipped } : {}),
-    ...(s.forSyntax ? { readFor: 'plate syntax' } : {}),
   };
 }
 

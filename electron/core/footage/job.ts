@@ -15,7 +15,6 @@ import { FramePool } from '../../../native/footage/pool';
 import { StateThread } from '../../../native/footage/state-client';
 import { DEFAULT_TRACKER, type FinishedTrack, type Track, type TrackerOptions } from '../../../native/footage/tracker';
 import { MIN_STATE_HEIGHT, MIN_STATE_WIDTH, STATE_MODEL_TAG, STATE_RULE, tooSmallForState } from '../../../native/recognition/state';
-import { syntaxCouldApply } from '../../../native/recognition/syntax';
 import type { FootageParamsDto, JobFileStatus, JobProgressDto } from '../../api/types-footage';
 import type { Core } from '../app';
 import type { MediaStore } from '../store/media';
@@ -139,11 +138,7 @@ async function runFootageJob(core: Core, ctl: JobControl, opts: FootageRunOption
     readsBefore -= f.reads_found;
     let status: JobFileStatus;
     try {
-      // a file out of the scope still has the state read for a pass whose reading the state plate
-      // syntax could change (syntax.ts), unless states are off
-      const states: StateStep | null =
-        scope === 'all' || (scope === 'photos' && f.media_kind === 'photo') ? { of: statesOf, only: 'all' } : scope === 'off' ? null : { of: statesOf, only: 'syntax' };
-      status = await importFile(core, f, params, track, poolOf, states, opts, ctl, (frac, frames, reads, force) =>
+      status = await importFile(core, f, params, track, poolOf, scope === 'all' || (scope === 'photos' && f.media_kind === 'photo') ? statesOf : null, opts, ctl, (frac, frames, reads, force) =>
         report(frac * weights[i]!, frames, reads, basename(f.path), force),
       );
     } catch (e) {
@@ -236,39 +231,32 @@ function stateScope(given: FootageRunOptions['states']): 'all' | 'photos' | 'off
   throw new Error(`CANVASS_FOOTAGE_STATES="${env}": expected all, photos or off`);
 }
 
-/** Which passes of a file get their state read: every one, or those the state plate syntax could change. */
-interface StateStep {
-  of: () => Promise<StateThread | string>;
-  only: 'all' | 'syntax';
-}
-
 /**
  * The state printed on each finished pass's plate, read from its crop (the best observation's
  * box inside it; a pass resumed with its crop already stored reads it back from the media
  * store). Each pass records what happened: the state named or none, by which model, or why it
  * was not read. A failure leaves the read without a state, never without the read.
  */
-async function readStates(reader: StateThread | string, finished: FinishedTrack[], media: MediaStore, forSyntax: boolean): Promise<void> {
+async function readStates(reader: StateThread | string, finished: FinishedTrack[], media: MediaStore): Promise<void> {
   for (const t of finished) {
     if (t.stateRead) continue;
-    const why = forSyntax ? { forSyntax: true } : {};
     if (typeof reader === 'string') {
-      t.stateRead = { guess: null, skipped: reader, ...why };
+      t.stateRead = { guess: null, skipped: reader };
       continue;
     }
     if (tooSmallForState(t.box)) {
-      t.stateRead = { guess: null, skipped: `plate under ${MIN_STATE_WIDTH} x ${MIN_STATE_HEIGHT} px`, ...why };
+      t.stateRead = { guess: null, skipped: `plate under ${MIN_STATE_WIDTH} x ${MIN_STATE_HEIGHT} px` };
       continue;
     }
     const crop = t.cropJpeg ?? (t.cropSha && media.has(t.cropSha) ? media.get(t.cropSha) : null);
     if (!crop) {
-      t.stateRead = { guess: null, skipped: 'no plate crop kept', ...why };
+      t.stateRead = { guess: null, skipped: 'no plate crop kept' };
       continue;
     }
     try {
-      t.stateRead = { guess: await reader.read(crop, boxInCrop(t.box)), model: STATE_MODEL_TAG, rule: STATE_RULE, ...why };
+      t.stateRead = { guess: await reader.read(crop, boxInCrop(t.box)), model: STATE_MODEL_TAG, rule: STATE_RULE };
     } catch (e) {
-      t.stateRead = { guess: null, skipped: `state reader failed: ${e instanceof Error ? e.message : String(e)}`, ...why };
+      t.stateRead = { guess: null, skipped: `state reader failed: ${e instanceof Error ? e.message : String(e)}` };
     }
   }
 }
@@ -280,7 +268,7 @@ async function importFile(
   params: FootageParamsDto,
   track: ({ file: string } & PositionTrack) | null,
   poolOf: () => Promise<FramePool>,
-  stateStep: StateStep | null,
+  statesOf: (() => Promise<StateThread | string>) | null,
   opts: FootageRunOptions,
   ctl: JobControl,
   report: Report,
@@ -321,6 +309,7 @@ async function importFile(
   }
   db.prepare('UPDATE job_files SET duration_ms = ?, meta = ? WHERE id = ?').run(info?.durationMs ?? null, JSON.stringify({ video: info, time }), f.id);
   const pool = await poolOf();
+  const states = statesOf ? await statesOf() : null;
   const facts: FileFacts = {
     jobFileId: f.id,
     importId: f.import_id,
@@ -338,11 +327,7 @@ async function importFile(
   };
   const commit = async (seg: Segment) => {
     // only passes that will become new reads: a replayed segment's passes are already stored
-    if (stateStep) {
-      const fresh = freshPasses(db, sha, seg.finished).filter((t) => isStorablePlate(t.text));
-      const wanted = stateStep.only === 'all' ? fresh : fresh.filter((t) => syntaxCouldApply(t.text));
-      if (wanted.length) await readStates(await stateStep.of(), wanted, media, stateStep.only === 'syntax');
-    }
+    if (states) await readStates(states, freshPasses(db, sha, seg.finished).filter((t) => isStorablePlate(t.text)), media);
     commitSegment(db, core.clock, media, facts, seg);
   };
   if (!info) {

@@ -1,11 +1,9 @@
 // Every input the footage import promises: H.264 in MP4, H.265 in MKV, MJPEG in AVI, photos
 // with EXIF time and GPS, whole folders; and every way a file can be bad: truncated, corrupt,
 // unsupported. Each bad file fails alone with a message naming it and saying why.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegPath } from '../../../native/footage/ffmpeg';
 import { editDistance } from '../../../native/footage/text';
 import { STATE_RULE } from '../../../native/recognition/state';
 import { STATE_SYNTAX_RULE } from '../../../native/recognition/syntax';
@@ -131,7 +129,6 @@ describe('footage formats and failures', () => {
     expect(!!roState.model !== !!roState.skipped).toBe(true);
   });
 
-  // B225RTK has no round glyph, so the state plate syntax never asks for its state (next test)
   it('reads states in a video only when the import asks (readStates), and says so per read', async () => {
     const asked = makeClip(join(dir, 'states-on.mp4'), PASS_B225RTK, { creationTime: '2026-03-06T08:00:00Z' });
     const plain = makeClip(join(dir, 'states-default.mp4'), PASS_B225RTK, { creationTime: '2026-03-06T09:00:00Z' });
@@ -151,49 +148,6 @@ describe('footage formats and failures', () => {
     expect(without.length).toBeGreaterThan(0);
     for (const p of without) expect(p.state).toBeUndefined();
     await expect(h.call(token, 'footage.import', { paths: [plain], readStates: 'yes' } as never)).rejects.toThrow(/readStates/);
-  });
-
-  it('reads the state of a video\'s pass whose reading the state plate syntax could change, even when states were not asked for', async () => {
-    // two seconds of a dash-cam frame with a held-out Arkansas crop pasted on (a test fixture, never a model choice)
-    const clip = join(dir, 'arkansas.mp4');
-    const r = spawnSync(ffmpegPath(), ['-v', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', frame(200), '-i', join(sharedDataDir(), 'us-plate-crops', 'images', 'ar1308.jpg'),
-      '-filter_complex', '[0:v][1:v]overlay=480:380', '-t', '2', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-metadata', 'creation_time=2026-03-07T08:00:00Z', clip], { encoding: 'utf8' });
-    expect(r.status, r.stderr).toBe(0);
-    const { end } = await importAndWait(h, token, { paths: [clip], source: { name: 'arkansas-video' } });
-    expect(end.status, end.error ?? '').toBe('done');
-    const rows = h.core.store.db.prepare("SELECT plate, plate_raw, state, provenance FROM reads WHERE source_id = (SELECT id FROM sources WHERE name = 'arkansas-video')").all() as {
-      plate: string;
-      plate_raw: string;
-      state: string | null;
-      provenance: string;
-    }[];
-    const ar = rows.find((x) => x.plate === '355OCT');
-    expect(ar, JSON.stringify(rows.map((x) => [x.plate, x.plate_raw]))).toBeDefined();
-    expect(ar!.plate_raw).toBe('3550CT');
-    expect(ar!.state).toBe('AR');
-    const prov = JSON.parse(ar!.provenance) as { state: { code: string; readFor?: string; model: string }; stateSyntax: unknown };
-    expect(prov.state).toMatchObject({ code: 'AR', readFor: 'plate syntax' });
-    expect(prov.stateSyntax).toEqual({ read: '3550CT', text: '355OCT', rule: STATE_SYNTAX_RULE });
-    // with states off, nothing is read for the syntax either
-    process.env.CANVASS_FOOTAGE_STATES = 'off';
-    try {
-      const copy = join(dir, 'arkansas-off.mp4');
-      writeFileSync(copy, Buffer.concat([readFileSync(clip), Buffer.alloc(16)])); // another file (another SHA-256), same frames
-      const off = await importAndWait(h, token, { paths: [copy], source: { name: 'arkansas-off' } });
-      expect(off.end.status, off.end.error ?? '').toBe('done');
-      const offRows = h.core.store.db.prepare("SELECT plate, state, provenance FROM reads WHERE source_id = (SELECT id FROM sources WHERE name = 'arkansas-off')").all() as {
-        plate: string;
-        state: string | null;
-        provenance: string;
-      }[];
-      expect(offRows.map((x) => x.plate)).toContain('3550CT');
-      for (const x of offRows) {
-        expect(x.state).toBeNull();
-        expect(JSON.parse(x.provenance)).not.toHaveProperty('state');
-      }
-    } finally {
-      delete process.env.CANVASS_FOOTAGE_STATES;
-    }
   });
 
   it('fails a job at once, naming the variable, when CANVASS_FOOTAGE_STATES is not all, photos or off', async () => {
