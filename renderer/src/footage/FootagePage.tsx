@@ -160,7 +160,7 @@ function SourceForm() {
         />
         <Checkbox
           label="Read plate states in videos too"
-          description="Photos always get them; in videos an hour takes ~15% longer"
+          description="Photos always get them; the state also decides O or 0 where its plates use one glyph. In videos an hour takes ~15% longer"
           checked={draft.videoStates}
           onChange={(e) => edit({ videoStates: e.currentTarget.checked })}
           data-testid="footage-video-states"
