@@ -175,8 +175,18 @@ export function registerEval(program: Command): void {
       };
       const onError = (file: string, err: Error) => process.stderr.write(`warning: ${err.message} (${file}): its plates count as missed\n`);
       try {
-        const syntax = flags.stateSyntax !== 'off';
-        if (flags.states || syntax) states = await StateReader.create({ modelsDir: flags.models ?? modelsDirFor(), threads: Number(flags.threads) });
+        let syntax = flags.stateSyntax !== 'off';
+        if (flags.states || syntax) {
+          try {
+            states = await StateReader.create({ modelsDir: flags.models ?? modelsDirFor(), threads: Number(flags.threads) });
+          } catch (e) {
+            // asked for by name (--states, --state-syntax on): a failure stops the run; the default
+            // syntax is a refinement, so the run goes on without it and says so
+            if (flags.states || flags.stateSyntax === 'on') throw e;
+            process.stderr.write(`warning: ${e instanceof Error ? e.message : String(e)}: reading without the state plate syntax\n`);
+            syntax = false;
+          }
+        }
         const report = flags.scenes
           ? await evaluateScenes(engine, flags.scenes, { limit, onProgress, onError, states, stateSyntax: syntax, review: flags.review })
           : await evaluateCrops(engine, flags.crops!, flags.labels!, flags.split as CropSplit, { limit, onProgress, onError, states, scoreStates: flags.states, stateSyntax: syntax, review: flags.review });

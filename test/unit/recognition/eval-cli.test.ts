@@ -207,6 +207,23 @@ describe('canvass eval', () => {
     expect(bad.err).toMatch(/--state-syntax must be on or off, got maybe/);
   });
 
+  it('goes on without the state syntax, saying so, when the state reader cannot load (unless it was asked for)', () => {
+    // a models folder whose state recogniser is not the pinned file: its SHA-256 check fails
+    const models = tempDir('canvass-eval-');
+    for (const f of ['plate-detector.onnx', 'plate-detector.json', 'plate-reader.onnx', 'plate-reader.json']) copyFileSync(join(ROOT, 'models', f), join(models, f));
+    writeFileSync(join(models, 'ch_PP-OCRv4_rec_infer.onnx'), 'not the recogniser');
+    const args = ['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '1', '--json', '--threads', '1', '--models', models];
+    const r = canvass(args);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/warning: state reader: .* has SHA-256 [0-9a-f]+, expected .*: reading without the state plate syntax/);
+    const report = JSON.parse(r.out);
+    expect(report.reading_method).not.toMatch(/stateSyntax/);
+    expect(report).not.toHaveProperty('state_syntax');
+    const asked = canvass([...args, '--state-syntax', 'on']);
+    expect(asked.code).not.toBe(0);
+    expect(asked.err).toMatch(/has SHA-256 [0-9a-f]+, expected/);
+  });
+
   it('reports an unreadable image and goes on; its plate counts as missed', () => {
     const dir = tempDir('canvass-eval-');
     copyFileSync(join(DATA, 'scenes-eu', 'eu1.jpg'), join(dir, 'a.jpg'));
