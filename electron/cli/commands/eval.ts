@@ -42,6 +42,7 @@ function printTable(r: EvalReport): void {
   const lines = [
     `set                 ${r.set}${r.split ? ` (${r.split})` : ''}${r.layout ? ` [${r.layout}]` : ''}`,
     `models              ${r.models}`,
+    ...(r.reading_method ? [`reading             ${r.reading_method}`] : []),
     `images              ${r.images}   plates ${r.plates}${r.detections !== null ? `   detections ${r.detections}` : ''}`,
   ];
   if (r.detection_recall !== null) {
@@ -64,6 +65,11 @@ function printTable(r: EvalReport): void {
   if (r.state) {
     const v = r.state;
     lines.push(`state               ${v.right}/${v.guessed} right where named (${pct(v.precision)}), named for ${pct(v.coverage)} of ${v.labelled}, ${pct(v.accuracy)} overall, ${v.ms_per_crop.toFixed(1)} ms a crop`);
+  }
+  if (r.state_syntax) {
+    const changed = r.state_syntax.changed;
+    const shown = changed.slice(0, 5).map((c) => `${c.read}->${c.text} (${c.state})`).join(', ');
+    lines.push(`state syntax        ${changed.length} reading${changed.length === 1 ? '' : 's'} changed${shown ? `: ${shown}${changed.length > 5 ? ', ...' : ''}` : ''}${r.plate_states ? `; ${r.plate_states.read} plates read for a state, ${r.plate_states.named} named` : ''}`);
   }
   const conf = Object.entries(r.confusions).map(([k, v]) => `${k}:${v}`).join(' ');
   if (conf) lines.push(`top confusions      ${conf}`);

@@ -183,6 +183,10 @@ describe('canvass eval', () => {
     expect(onR.exact_top1).toBe(1);
     expect(onR.reading_method).toMatch(/\+stateSyntax$/);
     expect(onR.state_syntax.changed).toEqual([{ file: 'a.jpg', read: '3550CT', state: 'AR', text: '355OCT' }]);
+    // the table a person reads says how crops were read and what the syntax changed
+    const table = canvass(['eval', '--crops', dir, '--labels', join(dir, 'labels.csv'), '--threads', '1']).out;
+    expect(table).toMatch(/^reading +whole\+trim0\.8\+stateSyntax$/m);
+    expect(table).toMatch(/^state syntax +1 reading changed: 3550CT->355OCT \(AR\)$/m);
     const offR = JSON.parse(crops(['--state-syntax', 'off']).out);
     expect(offR.exact_top1).toBe(0);
     expect(offR.exact_top1_o_is_0).toBe(1);
