@@ -179,7 +179,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   let topk = 0;
   const failed: { file: string; error: string }[] = [];
   const syntaxOn = opts.states !== undefined && opts.stateSyntax !== false;
-  const stateTally: SceneStateTally = { read: 0, named: 0, ms: 0, changed: [] };
+  const stateTally: SceneStateTally = { read: 0, named: 0, ms: 0, changed: [], turned: new WeakMap() };
   for (const [i, s] of samples.entries()) {
     const t0 = performance.now();
     let all: Awaited<ReturnType<RecognitionEngine['recognize']>>;
@@ -238,6 +238,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
           ...((p ?? other) ? { box: (p ?? other)!.box } : {}),
           iou: near.o,
           ...(other ? { other: { read: other.text, confidence: other.confidence, confirmed: other.verified } } : {}),
+          ...(p && stateTally.turned.has(p) ? { syntax: stateTally.turned.get(p)! } : {}),
         });
       }
     });
@@ -293,6 +294,8 @@ interface SceneStateTally {
   named: number;
   ms: number;
   changed: NonNullable<EvalReport['state_syntax']>['changed'];
+  /** The plates whose reading the syntax changed, with the reader's text (for --review). */
+  turned: WeakMap<RecognizedPlate, NonNullable<ReviewItem['syntax']>>;
 }
 
 /**
@@ -313,8 +316,12 @@ async function withStateSyntax(states: StateReader, frame: RgbImage, plates: Rec
     tally.read++;
     if (g) tally.named++;
     const ruled = stateSyntax(p, g?.code);
-    if (ruled !== p) tally.changed.push({ file: basename(file), read: p.text, state: g!.code, text: ruled.text });
-    out.push({ ...p, ...ruled });
+    const plate = { ...p, ...ruled };
+    if (ruled !== p) {
+      tally.changed.push({ file: basename(file), read: p.text, state: g!.code, text: ruled.text });
+      tally.turned.set(plate, { read: p.text, state: g!.code });
+    }
+    out.push(plate);
   }
   return out;
 }
@@ -351,6 +358,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     }
     const t1 = performance.now();
     let r = await engine.readCrop(img);
+    let turned: ReviewItem['syntax'];
     const t2 = performance.now();
     msImage += t2 - t0;
     msCrop += t2 - t1;
@@ -370,13 +378,16 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
       }
       if (syntaxOn) {
         const ruled = stateSyntax(r, g?.code);
-        if (ruled !== r) syntax.push({ file: basename(s.file), read: r.text, state: g!.code, text: ruled.text });
+        if (ruled !== r) {
+          syntax.push({ file: basename(s.file), read: r.text, state: g!.code, text: ruled.text });
+          turned = { read: r.text, state: g!.code };
+        }
         r = ruled;
       }
     }
     topk = Math.max(topk, r.alternatives.length);
     t.add(s.file, s.text, r.alternatives.map((a) => a.text));
-    if (opts.review && r.text !== s.text) review.push({ file: s.file, truth: s.text, read: r.text, confidence: r.confidence, alternatives: r.alternatives.map((a) => a.text), found: 'crop' });
+    if (opts.review && r.text !== s.text) review.push({ file: s.file, truth: s.text, read: r.text, confidence: r.confidence, alternatives: r.alternatives.map((a) => a.text), found: 'crop', ...(turned ? { syntax: turned } : {}) });
     opts.onProgress?.(i + 1, samples.length);
   }
   const n = Math.max(1, samples.length - failed.length);

@@ -38,6 +38,8 @@ export interface ReviewItem {
    * sure, and whether the reader confirmed that box.
    */
   other?: { read: string; confidence: number; confirmed: boolean };
+  /** The state plate syntax changed the reading: what the reader wrote, and the state named. */
+  syntax?: { read: string; state: string };
 }
 
 /** Room around the plate in a review crop, as a fraction of the plate's size on each side. */
@@ -71,12 +73,14 @@ export async function writeReview(dir: string, items: ReviewItem[]): Promise<num
       other_read: it.other?.read ?? '',
       other_confidence: it.other ? it.other.confidence.toFixed(3) : '',
       other_confirmed: it.other ? it.other.confirmed : '',
+      reader_read: it.syntax?.read ?? '',
+      syntax_state: it.syntax?.state ?? '',
       label_box: fmt(it.label),
       read_box: fmt(it.box),
       crop: saved ? `crops/${name}` : '',
     });
   }
-  const columns = ['n', 'image', 'truth', 'read', 'right_with_o_as_0', 'confidence', 'alternatives', 'found', 'iou', 'other_read', 'other_confidence', 'other_confirmed', 'label_box', 'read_box', 'crop'];
+  const columns = ['n', 'image', 'truth', 'read', 'right_with_o_as_0', 'confidence', 'alternatives', 'found', 'iou', 'other_read', 'other_confidence', 'other_confirmed', 'reader_read', 'syntax_state', 'label_box', 'read_box', 'crop'];
   writeFileSync(join(dir, 'misreads.csv'), Papa.unparse(rows, { columns, newline: '\n' }) + '\n');
   return rows.length;
 }

@@ -187,6 +187,14 @@ describe('canvass eval', () => {
     const table = canvass(['eval', '--crops', dir, '--labels', join(dir, 'labels.csv'), '--threads', '1']).out;
     expect(table).toMatch(/^reading +whole\+trim0\.8\+stateSyntax$/m);
     expect(table).toMatch(/^state syntax +1 reading changed: 3550CT->355OCT \(AR\)$/m);
+    // a misread row says when the syntax made the reading: the reader's own text and the state
+    const wrongDir = tempDir('canvass-eval-');
+    copyFileSync(ar, join(wrongDir, 'a.jpg'));
+    writeFileSync(join(wrongDir, 'labels.csv'), 'file,state,plate\na.jpg,AR,355OCX\n');
+    const out = join(wrongDir, 'review');
+    expect(canvass(['eval', '--crops', wrongDir, '--labels', join(wrongDir, 'labels.csv'), '--json', '--threads', '1', '--review', out]).code).toBe(0);
+    const rows = Papa.parse<Record<string, string>>(readFileSync(join(out, 'misreads.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    expect(rows.map((x) => [x.truth, x.read, x.reader_read, x.syntax_state])).toEqual([['355OCX', '355OCT', '3550CT', 'AR']]);
     const offR = JSON.parse(crops(['--state-syntax', 'off']).out);
     expect(offR.exact_top1).toBe(0);
     expect(offR.exact_top1_o_is_0).toBe(1);
