@@ -122,7 +122,7 @@ export function syntaxCouldApply(text: string): boolean {
  * Top-k after the syntax chose `text`: it leads (with the reading's probability: the same glyphs), the
  * reader's own follow, and the list keeps its length, so top-k still means k readings.
  */
-export function syntaxAlternatives<A extends { text: string; confidence: number }>(text: string, confidence: number, alternatives: readonly A[]): { text: string; confidence: number }[] {
+function syntaxAlternatives<A extends { text: string; confidence: number }>(text: string, confidence: number, alternatives: readonly A[]): { text: string; confidence: number }[] {
   return [{ text, confidence }, ...alternatives.filter((a) => a.text !== text)].slice(0, Math.max(1, alternatives.length));
 }
 

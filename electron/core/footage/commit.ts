@@ -12,7 +12,7 @@ import { MAX_PLATE_LENGTH, normalizePlate } from '../reads/plate';
 import { insertReads, type NewRead } from '../reads/store';
 import { placeAt, type Place, type PositionTrack } from './sidecar';
 import { correct, type TimeBase } from './timebase';
-import { STATE_SYNTAX_RULE, syntaxAlternatives, syntaxText } from '../../../native/recognition/syntax';
+import { STATE_SYNTAX_RULE, stateSyntax } from '../../../native/recognition/syntax';
 
 /** Everything about a file that every read from it shares. */
 export interface FileFacts {
@@ -74,9 +74,8 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
   if (!isStorablePlate(t.text)) return null;
   // the named state's plate syntax decides a shared O/0 glyph (syntax.ts); plateRaw keeps the reader's text
   const state = t.stateRead?.guess?.code ?? null;
-  const ruled = syntaxText(t.text, state);
-  const text = ruled ?? t.text;
-  const plate = normalizePlate(text);
+  const read = stateSyntax(t, state);
+  const plate = normalizePlate(read.text);
   const offsetMs = Math.round(f.source.clockOffsetSeconds * 1000);
   const cam = (ms: number) => f.time.startMs + ms;
   const ts = correct(cam(t.bestMs), offsetMs);
@@ -88,7 +87,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
     plateRaw: t.text,
     confidence: t.confidence,
     charConfidences: t.charConfidences,
-    alternatives: ruled === null ? t.alternatives : syntaxAlternatives(ruled, t.confidence, t.alternatives),
+    alternatives: read.alternatives,
     ts,
     lat: place?.lat ?? null,
     lon: place?.lon ?? null,
@@ -120,7 +119,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
       position: how ? { source: how, ...(f.track && how === 'track' ? { track: f.track.file, format: f.track.format } : {}) } : null,
       box: t.box,
       ...(t.stateRead ? { state: stateProvenance(t.stateRead) } : {}),
-      ...(ruled !== null ? { stateSyntax: { read: t.text, text: ruled, rule: STATE_SYNTAX_RULE } } : {}),
+      ...(read !== t ? { stateSyntax: { read: t.text, text: read.text, rule: STATE_SYNTAX_RULE } } : {}),
       models: f.models,
       thresholds: f.thresholds,
       ...(f.sampling ? { sampling: f.sampling } : {}),
