@@ -157,6 +157,9 @@ def main():
     print(f"fine-tune: US train {len(ux)}, US val {len(vx)}, synthetic {len(syn[0])} (seed {a.synth_seed}), BR {len(br[0])}"
           + (f", photos {len(photos[0])}" if photos else ""))
 
+    if not (CKPT / f"{a.base}.pt").exists():
+        raise SystemExit(f"{CKPT / a.base}.pt missing: train it (train-reader), or rebuild a shipped reader's checkpoint "
+                         "from its float ONNX (onnx_to_ckpt.py; GPU run 1's: git show 6975bb7:models/plate-reader.onnx)")
     base = torch.load(CKPT / f"{a.base}.pt", map_location="cpu")
     arch = base.get("arch", "wide")
     dev = torch.device("cuda" if torch.cuda.is_available() else "cpu")

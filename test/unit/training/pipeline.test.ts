@@ -94,6 +94,19 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     expect(again).toMatch(/reader stopped at step 5/);
   }, 300_000);
 
+  it('turns an exported float reader back into a checkpoint that computes the same probabilities', () => {
+    // a fresh checkout has no checkpoints (work/ is ignored); the shipped float readers are in git history
+    const out = join(dir, 'work', 'checkpoints', 'from-onnx.pt');
+    const log = py(['onnx_to_ckpt.py', join(dir, 'work', 'fp32', 'plate-reader.onnx'), '--out', out]);
+    const diff = /max \|p_onnx - p_checkpoint\| = (\S+)/.exec(log);
+    expect(diff, log).not.toBeNull();
+    expect(Number(diff![1])).toBeLessThan(1e-5);
+    expect(existsSync(out)).toBe(true);
+    // the int8 model is not a float reader: a clear error, no checkpoint
+    expect(() => py(['onnx_to_ckpt.py', join(dir, 'models', 'plate-reader.onnx'), '--out', join(dir, 'int8.pt')])).toThrow(/a quantised reader; give the float model/);
+    expect(existsSync(join(dir, 'int8.pt'))).toBe(false);
+  }, 300_000);
+
   it('draws the same synthetic plates from the same seed', () => {
     const a = join(dir, 'seed-a');
     const b = join(dir, 'seed-b');
