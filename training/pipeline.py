@@ -231,13 +231,24 @@ def stage_card(a):
         short = name.split("-")[1]  # reader / detector
         version = getattr(a, f"{short}_version") or a.version
         note = getattr(a, f"{short}_note") or a.run_note
-        card = {"name": name, "version": version, "date": date, "file": onnx.name,
+        made = date
+        old = MODELS / f"{name}.json"
+        if old.exists():
+            prev = json.load(open(old))
+            if prev.get("sha256") == sha256(onnx):
+                # the same model file: its card keeps the model's identity (the version the app records as
+                # provenance, its date and its run note) unless given anew; only the measurements are new
+                version = getattr(a, f"{short}_version") or prev["version"]
+                note = getattr(a, f"{short}_note") or a.run_note or prev.get("training", {}).get("run", "")
+                made = prev.get("date", date)
+        card = {"name": name, "version": version, "date": made, "file": onnx.name,
                 "sha256": sha256(onnx), "bytes": onnx.stat().st_size,
                 "training": {**meta.get(name, {}), "run": note}, **card,
                 "evaluation": "canvass eval (TypeScript, onnxruntime-node) with the engine's default reading "
-                              "(crop vote for scenes, edge trim 0.8, and since session 12 the state plate syntax "
-                              "wherever a plate's state is read: docs/recognition.md; ms_per_image includes those "
-                              "state reads); IoU >= 0.5 for boxes; "
+                              "(crop vote for scenes, the inset vote for crops read alone since session 13, edge "
+                              "trim 0.8, and since session 12 the state plate syntax wherever a plate's state is "
+                              "read: docs/recognition.md; ms_per_image includes those state reads); IoU >= 0.5 for "
+                              "boxes; "
                               "validation sets never used for training; model choice is stated under training.run"}
         json.dump(card, open(MODELS / f"{name}.json", "w"), indent=2)
         write_markdown(card)

@@ -5,7 +5,7 @@
 // best run is the closest estimate of the uncontended cost.
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import type { RecognitionEngine } from '../recognition/index';
+import { INSET_MARGINS, type RecognitionEngine } from '../recognition/index';
 import { decodeRgb } from '../recognition/preprocess';
 
 export interface SpeedReport {
@@ -16,6 +16,13 @@ export interface SpeedReport {
   detect_4k_ms: { median: number; best: number };
   crop: string;
   read_crop_ms: { median: number; best: number };
+  /**
+   * The crop path as `canvass eval --crops` reads (RecognitionEngine.readCrop: beam search, the
+   * inset vote when this crop's reading is unsure, the edge trim), and what an unsure crop costs:
+   * the whole crop, then its two insets in one batch (INSET_MARGINS).
+   */
+  read_crop_path_ms: { median: number; best: number };
+  read_unsure_crop_ms: { median: number; best: number };
   runs: number;
   models: string;
   /** Detector input sizes of the whole-frame passes (`--detector-sizes`), main first. */
@@ -42,6 +49,7 @@ export async function measureSpeed(engine: RecognitionEngine, frameFile: string,
   const frame4k = await sharp(frameFile).resize(3840, 2160, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
   const crop = await decodeRgb(cropFile);
   const whole = [{ x: 0, y: 0, w: crop.width, h: crop.height }];
+  const insets = INSET_MARGINS.map((i) => ({ x: crop.width * i, y: 0, w: crop.width * (1 - 2 * i), h: crop.height }));
   return {
     frame: frameFile,
     detect_1080p_ms: await time(runs, () => engine.detect(frame)),
@@ -49,6 +57,11 @@ export async function measureSpeed(engine: RecognitionEngine, frameFile: string,
     detect_4k_ms: await time(Math.max(1, Math.ceil(runs / 3)), () => engine.detect(frame4k)),
     crop: cropFile,
     read_crop_ms: await time(runs * 5, () => engine.readRegions(crop, whole)),
+    read_crop_path_ms: await time(runs * 5, () => engine.readCrop(crop)),
+    read_unsure_crop_ms: await time(runs * 5, async () => {
+      await engine.readRegions(crop, whole);
+      return engine.readRegions(crop, insets);
+    }),
     runs,
     models: engine.version,
     detector_sizes: engine.detectorSizes,

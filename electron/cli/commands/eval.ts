@@ -34,6 +34,7 @@ interface EvalFlags {
   wordO?: boolean;
   states?: boolean;
   stateSyntax?: string;
+  insetVote?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -105,6 +106,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
   }
   const trim = fraction('--edge-trim', flags.edgeTrim, 1, 'a confidence from 0 to 1');
   const floorConf = fraction('--min-read-confidence', flags.minReadConfidence, 1, 'a confidence from 0 to 1');
+  const inset = fraction('--inset-vote', flags.insetVote, 1, 'a confidence from 0 to 1');
   return {
     // the same lookup as the footage workers, so the bundled CLI (dist/cli.mjs) finds models/ too
     modelsDir: flags.models ?? modelsDirFor(),
@@ -118,6 +120,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(flags.voteReader !== undefined ? { voteReader: flags.voteReader } : {}),
     ...(trim !== undefined ? { edgeTrim: trim } : {}),
     ...(floorConf !== undefined ? { minReadConfidence: floorConf } : {}),
+    ...(inset !== undefined ? { insetVote: inset } : {}),
     ...(flags.wordO ? { lettersO: true } : {}),
   };
 }
@@ -145,6 +148,7 @@ export function registerEval(program: Command): void {
     .option('--word-o', 'write a 0 between letters (or a letter and the plate\'s end) as the letter O, the convention of labels that write what a plate means (crops and scenes; default off: us-plate-crops writes the digit)')
     .option('--review <dir>', 'write a crop and a misreads.csv row for every misread plate into this new or empty folder (found, found but not confirmed, or missed; what was read, how sure, the top-k)')
     .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
+    .option('--inset-vote <confidence>', 'crops only: read a crop again with its sides inset (2% and 6%) when its reading has a character below this confidence, and keep the text the three readings support most; 0 = off (default: the engine\'s 0.9)')
     .option('--state-syntax <on|off>', 'read each plate\'s state (crops, and confirmed boxes of at least 64 x 36 px) and turn a reading\'s O or 0 into the other where that state\'s standard plate format puts a letter or a digit (default on; off reports the reader\'s own text)')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
@@ -164,6 +168,7 @@ export function registerEval(program: Command): void {
       if (flags.crops && !flags.labels) throw new Error('--crops needs --labels CSV');
       if (!['all', 'tune', 'held-out'].includes(flags.split)) throw new Error(`unknown --split ${flags.split}`);
       if (flags.states && !flags.crops) throw new Error('--states needs --crops DIR --labels CSV with a state column');
+      if (flags.insetVote !== undefined && !flags.crops) throw new Error('--inset-vote: crops only (a box found in a frame has the crop vote: --crop-vote)');
       if (flags.stateSyntax !== undefined && !['on', 'off'].includes(flags.stateSyntax)) throw new Error(`--state-syntax must be on or off, got ${flags.stateSyntax}`);
       if (flags.crops) {
         // a crop is read as it is: these only change how a frame's detected boxes become readings

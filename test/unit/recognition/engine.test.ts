@@ -8,7 +8,8 @@ import { loadCrops, loadScenes } from '../../../native/eval/datasets';
 import { matchBoxes } from '../../../native/eval/metrics';
 import { measureSpeed } from '../../../native/eval/speed';
 import { iou } from '../../../native/recognition/detector';
-import { RecognitionEngine } from '../../../native/recognition/index';
+import { EDGE_TRIM, INSET_MARGINS, INSET_VOTE, RecognitionEngine } from '../../../native/recognition/index';
+import { trimEdge, voteReadings } from '../../../native/recognition/reader';
 import { decodeRgb, toPlanar, toPlanarInto } from '../../../native/recognition/preprocess';
 import { sharedDataDir } from '../../support/shared-data';
 import { tempDir } from '../../support/temp';
@@ -136,7 +137,7 @@ describe('RecognitionEngine (real models, real images)', () => {
 
   it('times 1080p, 4K (tiled) and a crop for eval --speed', async () => {
     const r = await measureSpeed(engine, join(DATA, 'dashcam-ro', 'dayride_type1_001_t119.jpg'), join(US, 'images', 'ak1165.jpg'), 1);
-    for (const t of [r.detect_1080p_ms, r.recognize_1080p_ms, r.detect_4k_ms, r.read_crop_ms]) {
+    for (const t of [r.detect_1080p_ms, r.recognize_1080p_ms, r.detect_4k_ms, r.read_crop_ms, r.read_crop_path_ms, r.read_unsure_crop_ms]) {
       expect(t.best).toBeGreaterThan(0);
       expect(t.best).toBeLessThanOrEqual(t.median);
     }
@@ -323,6 +324,45 @@ describe('RecognitionEngine with the edge trim (the default since session 10)', 
       await Promise.all([off.release(), on.release()]);
     }
     await expect(RecognitionEngine.create({ threads: 1, edgeTrim: 2 })).rejects.toThrow(/edgeTrim must be a confidence from 0 to 1, got 2/);
+  });
+});
+
+describe('RecognitionEngine reading an unsure crop again inset (the inset vote, default since session 13)', () => {
+  it('votes the whole crop with its two insets only when a character is unsure, and leaves sure readings as they were', async () => {
+    const off = await RecognitionEngine.create({ threads: 1, insetVote: 0 });
+    const on = await RecognitionEngine.create({ threads: 1 });
+    const raw = await RecognitionEngine.create({ threads: 1, insetVote: 0, edgeTrim: 0 });
+    try {
+      expect(on.cropReadingMethod).toBe(`whole+insets:${INSET_MARGINS.join(',')}@${INSET_VOTE}+trim0.8`);
+      expect(off.cropReadingMethod).toBe('whole+trim0.8');
+      let voted = 0;
+      let sure = 0;
+      for (const c of loadCrops(US, join(US, 'labels.csv'), 'held-out').slice(0, 12)) {
+        // each crop as it is, and shrunk to 32 px wide and back (made blurry: its reading unsure)
+        const { width, height } = await sharp(c.file).metadata();
+        const blurry = await sharp(await sharp(c.file).resize(32).toBuffer()).resize(width, height, { fit: 'fill' }).png().toBuffer();
+        for (const input of [c.file, blurry]) {
+          const img = await decodeRgb(input);
+          const [whole] = await raw.readRegions(img, [{ x: 0, y: 0, w: img.width, h: img.height }]);
+          const got = await on.readCrop(img);
+          if (whole!.charConfidences.length > 0 && Math.min(...whole!.charConfidences) >= INSET_VOTE) {
+            sure++;
+            expect(got).toEqual(await off.readCrop(img));
+            continue;
+          }
+          voted++;
+          const insets = await raw.readRegions(img, INSET_MARGINS.map((i) => ({ x: img.width * i, y: 0, w: img.width * (1 - 2 * i), h: img.height })));
+          const want = trimEdge(voteReadings([whole!, ...insets]), EDGE_TRIM);
+          expect(got).toEqual(want);
+          expect(got.charConfidences).toHaveLength(got.text.length);
+        }
+      }
+      expect(voted).toBeGreaterThan(0);
+      expect(sure).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([off.release(), on.release(), raw.release()]);
+    }
+    await expect(RecognitionEngine.create({ threads: 1, insetVote: -1 })).rejects.toThrow(/insetVote must be a confidence from 0 to 1, got -1/);
   });
 });
 

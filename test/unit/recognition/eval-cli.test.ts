@@ -105,8 +105,12 @@ describe('canvass eval', () => {
     // the edge trim reads crops and scenes alike: 0 turns it off, anything outside 0..1 is refused
     expect(crops('--edge-trim', '0').code).toBe(0);
     // a crop report names how crops were read, as a scene report names how boxes were
-    expect(JSON.parse(crops('--edge-trim', '0').out).reading_method).toBe('whole+stateSyntax');
-    expect(JSON.parse(crops('--word-o').out).reading_method).toBe('whole+trim0.8+wordO+stateSyntax');
+    expect(JSON.parse(crops('--edge-trim', '0', '--inset-vote', '0').out).reading_method).toBe('whole+stateSyntax');
+    expect(JSON.parse(crops('--word-o').out).reading_method).toBe('whole+insets:0.02,0.06@0.9+trim0.8+wordO+stateSyntax');
+    // the inset vote reads crops only (a box in a frame has the crop vote); 0 turns it off
+    expect(JSON.parse(crops('--inset-vote', '0.5').out).reading_method).toBe('whole+insets:0.02,0.06@0.5+trim0.8+stateSyntax');
+    expect(crops('--inset-vote', '2').err).toMatch(/--inset-vote: "2" is not a confidence from 0 to 1/);
+    expect(canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--inset-vote', '0.9']).err).toMatch(/--inset-vote: crops only/);
     const untrimmed = canvass(['eval', '--scenes', join(DATA, 'dashcam-ro'), '--limit', '1', '--json', '--threads', '1', '--edge-trim', '0']);
     expect(JSON.parse(untrimmed.out).reading_method).toBe('vote:0.04,0,0.1+stateSyntax');
     expect(crops('--edge-trim', '1.5').err).toMatch(/--edge-trim: "1.5" is not a confidence from 0 to 1/);
@@ -185,7 +189,7 @@ describe('canvass eval', () => {
     expect(onR.state_syntax.changed).toEqual([{ file: 'a.jpg', read: '3550CT', state: 'AR', text: '355OCT' }]);
     // the table a person reads says how crops were read and what the syntax changed
     const table = canvass(['eval', '--crops', dir, '--labels', join(dir, 'labels.csv'), '--threads', '1']).out;
-    expect(table).toMatch(/^reading +whole\+trim0\.8\+stateSyntax$/m);
+    expect(table).toMatch(/^reading +whole\+insets:0\.02,0\.06@0\.9\+trim0\.8\+stateSyntax$/m);
     expect(table).toMatch(/^state syntax +1 reading changed: 3550CT->355OCT \(AR\)$/m);
     // a misread row says when the syntax made the reading: the reader's own text and the state
     const wrongDir = tempDir('canvass-eval-');
