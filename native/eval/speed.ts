@@ -5,7 +5,7 @@
 // best run is the closest estimate of the uncontended cost.
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { INSET_MARGINS, type RecognitionEngine } from '../recognition/index';
+import { insetRegions, type RecognitionEngine } from '../recognition/index';
 import { decodeRgb } from '../recognition/preprocess';
 
 export interface SpeedReport {
@@ -19,7 +19,7 @@ export interface SpeedReport {
   /**
    * The crop path as `canvass eval --crops` reads (RecognitionEngine.readCrop: beam search, the
    * inset vote when this crop's reading is unsure, the edge trim), and what an unsure crop costs:
-   * the whole crop, then its two insets in one batch (INSET_MARGINS).
+   * the whole crop, then its two insets in one batch (insetRegions).
    */
   read_crop_path_ms: { median: number; best: number };
   read_unsure_crop_ms: { median: number; best: number };
@@ -49,7 +49,7 @@ export async function measureSpeed(engine: RecognitionEngine, frameFile: string,
   const frame4k = await sharp(frameFile).resize(3840, 2160, { fit: 'fill' }).jpeg({ quality: 90 }).toBuffer();
   const crop = await decodeRgb(cropFile);
   const whole = [{ x: 0, y: 0, w: crop.width, h: crop.height }];
-  const insets = INSET_MARGINS.map((i) => ({ x: crop.width * i, y: 0, w: crop.width * (1 - 2 * i), h: crop.height }));
+  const insets = insetRegions(crop.width, crop.height);
   return {
     frame: frameFile,
     detect_1080p_ms: await time(runs, () => engine.detect(frame)),

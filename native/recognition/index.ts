@@ -125,6 +125,11 @@ const VOTE_MARGINS = [0, 0.1];
 /** Horizontal insets (a fraction of the crop's width, each side) of the inset vote of a crop read whole. */
 export const INSET_MARGINS = [0.02, 0.06];
 
+/** The inset vote's regions of a crop `width` x `height` (INSET_MARGINS, full height). */
+export function insetRegions(width: number, height: number): Rect[] {
+  return INSET_MARGINS.map((i) => ({ x: width * i, y: 0, w: width * (1 - 2 * i), h: height }));
+}
+
 /**
  * Default inset vote (session 13, training/README.md "Session 13"): a crop whose reading has a
  * character under this confidence is read again inset. Fitted on the training photos' plates cut at
@@ -229,7 +234,8 @@ export class RecognitionEngine {
 
   /**
    * How a crop read whole (`read`, `canvass eval --crops`) becomes a reading, for reports: `whole`,
-   * `+insets:0.02,0.06@0.9` with the inset vote, `+trim0.8` with an edge trim, `+wordO` when a 0 among letters is written O.
+   * `+insets:0.02,0.06@0.9` with the inset vote, `+trim0.8` with an edge trim, `+wordO` when a 0
+   * among letters is written O.
    */
   get cropReadingMethod(): string {
     const { insetVote } = this.settings;
@@ -315,7 +321,7 @@ export class RecognitionEngine {
     const r = reading!;
     const u = this.settings.insetVote;
     if (u > 0 && (r.charConfidences.length === 0 || Math.min(...r.charConfidences) < u)) {
-      const inset = await this.reader.readRegions(img, INSET_MARGINS.map((i) => ({ x: img.width * i, y: 0, w: img.width * (1 - 2 * i), h: img.height })));
+      const inset = await this.reader.readRegions(img, insetRegions(img.width, img.height));
       return this.finish(voteReadings([r, ...inset]));
     }
     return this.finish(r);

@@ -8,7 +8,7 @@ import { loadCrops, loadScenes } from '../../../native/eval/datasets';
 import { matchBoxes } from '../../../native/eval/metrics';
 import { measureSpeed } from '../../../native/eval/speed';
 import { iou } from '../../../native/recognition/detector';
-import { EDGE_TRIM, INSET_MARGINS, INSET_VOTE, RecognitionEngine } from '../../../native/recognition/index';
+import { EDGE_TRIM, INSET_MARGINS, INSET_VOTE, RecognitionEngine, insetRegions } from '../../../native/recognition/index';
 import { trimEdge, voteReadings } from '../../../native/recognition/reader';
 import { decodeRgb, toPlanar, toPlanarInto } from '../../../native/recognition/preprocess';
 import { sharedDataDir } from '../../support/shared-data';
@@ -351,7 +351,8 @@ describe('RecognitionEngine reading an unsure crop again inset (the inset vote, 
             continue;
           }
           voted++;
-          const insets = await raw.readRegions(img, INSET_MARGINS.map((i) => ({ x: img.width * i, y: 0, w: img.width * (1 - 2 * i), h: img.height })));
+          const insets = await raw.readRegions(img, insetRegions(img.width, img.height));
+          expect(insetRegions(img.width, img.height).map((r) => r.x)).toEqual(INSET_MARGINS.map((i) => img.width * i));
           const want = trimEdge(voteReadings([whole!, ...insets]), EDGE_TRIM);
           expect(got).toEqual(want);
           expect(got.charConfidences).toHaveLength(got.text.length);
