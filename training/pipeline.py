@@ -237,7 +237,8 @@ def stage_card(a):
             prev = json.load(open(old))
             if prev.get("sha256") == sha256(onnx):
                 # the same model file: its card keeps the model's identity (the version the app records as
-                # provenance, its date and its run note) unless given anew; only the measurements are new
+                # provenance, its date and its run note) unless --reader-version / --detector-version or a
+                # run note is given; only the measurements are new
                 version = getattr(a, f"{short}_version") or prev["version"]
                 note = getattr(a, f"{short}_note") or a.run_note or prev.get("training", {}).get("run", "")
                 made = prev.get("date", date)
