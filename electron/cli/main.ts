@@ -6,6 +6,7 @@ import { registerBench } from './commands/bench';
 import { registerAppBenches } from './commands/bench-app';
 import { registerFootageBench } from './commands/bench-footage';
 import { registerMapBench } from './commands/bench-map';
+import { registerRecognitionBench } from './commands/bench-recognition';
 import { registerEval } from './commands/eval';
 import { registerImport } from './commands/import';
 import { registerImportReads } from './commands/import-reads';
@@ -31,6 +32,7 @@ registerBench(program);
 registerAppBenches(program.commands.find((c) => c.name() === 'bench') ?? program.command('bench').description('benchmarks (print their numbers)'));
 registerFootageBench(program.commands.find((c) => c.name() === 'bench')!);
 registerMapBench(program.commands.find((c) => c.name() === 'bench')!);
+registerRecognitionBench(program.commands.find((c) => c.name() === 'bench')!);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   const message = err instanceof Error ? err.message : String(err);

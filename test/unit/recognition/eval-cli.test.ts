@@ -18,6 +18,27 @@ function canvass(args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+describe('canvass bench recognition', () => {
+  it('times the detector and the reader per ONNX thread count against the issue\'s goals, and refuses bad flags', () => {
+    const r = canvass(['bench', 'recognition', '--runs', '1', '--threads', '1', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report.host.cores).toBeGreaterThan(0);
+    expect(report.speed.map((s: { threads: number }) => s.threads)).toEqual([1]);
+    for (const k of ['detect_1080p_ms', 'recognize_1080p_ms', 'detect_4k_ms', 'read_crop_ms', 'read_crop_path_ms', 'read_unsure_crop_ms']) {
+      expect(report.speed[0][k].best, k).toBeGreaterThan(0);
+      expect(report.speed[0][k].best, k).toBeLessThanOrEqual(report.speed[0][k].median);
+    }
+    // an unsure crop is read three times: never cheaper than one read of it
+    expect(report.speed[0].read_unsure_crop_ms.best).toBeGreaterThan(report.speed[0].read_crop_ms.best);
+    expect(report.accuracy).toBeUndefined();
+    const table = canvass(['bench', 'recognition', '--runs', '1', '--threads', '1']);
+    expect(table.out).toMatch(/^threads +detect 1080p +recognize 1080p +detect 4K +read crop +crop path +unsure crop$/m);
+    expect(canvass(['bench', 'recognition', '--threads', '1,x']).err).toMatch(/--threads: "x" is not a thread count/);
+    expect(canvass(['bench', 'recognition', '--runs', '0']).err).toMatch(/--runs: "0" is not a whole number/);
+  });
+});
+
 describe('canvass eval', () => {
   it('evaluates crops with --json', () => {
     const us = join(DATA, 'us-plate-crops');
