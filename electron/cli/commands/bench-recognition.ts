@@ -5,6 +5,7 @@
 // us-plate-crops read with the inset vote on and off: a validation read, for reporting only.
 // The engine loads only when the command runs.
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { SpeedReport } from '../../../native/eval/speed';
@@ -45,6 +46,9 @@ export function registerRecognitionBench(bench: Command): void {
       if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: "${o.runs}" is not a whole number of runs above 0`);
       const frame = o.frame ?? sharedData('dashcam-ro', 'dayride_type1_001_t119.jpg');
       const crop = o.crop ?? sharedData('us-plate-crops', 'images', 'ak1165.jpg');
+      for (const [flag, file] of [['--frame', frame], ['--crop', crop]] as const) {
+        if (!existsSync(file)) throw new Error(`${flag}: no file at ${file}`);
+      }
       const { RecognitionEngine } = await import('../../../native/recognition/index');
       const { measureSpeed } = await import('../../../native/eval/speed');
       const speed: Row[] = [];

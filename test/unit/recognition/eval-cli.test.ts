@@ -36,6 +36,7 @@ describe('canvass bench recognition', () => {
     expect(table.out).toMatch(/^threads +detect 1080p +recognize 1080p +detect 4K +read crop +crop path +unsure crop$/m);
     expect(canvass(['bench', 'recognition', '--threads', '1,x']).err).toMatch(/--threads: "x" is not a thread count/);
     expect(canvass(['bench', 'recognition', '--runs', '0']).err).toMatch(/--runs: "0" is not a whole number/);
+    expect(canvass(['bench', 'recognition', '--crop', '/nonexistent/crop.jpg']).err).toMatch(/--crop: no file at \/nonexistent\/crop.jpg/);
   });
 });
 
