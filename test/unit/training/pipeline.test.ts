@@ -94,6 +94,17 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     expect(again).toMatch(/reader stopped at step 5/);
   }, 300_000);
 
+  it('refreshes a card of an unchanged model without changing its identity, unless a version is given', () => {
+    const card = () => JSON.parse(readFileSync(join(dir, 'models', 'plate-reader.json'), 'utf8')) as { version: string; date: string; sha256: string };
+    const first = card();
+    // a later run with another default version (a later day) keeps the model's version and date
+    py(['pipeline.py', 'card', '--version', '2099.01.01']);
+    expect(card()).toMatchObject({ version: first.version, date: first.date, sha256: first.sha256 });
+    // a version given for the model itself is a new identity
+    py(['pipeline.py', 'card', '--reader-version', 'toy-2']);
+    expect(card().version).toBe('toy-2');
+  }, 120_000);
+
   it('turns an exported float reader back into a checkpoint that computes the same probabilities', () => {
     // a fresh checkout has no checkpoints (work/ is ignored); the shipped float readers are in git history
     const out = join(dir, 'work', 'checkpoints', 'from-onnx.pt');
