@@ -108,6 +108,18 @@ def validate(model, vx, vt, ctc):
     return fold_report(model(x).float().cpu(), [str(t) for t in vt], ctc)
 
 
+def distill_loss(logits, teacher, x, texts, keep):
+    """KL(base || fine-tuned) of the frame probabilities of the samples in `keep`, summed over a
+    sample's frames and divided by its text length (the CTC loss's per-character scale), averaged."""
+    m = torch.tensor(keep, device=logits.device)
+    with torch.no_grad():
+        t = F.log_softmax(teacher(x[m]), -1)
+    s = F.log_softmax(logits[m], -1)
+    kl = (t.exp() * (t - s)).sum(-1).sum(-1)
+    chars = torch.tensor([max(1, len(tx)) for tx, k in zip(texts, keep) if k], dtype=kl.dtype, device=kl.device)
+    return (kl / chars).mean()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--base", default="reader", help="checkpoint under checkpoints/ to start from")
@@ -122,6 +134,9 @@ def main():
     ap.add_argument("--photo-o-zero", action="store_true",
                     help="train on the photos' labels with every letter O written as the digit 0, the US tuning "
                          "labels' convention (171 of their 175 round glyphs are written 0)")
+    ap.add_argument("--distill", type=float, default=0.0,
+                    help="weight of a KL term that keeps the reader's frame probabilities on the US, synthetic and "
+                         "BR crops near the base reader's (per character, like the CTC loss); photos learn freely")
     ap.add_argument("--synth", type=int, default=4000, help="fresh synthetic bank size")
     ap.add_argument("--synth-seed", type=int, default=23, help="bank seed; the training bank uses 7")
     ap.add_argument("--val-every", type=int, default=5)
@@ -166,6 +181,11 @@ def main():
     model = Reader(arch)
     model.load_state_dict(base["model"])
     model.to(dev)
+    teacher = None
+    if a.distill > 0:  # the base reader, frozen: what the fine-tune may not forget
+        teacher = Reader(arch)
+        teacher.load_state_dict(base["model"])
+        teacher.to(dev).eval().requires_grad_(False)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     path, best_path = CKPT / f"{a.name}.pt", CKPT / f"{a.name}-best.pt"
@@ -191,32 +211,39 @@ def main():
         os.replace(str(path) + ".tmp", path)
         json.dump(hist, open(log_path, "w"), indent=1)
 
-    t0, losses = time.time(), []
+    t0, losses, kls = time.time(), [], []
     model.train(); freeze_bn(model)
     while step < a.steps and spent + time.time() - t0 < a.minutes * 60:
         rng = np.random.default_rng(a.seed * 1000003 + step)  # batch = f(seed, step): exact resume
         g = torch.Generator(device=dev); g.manual_seed(a.seed * 1000003 + step)
         n_us, n_syn, n_br, *n_ph = rng.multinomial(a.batch, weights)
-        parts, texts = [], []
-        for (im, tx), n in (((ux, ut), n_us), *((photos, k) for k in n_ph)):
+        parts, texts, keep = [], [], []
+        for (im, tx), n, kd in (((ux, ut), n_us, True), *((photos, k, False) for k in n_ph)):
             if n:
                 ix = rng.integers(0, len(im), n)
                 parts.append(real_geometry(torch.from_numpy(im[ix]).to(dev).float().div(255).unsqueeze(1), g))
                 texts += [str(t) for t in tx[ix]]
+                keep += [kd] * int(n)
         for (im, tx), n in ((syn, n_syn), (br, n_br)):
             if n:
                 ix = rng.integers(0, len(im), n)
                 parts.append(affine(torch.from_numpy(im[ix]).to(dev).float().div(255).unsqueeze(1), g))
                 texts += [str(t) for t in tx[ix]]
+                keep += [True] * int(n)
         x = photometric(torch.cat(parts), g)
         flip = torch.rand(x.shape[0], 1, 1, 1, generator=g, device=dev) < 0.1
         x = torch.where(flip, 1 - x, x)
-        loss = ctc_loss(model(x), texts, ctc)
+        logits = model(x)
+        loss = ctc_loss(logits, texts, ctc)
+        if teacher is not None and any(keep):
+            kl = distill_loss(logits, teacher, x, texts, keep)
+            loss = loss + a.distill * kl
+            kls.append(kl.item())
         optimise(opt, loss, model.parameters(), 5.0, a, step, spent + time.time() - t0)
         step += 1
         losses.append(loss.item())
         if step % 10 == 0:
-            print(f"step {step} loss {np.mean(losses[-10:]):.3f} lr {opt.param_groups[0]['lr']:.2e} "
+            print(f"step {step} loss {np.mean(losses[-10:]):.3f}{f' kl {np.mean(kls[-10:]):.4f}' if kls else ''} lr {opt.param_groups[0]['lr']:.2e} "
                   f"{spent + time.time() - t0:.0f}s", flush=True)
         if step % a.eval_every == 0 or step >= a.steps:
             v = validate(model, vx, vt, ctc)
