@@ -10,7 +10,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from common import CHARSET, CKPT, MODELS, READER_H, READER_W
+from common import CHARSET, CKPT, MODELS, READER_H, READER_W, WORK
 from train_detector import Detector
 from train_reader import Reader
 
@@ -83,7 +83,9 @@ def main():
     a = ap.parse_args()
     ck, out = Path(a.ckpt_dir), Path(a.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    meta = {}
+    # a model not exported this time keeps its record (exporting only the reader leaves the detector's)
+    meta_path = out / "export-meta.json"
+    meta = json.load(open(meta_path)) if meta_path.exists() else {}
     rp = ck / f"{a.reader}.pt"
     if rp.exists():
         export_reader(rp, out / "plate-reader.onnx")
@@ -96,6 +98,11 @@ def main():
             meta["plate-reader"]["continued_from"] = st["init"]
         elif "base" in st:  # fine-tuned (finetune_reader.py)
             meta["plate-reader"].update({"fine_tuned_from": st["base"], "base_steps": st.get("base_step")})
+            log = WORK / "finetune" / f"{a.reader.removesuffix('-best')}.json"
+            if log.exists():  # the recipe, for the model card
+                cfg = json.load(open(log))["config"]
+                meta["plate-reader"]["fine_tune"] = {k: cfg.get(k) for k in (
+                    "steps", "batch", "lr", "mix", "photo_o_zero", "distill", "synth", "synth_seed", "seed")}
     dp = ck / f"{a.detector}.pt"
     if dp.exists():
         export_detector(dp, out / "plate-detector.onnx")
@@ -103,7 +110,7 @@ def main():
         meta["plate-detector"] = {"checkpoint": dp.name, "steps": st["step"]}
         if st.get("init"):  # fine-tuned from another detector (train_detector.py --init)
             meta["plate-detector"]["fine_tuned_from"] = st["init"]
-    json.dump(meta, open(out / "export-meta.json", "w"), indent=2)
+    json.dump(meta, open(meta_path, "w"), indent=2)
 
 
 if __name__ == "__main__":

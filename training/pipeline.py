@@ -3,9 +3,10 @@
 
   prepare         data -> training/work/pack (fonts, real reader crops, detector scenes)
   train-reader    synthetic bank + real crops -> checkpoints/reader.pt    (resumes)
-  finetune-reader reader.pt + US tuning-half crops (minus a validation fold) + fresh synthetic
-                  -> checkpoints/reader-ft.pt, reader-ft-best.pt, work/finetune/reader-ft.json
-                  with the ship gate (resumes)
+  finetune-reader reader.pt + US tuning-half crops (minus a validation fold) + fresh synthetic +
+                  Brazilian + the training photos read by eye, kept near reader.pt by distillation
+                  -> checkpoints/reader-kd.pt (exported at its final step), work/finetune/reader-kd.json
+                  with the fold history (resumes)
   train-detector  synthetic plates composited into scenes -> checkpoints/detector.pt (resumes)
   export          checkpoints -> models/*.onnx (parity-checked)
   quantize-reader models/plate-reader.onnx (float, kept in work/fp32/) -> int8 convolutions,
@@ -41,6 +42,7 @@ from common import CKPT, DATA, MODELS, PACK, ROOT, TRAINING, WORK, sha256  # noq
 import text_scenes  # noqa: E402  (after the sys.path line above, like common)
 
 PY = sys.executable
+FT_NAME = "reader-kd"  # the finetune-reader stage's checkpoint (training/README.md "Session 14")
 STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "export", "quantize-reader", "eval", "card"]
 OPTIONAL = ["pseudo-label", "context-head"]
 
@@ -82,10 +84,15 @@ def stage_train_reader(a):
 
 
 def stage_finetune_reader(a):
-    run([PY, "finetune_reader.py", "--base", "reader", "--name", "reader-ft", "--minutes", str(a.ft_minutes),
+    """The shipped recipe since session 14 (`reader-kd`): the trained reader fine-tuned on the US
+    tuning crops, a fresh synthetic bank, Brazilian crops and the training photos read by eye (their
+    O written 0), with a KL term that keeps its readings of everything but the photos near the base
+    reader's. Exported at its final step (the shipped base trained on the fold, so the fold cannot
+    choose); the fold history is kept for the record."""
+    run([PY, "finetune_reader.py", "--base", "reader", "--name", FT_NAME, "--minutes", str(a.ft_minutes),
          "--steps", str(a.ft_steps), "--batch", str(a.ft_batch), "--lr", str(a.ft_lr),
-         "--threads", str(a.threads), "--seed", "13", "--synth-seed", "23", "--val-every", "5",
-         "--synth", str(a.ft_synth), "--mix", a.ft_mix])
+         "--threads", str(a.threads), "--seed", "10", "--synth-seed", "23", "--val-every", "5",
+         "--synth", str(a.ft_synth), "--mix", a.ft_mix, "--photo-o-zero", "--distill", str(a.ft_distill)])
 
 
 def stage_context_head(a):
@@ -94,14 +101,15 @@ def stage_context_head(a):
 
 
 def reader_to_export(a):
-    """Checkpoint exported as plate-reader: --reader-ckpt when given, else the best on the
-    validation fold (tuning half only) among the fine-tuned and the context-head readers whose
-    gate says ship (strictly better than the base reader on the fold), else reader."""
+    """Checkpoint exported as plate-reader: --reader-ckpt when given, else the finetune-reader
+    stage's final step when it has run, else the context head's best on the validation fold when
+    its gate says ship (strictly better than the base reader on the fold), else reader."""
     if a.reader_ckpt:
         return a.reader_ckpt
+    if (CKPT / f"{FT_NAME}.pt").exists():
+        return FT_NAME
     passed = []
-    for gate, name in ((WORK / "finetune" / "reader-ft.json", "reader-ft-best"),
-                       (WORK / "head" / "reader-head.json", "reader-head-best")):
+    for gate, name in ((WORK / "head" / "reader-head.json", "reader-head-best"),):
         if gate.exists() and (CKPT / f"{name}.pt").exists():
             g = json.load(open(gate))
             if g.get("ship"):
@@ -176,38 +184,53 @@ def _metrics(keys, need):
     return res
 
 
+def reader_training_data(manifest, meta):
+    """The reader card's training data, from the pack's manifest and what export.py recorded."""
+    fine_tuned, head_on, ft = meta.get("fine_tuned_from"), meta.get("context_head_on"), meta.get("fine_tune") or {}
+    shares = dict(zip(("US tuning", "synthetic", "Brazilian", "photos"), str(ft.get("mix", "")).split(",")))
+    data = {
+        "synthetic_us_plates": "project generator (training/synth_plates.py), seeded banks",
+        "us-plate-crops": "tuning half only: " + manifest["reader_real"]["us_split_rule"]
+                          + f" ({manifest['reader_real']['us_tune']} crops; the held-out half is never trained on)",
+        "br-plate-crops": f"{manifest['reader_real']['br']} crops, 15% of each batch",
+    }
+    if fine_tuned and ft:
+        data["fine-tuning"] = (
+            f"finetune_reader.py from {fine_tuned} ({meta.get('base_steps')} steps): {ft['steps']} steps x {ft['batch']}, "
+            f"AdamW {ft['lr']}, seed {ft['seed']}; batch shares " + ", ".join(f"{k} {v}" for k, v in shares.items())
+            + f" (US tuning crops minus the validation fold, 298; a fresh synthetic bank, seed {ft['synth_seed']}, "
+            f"{ft['synth']} plates)" + (f"; KL to the base reader's frame probabilities on the non-photo crops, weight "
+                                        f"{ft['distill']}" if ft.get("distill") else "")
+            + "; the final step is exported (training/README.md names the release check that chose it)")
+        if "photos" in shares:
+            data["openimages-plates/train photos read by eye"] = (
+                f"{manifest.get('photos', {}).get('crops', 361)} plate boxes of the detector's training images "
+                "(labels/openimages-train-text.csv)" + (", their letter O written 0" if ft.get("photo_o_zero") else ""))
+    elif fine_tuned:
+        data["fine-tuning"] = ("finetune_reader.py from " + str(fine_tuned) + ": us-plate-crops tuning half minus its "
+                               "validation fold (298), fresh synthetic bank (seed 23), br-plate-crops; the checkpoint "
+                               "was chosen on the validation fold only")
+    if head_on:
+        data["context_head"] = (
+            "context_head.py: the convolutions of " + str(head_on) + " kept as they are; BiLSTM + classifier trained "
+            "from random weights on cached features of the us-plate-crops tuning half minus its validation fold "
+            "(298 crops x 40 augmented copies), a synthetic bank (seed 31, 24,000) whose shapes follow the tuning "
+            "labels' and which draws O and 0 with one glyph in 35% of plates, br-plate-crops and the "
+            "pseudo-labelled openimages crops; the checkpoint was chosen on the validation fold only")
+    return data
+
+
 def stage_card(a):
     manifest = json.load(open(PACK / "manifest.json"))
     meta = json.load(open(MODELS / "export-meta.json")) if (MODELS / "export-meta.json").exists() else {}
     date = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    fine_tuned = meta.get("plate-reader", {}).get("fine_tuned_from")
-    head_on = meta.get("plate-reader", {}).get("context_head_on")
     cards = {
         "plate-reader": {
             "task": "plate crop -> text (CTC over 40 columns, US charset 0-9 A-Z, blank = class 0)",
             "inputs": {"image": "float32 [N,1,48,160], grey (ITU-R 601) 0..1, crop resized with an antialiased bilinear filter"},
             "outputs": {"probs": "float32 [N,40,37], softmax per column; class 0 = CTC blank, class k = charset[k-1]"},
             "charset": manifest["charset"],
-            "training_data": {
-                "synthetic_us_plates": "project generator (training/synth_plates.py), seeded banks",
-                "us-plate-crops": "tuning half only: " + manifest["reader_real"]["us_split_rule"]
-                                  + (f" ({manifest['reader_real']['us_tune']} crops)" if not (fine_tuned or head_on) else
-                                     "; its validation fold (every 5th even-position file, common.tune_fold:"
-                                     " 75 crops) kept out of training and fine-tuning, 298 crops trained on"),
-                "br-plate-crops": f"{manifest['reader_real']['br']} crops, 15% of each batch",
-                **({"fine-tuning": "finetune_reader.py from " + str(fine_tuned)
-                    + ": us-plate-crops tuning half minus its validation fold (298), fresh synthetic bank "
-                      "(seed 23), br-plate-crops; the checkpoint and the training variant were chosen on "
-                      "the validation fold only"}
-                   if fine_tuned else {}),
-                **({"context_head": "context_head.py: the convolutions of " + str(head_on) + " kept as they are; "
-                    "BiLSTM + classifier trained from random weights on cached features of the us-plate-crops "
-                    "tuning half minus its validation fold (298 crops x 40 augmented copies), a synthetic bank "
-                    "(seed 31, 24,000) whose shapes follow the tuning labels' and which draws O and 0 with one "
-                    "glyph in 35% of plates, br-plate-crops and the pseudo-labelled openimages crops; the "
-                    "checkpoint was chosen on the validation fold only"}
-                   if head_on else {}),
-            },
+            "training_data": reader_training_data(manifest, meta.get("plate-reader", {})),
             "metrics": _metrics(["exact_top1", "exact_topk", "topk", "exact_top1_o_is_0", "char_accuracy", "ms_per_crop",
                                  "ms_per_image", "confusions"], "exact_top1"),
         },
@@ -282,22 +305,24 @@ def main():
     ap.add_argument("--reader-batch", type=int, default=128)
     ap.add_argument("--reader-arch", default="wide")
     ap.add_argument("--reader-ckpt", default="", help="checkpoint name exported as plate-reader "
-                    "(default: the best of reader-ft-best / reader-head-best whose fold gate passed, else reader)")
+                    "(default: finetune-reader's final step, else reader-head-best when its fold gate passed, else reader)")
     ap.add_argument("--eval-out", default="", help="folder for eval's JSON reports (default work/eval); "
                     "compare two such folders with compare_eval.py")
     ap.add_argument("--scene-args", default="", help="extra `canvass eval` flags for the scene sets, e.g. "
                     "\"--detector-sizes 640,320\" (reading settings under test)")
     ap.add_argument("--ft-minutes", type=float, default=35, help="time cap of finetune-reader")
     ap.add_argument("--ft-steps", type=int, default=400)
-    ap.add_argument("--ft-batch", type=int, default=32)
+    ap.add_argument("--ft-batch", type=int, default=48)
     ap.add_argument("--ft-lr", type=float, default=3e-4)
-    ap.add_argument("--ft-mix", default="0.5,0.4,0.1",
+    ap.add_argument("--ft-mix", default="0.4,0.3,0.1,0.2",
                     help="finetune-reader batch shares: US tuning, synthetic, BR[, training photos read by eye]")
     ap.add_argument("--head-minutes", type=float, default=40, help="time cap of context-head")
     ap.add_argument("--detector-steps", type=int, default=6000)
     ap.add_argument("--detector-batch", type=int, default=32)
     ap.add_argument("--detector-tiles", type=int, default=6000, help="synthetic plates composited into the detector's scenes")
     ap.add_argument("--ft-synth", type=int, default=4000, help="fresh synthetic bank of finetune-reader")
+    ap.add_argument("--ft-distill", type=float, default=1.0,
+                    help="finetune-reader's KL weight toward the base reader on the non-photo crops (0 = off)")
     ap.add_argument("--synth", type=int, default=80000)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--version", default=datetime.now(timezone.utc).strftime("%Y.%m.%d"))
