@@ -186,6 +186,7 @@ def main():
         teacher = Reader(arch)
         teacher.load_state_dict(base["model"])
         teacher.to(dev).eval().requires_grad_(False)
+        print(f"distilling toward {a.base} (KL weight {a.distill}) on the US, synthetic and BR crops")
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     path, best_path = CKPT / f"{a.name}.pt", CKPT / f"{a.name}-best.pt"

@@ -51,6 +51,13 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     // the training photos read by eye are packed and fine-tuned on (a 4th --ft-mix weight)
     expect(log).toMatch(/fine-tune: US train \d+, US val \d+, synthetic 32 \(seed 23\), BR \d+, photos (\d+)/);
     expect(Number(/, photos (\d+)/.exec(log)?.[1])).toBeGreaterThan(300);
+    // the shipped recipe: kept near the base reader by distillation, exported at its final step, and the
+    // reader's card says so
+    expect(log).toMatch(/distilling toward reader \(KL weight 1(\.0)?\)/);
+    const reader = JSON.parse(readFileSync(join(dir, 'models', 'plate-reader.json'), 'utf8')) as { training: { checkpoint: string; fine_tune?: { distill: number; photo_o_zero: boolean } }; training_data: Record<string, string> };
+    expect(reader.training.checkpoint).toBe('reader-kd.pt');
+    expect(reader.training.fine_tune).toMatchObject({ distill: 1, photo_o_zero: true });
+    expect(reader.training_data['fine-tuning']).toMatch(/KL to the base reader's frame probabilities/);
     for (const name of ['plate-reader', 'plate-detector']) {
       const onnx = join(dir, 'models', `${name}.onnx`);
       const card = JSON.parse(readFileSync(join(dir, 'models', `${name}.json`), 'utf8')) as { sha256: string; version: string; metrics: Record<string, unknown> };
