@@ -104,6 +104,27 @@ def optimise(opt, loss, params, clip: float, a, step: int, elapsed: float) -> No
     opt.step()
 
 
+def freeze_bn(model) -> None:
+    """BatchNorm layers to eval mode (call after model.train()): a fine-tune keeps the base's
+    statistics. Required for checkpoints rebuilt from ONNX (onnx_to_ckpt.py), whose BatchNorms are
+    identities after folded convolutions: batch statistics would rescale every layer."""
+    import torch.nn as nn
+
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eval()
+
+
+def folded_bn(init: str, path: Path, step: int) -> bool:
+    """Whether a training run keeps its BatchNorms frozen (`freeze_bn`): it started from a checkpoint
+    rebuilt from ONNX (`--init`), or, resumed, its own checkpoint says it did."""
+    import torch
+
+    if step == 0:
+        return bool(init) and bool(torch.load(init, map_location="cpu").get("from_onnx"))
+    return path.exists() and bool(torch.load(path, map_location="cpu").get("frozen_bn"))
+
+
 def check_init(init: str, path: Path) -> None:
     """Refuse an `--init` run that would overwrite its own source, or resume a checkpoint
     `path` that was started from something else (the shipped checkpoints stay untouched)."""

@@ -30,7 +30,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from augment import affine, photometric
-from common import CHARSET, CKPT, DATA, PACK, READER_H, READER_W, WORK, clean_text, seed_all, optimise, tune_fold, us_split
+from common import CHARSET, CKPT, DATA, PACK, READER_H, READER_W, WORK, clean_text, freeze_bn, seed_all, optimise, tune_fold, us_split
 from synth_bank import ensure
 from train_reader import Reader, ctc_loss, fold_report, photo_texts
 
@@ -92,12 +92,6 @@ def real_geometry(x, g, border=(-0.06, 0.10), rot_deg=3.0, shear=0.08, persp=0.0
     grid = (q[..., :2] / q[..., 2:3]).view(b, SRC_H, SRC_W, 2)
     out = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=True)
     return F.avg_pool2d(out, 2)
-
-
-def freeze_bn(model):
-    for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
-            m.eval()
 
 
 @torch.no_grad()

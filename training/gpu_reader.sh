@@ -21,6 +21,7 @@ FT_MIN=${FT_MIN:-1.5}        # fine-tuning minutes per reader
 FT_STEPS=${FT_STEPS:-1200}
 FT_MIX=${FT_MIX:-0.5,0.4,0.1}  # US, synthetic, BR; a 4th weight adds the training photos read by eye (photos_2x.npz)
 PHOTO_ARGS=${PHOTO_ARGS:-}     # e.g. --photo-o-zero: the photos' O written 0 in training and fine-tuning
+FT_ARGS=${FT_ARGS:-}           # more finetune_reader.py flags, e.g. --distill 1.0 (session 14's shipped recipe)
 SYNTH=${SYNTH:-64000}
 EVAL_EVERY=${EVAL_EVERY:-50}
 VARIANTS=${VARIANTS:-"small-a:0.65,0.2,0.15 small-b:0.5,0.35,0.15"}
@@ -31,7 +32,7 @@ LOGS=${LOGS:-/tmp/canvass-gpu-logs}
 mkdir -p "$OUT/ckpt" "$LOGS"
 export CANVASS_CKPT="$OUT/ckpt" PYTHONUNBUFFERED=1
 { $PY -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
-  nvidia-smi -L 2>/dev/null; echo "MIN=$MIN FT_MIN=$FT_MIN FT_STEPS=$FT_STEPS FT_MIX=$FT_MIX PHOTO_ARGS=$PHOTO_ARGS SYNTH=$SYNTH VARIANTS=$VARIANTS ARCH=$ARCH"; } 2>&1 | tee "$LOGS/env.txt"
+  nvidia-smi -L 2>/dev/null; echo "MIN=$MIN FT_MIN=$FT_MIN FT_STEPS=$FT_STEPS FT_MIX=$FT_MIX PHOTO_ARGS=$PHOTO_ARGS FT_ARGS=$FT_ARGS SYNTH=$SYNTH VARIANTS=$VARIANTS ARCH=$ARCH"; } 2>&1 | tee "$LOGS/env.txt"
 t0=$(date +%s)
 $PY synth_bank.py reader --n "$SYNTH" --seed 7 --procs $(( PROCS > 4 ? PROCS - 3 : 1 )) > "$LOGS/synth_train.log" 2>&1 &
 $PY synth_bank.py reader --n 4000 --seed 23 --procs 3 > "$LOGS/synth_ft.log" 2>&1 &
@@ -49,7 +50,7 @@ for v in $VARIANTS; do
   name=${v%%:*}
   $PY finetune_reader.py --base "$name" --name "$name-ft" --minutes "$FT_MIN" --steps "$FT_STEPS" \
     --batch 64 --eval-every "$EVAL_EVERY" --ckpt-every 100 --synth 4000 --synth-seed 23 --mix "$FT_MIX" $PHOTO_ARGS \
-    --seed 13 --threads 3 --procs 3 > "$LOGS/$name-ft.log" 2>&1 &
+    --seed 13 --threads 3 --procs 3 $FT_ARGS > "$LOGS/$name-ft.log" 2>&1 &
 done
 wait
 echo "total: $(( $(date +%s) - t0 ))s" | tee -a "$LOGS/env.txt"

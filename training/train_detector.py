@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from augment import photometric
-from common import optimise, check_init, start_or_resume, CKPT, DET_STRIDE, DET_TRAIN_SIZE, PACK, seed_all
+from common import optimise, check_init, folded_bn, freeze_bn, start_or_resume, CKPT, DET_STRIDE, DET_TRAIN_SIZE, PACK, seed_all
 from synth_bank import ensure
 
 MAX_BOXES = 40
@@ -153,6 +153,16 @@ def loss_fn(hm_logit, box, hm_t, ind, reg_t, valid):
     return fl.sum() / npos, l1 / npos
 
 
+def box_distill_loss(box, teacher_hm, teacher_box, min_score=0.3):
+    """Smooth-L1 distance of the box outputs from the teacher's, at the cells where the teacher's
+    heatmap says plate (>= `min_score`, the engine's detection threshold): a fine-tune for small
+    plates keeps the boxes of the plates its --init detector already finds (session 8's fine-tune
+    loosened them, and the reader read those plates worse)."""
+    w = (torch.sigmoid(teacher_hm) >= min_score).float()
+    d = F.smooth_l1_loss(box, teacher_box, reduction="none").sum(1, keepdim=True)
+    return (d * w).sum() / w.sum().clamp_min(1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=60)
@@ -173,7 +183,12 @@ def main():
                     help="smallest rescale of a real training scene (smaller real plates)")
     ap.add_argument("--min-height", type=int, default=4,
                     help="floor of a synthetic plate's height in pixels (4 squashes plates under ~18 px)")
+    ap.add_argument("--distill", type=float, default=0.0,
+                    help="weight of a loss that keeps the box outputs where the --init detector sees a plate "
+                         "near its own (0 = off; needs --init)")
     a = ap.parse_args()
+    if a.distill > 0 and not a.init:
+        ap.error("--distill keeps a fine-tune near its --init detector: give --init")
     if not 0 < a.min_width < 220 or not 0 < a.min_scale < 1.6 or a.min_height < 1:
         ap.error("--min-width must lie in (0, 220), --min-scale in (0, 1.6), --min-height >= 1")
     path = CKPT / f"{a.name}.pt"
@@ -186,6 +201,16 @@ def main():
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     CKPT.mkdir(parents=True, exist_ok=True)
     step, spent, init = start_or_resume(path, a.init, model, opt, dev, a.name)
+    # a detector rebuilt from ONNX has folded BatchNorms: keep them as they are (also when resumed)
+    frozen_bn = folded_bn(a.init, path, step)
+    if frozen_bn:
+        print("BatchNorm statistics frozen (the --init detector was rebuilt from ONNX)")
+    teacher = None
+    if a.distill > 0:  # the --init detector, frozen
+        teacher = Detector().to(dev)
+        teacher.load_state_dict(torch.load(a.init, map_location=dev)["model"])
+        teacher.eval().requires_grad_(False)
+        print(f"distilling boxes toward {a.init} (weight {a.distill})")
     ds = Scenes(a.seed + step, a.min_scale)
     dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, num_workers=a.workers,
                                      shuffle=False, persistent_workers=a.workers > 0)
@@ -195,11 +220,13 @@ def main():
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
-                    "step": step, "spent": spent + time.time() - t0, "init": init}, str(path) + ".tmp")
+                    "step": step, "spent": spent + time.time() - t0, "init": init, "frozen_bn": frozen_bn}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
 
     t0, hist = time.time(), []
     model.train()
+    if frozen_bn:
+        freeze_bn(model)
     for imgs, boxes, counts in dl:
         if step >= a.steps or spent + time.time() - t0 > a.minutes * 60:
             break
@@ -218,12 +245,19 @@ def main():
         hm, box = model(x)
         lh, lb = loss_fn(hm, box, hm_t, ind, reg_t, valid)
         loss = lh + lb
+        ld = torch.zeros((), device=dev)
+        if teacher is not None:
+            with torch.no_grad():
+                t_hm, t_box = teacher(x)
+            ld = box_distill_loss(box, t_hm, t_box)
+            loss = loss + a.distill * ld
         optimise(opt, loss, model.parameters(), 10.0, a, step, spent + time.time() - t0)
         step += 1
-        hist.append((lh.item(), lb.item()))
+        hist.append((lh.item(), lb.item(), ld.item()))
         if step % 25 == 0:
             h = np.mean(hist[-25:], 0)
-            print(f"step {step} heat {h[0]:.3f} box {h[1]:.3f} {time.time() - t0:.0f}s", flush=True)
+            print(f"step {step} heat {h[0]:.3f} box {h[1]:.3f}{f' distill {h[2]:.4f}' if teacher is not None else ''} "
+                  f"{time.time() - t0:.0f}s", flush=True)
         if step % a.ckpt_every == 0:
             save()
     save()

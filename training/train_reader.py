@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from augment import affine, photometric
-from common import optimise, check_init, start_or_resume, CHARSET, CKPT, DATA, PACK, READER_H, READER_W, clean_text, seed_all, tune_fold, us_split
+from common import optimise, check_init, folded_bn, freeze_bn, start_or_resume, CHARSET, CKPT, DATA, PACK, READER_H, READER_W, clean_text, seed_all, tune_fold, us_split
 from synth_bank import ensure
 
 N_CLASSES = len(CHARSET) + 1  # + CTC blank at 0
@@ -208,6 +208,9 @@ def main():
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     CKPT.mkdir(parents=True, exist_ok=True)
     step, spent, init = start_or_resume(path, a.init, model, opt, dev, a.name)
+    frozen_bn = folded_bn(a.init, path, step)  # a reader rebuilt from ONNX keeps its folded BatchNorms
+    if frozen_bn:
+        print("BatchNorm statistics frozen (the --init reader was rebuilt from ONNX)")
     sampler.rng = np.random.default_rng(a.seed + step)
     g = torch.Generator(device=dev)
     g.manual_seed(a.seed + step)
@@ -217,11 +220,13 @@ def main():
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
-                    "step": step, "spent": spent + time.time() - t0, "arch": a.arch, "init": init}, str(path) + ".tmp")
+                    "step": step, "spent": spent + time.time() - t0, "arch": a.arch, "init": init, "frozen_bn": frozen_bn}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
 
     t0, losses = time.time(), []
     model.train()
+    if frozen_bn:
+        freeze_bn(model)
     while step < a.steps and spent + time.time() - t0 < a.minutes * 60:
         imgs, texts = sampler.batch(a.batch)
         x = torch.from_numpy(imgs).float().div(255).unsqueeze(1).to(dev)
@@ -239,6 +244,8 @@ def main():
                 pred = greedy(model(probe_x))
             acc = np.mean([p == t for p, t in zip(pred, probe_t)])
             model.train()
+            if frozen_bn:
+                freeze_bn(model)
             print(f"step {step} loss {np.mean(losses[-50:]):.3f} synth-probe {acc:.3f} "
                   f"lr {opt.param_groups[0]['lr']:.2e} {time.time() - t0:.0f}s", flush=True)
         if step % a.ckpt_every == 0:

@@ -125,6 +125,24 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     expect(existsSync(join(dir, 'int8.pt'))).toBe(false);
   }, 300_000);
 
+  it('turns the float detector back into a checkpoint that a distilled fine-tune starts from with its BatchNorms kept', () => {
+    // the shipped detector is float: a fresh checkout can fine-tune it for small plates from models/
+    const out = join(dir, 'work', 'checkpoints', 'det-from-onnx.pt');
+    const log = py(['onnx_to_ckpt.py', join(dir, 'models', 'plate-detector.onnx'), '--out', out]);
+    const diff = /max \|p_onnx - p_checkpoint\| = (\S+)/.exec(log);
+    expect(diff, log).not.toBeNull();
+    expect(Number(diff![1])).toBeLessThan(1e-5);
+    expect(log).toMatch(/det-from-onnx\.pt: detector/);
+    // folded BatchNorms must not learn batch statistics; the boxes it already finds are distilled
+    const ft = py(['train_detector.py', '--init', out, '--name', 'det-kd', '--steps', '2', '--batch', '4', '--tiles', '32',
+      '--workers', '1', '--threads', '2', '--distill', '1', '--min-width', '4', '--min-scale', '0.2', '--min-height', '2']);
+    expect(ft).toMatch(/BatchNorm statistics frozen/);
+    expect(ft).toMatch(/distilling boxes toward .*det-from-onnx\.pt \(weight 1(\.0)?\)/);
+    expect(ft).toMatch(/det-kd stopped at step 2/);
+    // --distill without a detector to stay near is refused
+    expect(() => py(['train_detector.py', '--name', 'det-x', '--steps', '1', '--distill', '1'])).toThrow(/--distill keeps a fine-tune near its --init detector/);
+  }, 300_000);
+
   it('draws the same synthetic plates from the same seed', () => {
     const a = join(dir, 'seed-a');
     const b = join(dir, 'seed-b');
