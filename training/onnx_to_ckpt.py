@@ -119,30 +119,17 @@ def convert_detector(path: Path) -> Detector:
     return model
 
 
-NODE_CHECK = r"""
+CHECK = r"""
 const ort = require('onnxruntime-node');
 (async () => {
-  const [a, b] = process.argv.slice(1);
-  const n = 8, x = new Float32Array(n * 48 * 160);
+  const [a, b, dims, names] = process.argv.slice(1);
+  const shape = dims.split(',').map(Number);
+  const x = new Float32Array(shape.reduce((p, d) => p * d, 1));
   let s = 1; for (let i = 0; i < x.length; i++) { s = (s * 16807) % 2147483647; x[i] = s / 2147483647; }
-  const run = async (p) => (await (await ort.InferenceSession.create(p)).run({ image: new ort.Tensor('float32', x, [n, 1, 48, 160]) })).probs.data;
-  const [pa, pb] = [await run(a), await run(b)];
-  let m = 0; for (let i = 0; i < pa.length; i++) m = Math.max(m, Math.abs(pa[i] - pb[i]));
-  console.log(m);
-})();
-"""
-
-
-DETECTOR_CHECK = r"""
-const ort = require('onnxruntime-node');
-(async () => {
-  const [a, b] = process.argv.slice(1);
-  const x = new Float32Array(3 * 256 * 320);
-  let s = 7; for (let i = 0; i < x.length; i++) { s = (s * 16807) % 2147483647; x[i] = s / 2147483647; }
-  const run = async (p) => (await (await ort.InferenceSession.create(p)).run({ image: new ort.Tensor('float32', x, [1, 3, 256, 320]) }));
+  const run = async (p) => (await (await ort.InferenceSession.create(p)).run({ image: new ort.Tensor('float32', x, shape) }));
   const [pa, pb] = [await run(a), await run(b)];
   let m = 0;
-  for (const k of ['heatmap', 'box']) for (let i = 0; i < pa[k].data.length; i++) m = Math.max(m, Math.abs(pa[k].data[i] - pb[k].data[i]));
+  for (const k of names.split(',')) for (let i = 0; i < pa[k].data.length; i++) m = Math.max(m, Math.abs(pa[k].data[i] - pb[k].data[i]));
   console.log(m);
 })();
 """
@@ -164,7 +151,8 @@ def check(model, path: Path) -> float:
         torch.save({"model": model.state_dict(), "arch": getattr(model, "arch", None)}, ckpt)
         (export_detector if detector else export_reader)(ckpt, again)
         root = Path(__file__).resolve().parent.parent
-        out = subprocess.run(["node", "-e", DETECTOR_CHECK if detector else NODE_CHECK, str(path.resolve()), str(again)], cwd=root,
+        dims, names = ("1,3,256,320", "heatmap,box") if detector else ("8,1,48,160", "probs")
+        out = subprocess.run(["node", "-e", CHECK, str(path.resolve()), str(again), dims, names], cwd=root,
                              capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
 
