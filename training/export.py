@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 
 from common import CHARSET, CKPT, MODELS, READER_H, READER_W, WORK
+from train_corners import CORNER_H, CORNER_W, CROP_MX, CROP_MY, CornerNet
 from train_detector import Detector
 from train_reader import Reader
 
@@ -55,6 +56,14 @@ def export_detector(ckpt: Path, out: Path):
     check(out, e, x)
 
 
+def export_corners(ckpt: Path, out: Path):
+    m = CornerNet(); m.load_state_dict(torch.load(ckpt, map_location="cpu")["model"]); m.eval()
+    x = torch.rand(3, 1, CORNER_H, CORNER_W)
+    torch.onnx.export(m, x, str(out), input_names=["image"], output_names=["corners"],
+                      dynamic_axes={"image": {0: "batch"}, "corners": {0: "batch"}}, opset_version=13)
+    check(out, m, x)
+
+
 def check(path, module, x):
     """Parity with torch through onnxruntime when present, else a structural onnx check."""
     import onnx
@@ -80,6 +89,7 @@ def main():
     ap.add_argument("--out-dir", default=str(MODELS))
     ap.add_argument("--reader", default="reader", help="reader checkpoint name (reader, reader-wide)")
     ap.add_argument("--detector", default="detector", help="detector checkpoint name (detector, det-small)")
+    ap.add_argument("--corners", default="corners", help="corner net checkpoint name (train_corners.py)")
     a = ap.parse_args()
     ck, out = Path(a.ckpt_dir), Path(a.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -110,6 +120,13 @@ def main():
         meta["plate-detector"] = {"checkpoint": dp.name, "steps": st["step"]}
         if st.get("init"):  # fine-tuned from another detector (train_detector.py --init)
             meta["plate-detector"]["fine_tuned_from"] = st["init"]
+    cp = ck / f"{a.corners}.pt"
+    if cp.exists():
+        export_corners(cp, out / "plate-corners.onnx")
+        st = torch.load(cp, map_location="cpu")
+        meta["plate-corners"] = {"checkpoint": cp.name, "steps": st["step"], "samples": st.get("samples"),
+                                 "seed": st.get("seed"), "input": [1, CORNER_H, CORNER_W],
+                                 "crop": {"widen_x": CROP_MX, "widen_y": CROP_MY}}
     json.dump(meta, open(meta_path, "w"), indent=2)
 
 

@@ -8,6 +8,8 @@
                   -> checkpoints/reader-kd.pt (exported at its final step), work/finetune/reader-kd.json
                   with the fold history (resumes)
   train-detector  synthetic plates composited into scenes -> checkpoints/detector.pt (resumes)
+  train-corners   synthetic plates warped onto scene patches, boxed like the detector's boxes ->
+                  checkpoints/corners.pt, work/corners-eval.json (synthetic held-out error; resumes)
   export          checkpoints -> models/*.onnx (parity-checked)
   quantize-reader models/plate-reader.onnx (float, kept in work/fp32/) -> int8 convolutions,
                   calibrated on training crops only (quantize_reader.py)
@@ -43,7 +45,7 @@ import text_scenes  # noqa: E402  (after the sys.path line above, like common)
 
 PY = sys.executable
 FT_NAME = "reader-kd"  # the finetune-reader stage's checkpoint (training/README.md "Session 14")
-STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "export", "quantize-reader", "eval", "card"]
+STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "train-corners", "export", "quantize-reader", "eval", "card"]
 OPTIONAL = ["pseudo-label", "context-head"]
 
 # Validation sets: name -> canvass eval arguments. Never used for training or model choice.
@@ -123,6 +125,12 @@ def stage_train_detector(a):
          "--tiles", str(a.detector_tiles), "--workers", str(max(1, (os.cpu_count() or 2) - 1))])
 
 
+def stage_train_corners(a):
+    run([PY, "train_corners.py", "--minutes", str(min(a.minutes, a.corner_minutes)), "--samples", str(a.corner_samples),
+         "--steps", str(a.corner_steps), "--eval-samples", str(a.corner_eval_samples), "--threads", str(a.threads),
+         "--procs", str(max(1, os.cpu_count() or 2))])
+
+
 def stage_export(a):
     run([PY, "export.py", "--reader", reader_to_export(a), "--out-dir", str(MODELS)])
 
@@ -182,6 +190,16 @@ def _metrics(keys, need):
             res[name] = {k: r.get(k) for k in keys if r.get(k) is not None}
             res[name]["images"] = r["images"]
     return res
+
+
+def corner_eval():
+    p = WORK / "corners-eval.json"
+    if not p.exists():
+        return "not measured"
+    r = json.load(open(p))
+    return (f"{r['samples']} samples (seed {r['seed']}): mean corner error {r['mean_error']} of the plate's width "
+            f"(median {r['median_error']}, {r['within_5pct']:.1%} within 5%); the detector box's own corners "
+            f"{r['box_corners_mean_error']}")
 
 
 def reader_training_data(manifest, meta):
@@ -246,12 +264,25 @@ def stage_card(a):
             "metrics": _metrics(["detection_recall", "detection_precision", "detector_only",
                                  "recall_by_width", "iou_threshold", "ms_per_image"], "detection_recall"),
         },
+        "plate-corners": {
+            "task": "detector box -> the plate's four corners (top-left, top-right, bottom-right, bottom-left)",
+            "inputs": {"image": "float32 [N,1,64,128] grey 0..1: the detector box widened by 0.2 of its width and 0.35 "
+                                "of its height each side, resized like the reader's crops"},
+            "outputs": {"corners": "float32 [N,8]: x, y of each corner as fractions of that widened region"},
+            "training_data": {
+                "synthetic_us_plates": "project generator (training/synth_plates.py) warped by random foreshortening, "
+                                       "shear and rotation onto patches of openimages-plates/train away from its "
+                                       "labelled plates, boxed as a detector would (edges jittered, sometimes loose)",
+                "synthetic_held_out": corner_eval(),
+            },
+            "metrics": _metrics(["corners", "iou_threshold"], "corners"),
+        },
     }
     for name, card in cards.items():
         onnx = MODELS / f"{name}.onnx"
         if not onnx.exists():
             continue
-        short = name.split("-")[1]  # reader / detector
+        short = name.split("-")[1]  # reader / detector / corners
         version = getattr(a, f"{short}_version") or a.version
         note = getattr(a, f"{short}_note") or a.run_note
         made = date
@@ -317,6 +348,10 @@ def main():
     ap.add_argument("--ft-mix", default="0.4,0.3,0.1,0.2",
                     help="finetune-reader batch shares: US tuning, synthetic, BR[, training photos read by eye]")
     ap.add_argument("--head-minutes", type=float, default=40, help="time cap of context-head")
+    ap.add_argument("--corner-minutes", type=float, default=25, help="time cap of train-corners")
+    ap.add_argument("--corner-samples", type=int, default=24000, help="synthetic samples of train-corners")
+    ap.add_argument("--corner-steps", type=int, default=20000)
+    ap.add_argument("--corner-eval-samples", type=int, default=2000, help="synthetic held-out samples of train-corners")
     ap.add_argument("--detector-steps", type=int, default=6000)
     ap.add_argument("--detector-batch", type=int, default=32)
     ap.add_argument("--detector-tiles", type=int, default=6000, help="synthetic plates composited into the detector's scenes")
@@ -331,6 +366,8 @@ def main():
     ap.add_argument("--detector-version", default="")
     ap.add_argument("--reader-note", default="")
     ap.add_argument("--detector-note", default="")
+    ap.add_argument("--corners-version", default="")
+    ap.add_argument("--corners-note", default="")
     ap.add_argument("--force", action="store_true")
     ap.add_argument("--eval-limit", type=int, default=0, help="evaluate only the first n images per set (smoke runs)")
     a = ap.parse_args()

@@ -3,6 +3,7 @@
 // labelled plate (a missed plate counts as misread). Crops: reading only.
 import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
+import { quadBounds } from '../recognition/corners';
 import { iou } from '../recognition/detector';
 import type { RecognitionEngine, RecognizedPlate } from '../recognition/index';
 import { tooSmallForState, type StateReader } from '../recognition/state';
@@ -59,6 +60,11 @@ export interface EvalReport {
   failed_images?: { file: string; error: string }[];
   /** Recall by labelled plate width in frame pixels (small plates: the issue's 20 px), scenes only. */
   recall_by_width?: Record<string, WidthRecall>;
+  /**
+   * Scenes read with corners: of the confirmed plates matched to a label, how many have corners, and
+   * for those the mean IoU of the corners' bounds with the labelled box beside the detector box's.
+   */
+  corners?: { plates: number; found: number; corner_bounds_iou: number | null; box_iou: number | null };
   confusions: Record<string, number>;
   misreads: { file: string; truth: string; read: string }[];
 }
@@ -178,6 +184,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   let ms = 0;
   let topk = 0;
   const failed: { file: string; error: string }[] = [];
+  const corners = { plates: 0, found: 0, boundsIou: 0, boxIou: 0 };
   const syntaxOn = opts.states !== undefined && opts.stateSyntax !== false;
   const stateTally: SceneStateTally = { read: 0, named: 0, ms: 0, changed: [], turned: new WeakMap() };
   for (const [i, s] of samples.entries()) {
@@ -218,6 +225,13 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
       if (d >= 0) {
         matched++;
         gstat.matched++;
+        const q = plates[d]!.corners;
+        corners.plates++;
+        if (q) {
+          corners.found++;
+          corners.boundsIou += iou(quadBounds(q), g);
+          corners.boxIou += iou(plates[d]!.box, g);
+        }
       }
       if (g.text === null || g.text === '') return;
       const p = d >= 0 ? plates[d]! : undefined;
@@ -277,6 +291,9 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     recall_by_width: Object.fromEntries(
       [...widths].filter(([, v]) => v.plates > 0).map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates), detector_recall: ratio(v.raw, v.plates) }]),
     ),
+    ...(engine.findsCorners
+      ? { corners: { plates: corners.plates, found: corners.found, corner_bounds_iou: ratio(corners.boundsIou, corners.found), box_iou: ratio(corners.boxIou, corners.found) } }
+      : {}),
     ...(syntaxOn
       ? {
           state_syntax: { changed: stateTally.changed },

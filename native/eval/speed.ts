@@ -23,6 +23,8 @@ export interface SpeedReport {
    */
   read_crop_path_ms: { median: number; best: number };
   read_unsure_crop_ms: { median: number; best: number };
+  /** The corner net on one box (the crop's middle), when the engine has it. */
+  corners_ms?: { median: number; best: number };
   runs: number;
   models: string;
   /** Detector input sizes of the whole-frame passes (`--detector-sizes`), main first. */
@@ -62,6 +64,9 @@ export async function measureSpeed(engine: RecognitionEngine, frameFile: string,
       await engine.readRegions(crop, whole);
       return engine.readRegions(crop, insets);
     }),
+    ...(engine.findsCorners
+      ? { corners_ms: await time(runs * 5, () => engine.findCorners(crop, [{ x: crop.width * 0.1, y: crop.height * 0.15, w: crop.width * 0.8, h: crop.height * 0.7 }])) }
+      : {}),
     runs,
     models: engine.version,
     detector_sizes: engine.detectorSizes,

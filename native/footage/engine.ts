@@ -35,6 +35,7 @@ export async function createRecognizer(options: Record<string, unknown>): Promis
           confidence: r.confidence,
           charConfidences: r.charConfidences,
           alternatives: r.alternatives.slice(1).map((a) => ({ text: a.text, confidence: a.confidence })),
+          ...(r.corners ? { corners: r.corners.map((p) => ({ x: p.x, y: p.y })) } : {}),
         };
       });
     },

@@ -28,6 +28,9 @@ export interface PlateHit {
   confidence: number;
   charConfidences: number[];
   alternatives: { text: string; confidence: number }[];
+  /** The plate's corners inside its box (top-left, top-right, bottom-right, bottom-left, frame
+   * pixels), when the engine finds them. */
+  corners?: { x: number; y: number }[] | undefined;
 }
 
 /** Version strings of the models in use, and `reading`: how boxes were read (the engine's

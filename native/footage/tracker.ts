@@ -46,6 +46,7 @@ interface Best {
   ptsMs: number;
   quality: number;
   box: Box;
+  corners?: { x: number; y: number }[] | undefined;
   alternatives: { text: string; confidence: number }[];
   /** The crop, when the hit came with one already encoded. */
   cropJpeg?: Uint8Array | undefined;
@@ -95,6 +96,8 @@ export interface FinishedTrack {
   alternatives: { text: string; confidence: number }[];
   colour: string | null;
   box: Box;
+  /** The plate's corners in the best observation's frame, when the engine found them. */
+  corners?: { x: number; y: number }[] | undefined;
   /** What the state step did for this pass after it ended (job side, docs/recognition.md "State"). */
   stateRead?: StateRead | undefined;
   cropJpeg?: Uint8Array | undefined;
@@ -279,7 +282,7 @@ export class Tracker {
     // An observation without its context frame can be best only if no other has one.
     const q = qualityOf(hit) * (images?.framed ? 1 : 0.01);
     if (q > t.best.quality) {
-      t.best = { ptsMs, quality: q, box: hit.box, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, images: images ?? undefined, hit: h };
+      t.best = { ptsMs, quality: q, box: hit.box, corners: hit.corners, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, images: images ?? undefined, hit: h };
     }
   }
 
@@ -304,6 +307,7 @@ export class Tracker {
       alternatives: alternatives.slice(0, 5),
       colour,
       box: t.best.box,
+      ...(t.best.corners ? { corners: t.best.corners } : {}),
       cropJpeg: t.best.cropJpeg,
       images: t.best.images,
       hit: t.best.hit,

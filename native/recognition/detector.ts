@@ -4,6 +4,7 @@
 // plus regressed size and offset at stride 4. Holds only its own session (worker-safe).
 import * as ort from 'onnxruntime-node';
 import { toPlanarInto } from './preprocess';
+import { openSession } from './session';
 
 export const DETECTOR_STRIDE = 4;
 
@@ -128,11 +129,7 @@ export class PlateDetector {
   }
 
   static async load(modelPath: string, opts: DetectorOptions = {}): Promise<PlateDetector> {
-    const session = await ort.InferenceSession.create(modelPath, {
-      intraOpNumThreads: opts.threads ?? 2,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
+    const session = await openSession(modelPath, opts.threads);
     return new PlateDetector(session, opts);
   }
 

@@ -6,12 +6,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PlateCorners, type Quad } from './corners';
 import { NMS_IOU, PlateDetector, inputGeometry, iou, nms, pickRefined, refineRegion, tileRects, type DetectorOptions, type PlateBox } from './detector';
 import { cropRgb, decodeRgb, isRgbImage, loadBytes, probeSize, resizeRgb, type ImageInput, type Rect, type RgbImage } from './preprocess';
 import { PlateReader, lettersO, trimEdge, voteReadings, type PlateReading, type ReaderOptions } from './reader';
 
 export type { PlateBox } from './detector';
 export type { PlateReading } from './reader';
+export type { Point, Quad } from './corners';
 export type { RgbImage, ImageInput, Rect } from './preprocess';
 export { ImageDecodeError } from './preprocess';
 
@@ -29,6 +31,9 @@ export interface RecognizedPlate extends PlateReading {
   /** The reader confirmed a plate here (enough characters, confident enough) in the engine's own
    * crop; with the crop vote the text may come from another crop, with that crop's confidence. */
   verified: boolean;
+  /** The plate's corners (top-left, top-right, bottom-right, bottom-left, frame pixels) inside
+   * its box, found by models/plate-corners.onnx for verified plates when the engine has it. */
+  corners?: Quad;
 }
 
 export interface EngineOptions {
@@ -99,7 +104,21 @@ export interface EngineOptions {
    * false): the convention of labels that write what a plate means, against us-plate-crops' digit.
    */
   lettersO?: boolean;
+  /**
+   * Find each verified plate's corners (`RecognizedPlate.corners`) with models/plate-corners.onnx
+   * (default: whenever that file is in the models folder; true without it is an error).
+   */
+  corners?: boolean;
+  /**
+   * Read each verified plate once more, rectified through its corners (`greyQuad`, widened by
+   * RECTIFY_MARGINS), and let that reading join the crop vote (default false; needs corners;
+   * docs/recognition.md "Corners").
+   */
+  rectify?: boolean;
 }
+
+/** Margins of a rectified read, as fractions of the plate's own width and height (each side). */
+export const RECTIFY_MARGINS = { x: 0.04, y: 0.08 };
 
 /**
  * Plates wider than this at the detector's input are at the top of (or beyond) the widths it
@@ -150,6 +169,7 @@ interface Settings {
   edgeTrim: number;
   insetVote: number;
   lettersO: boolean;
+  rectify: boolean;
 }
 
 export interface RecognizeOptions {
@@ -207,14 +227,15 @@ function validSizes(sizes: number[]): number[] {
 }
 
 export class RecognitionEngine {
-  readonly models: { detector: ModelInfo; reader: ModelInfo };
+  readonly models: { detector: ModelInfo; reader: ModelInfo; corners?: ModelInfo };
 
   private constructor(
     private readonly detector: PlateDetector,
     private readonly reader: PlateReader,
-    models: { detector: ModelInfo; reader: ModelInfo },
+    models: { detector: ModelInfo; reader: ModelInfo; corners?: ModelInfo },
     private readonly settings: Settings,
     private readonly voter?: { reader: PlateReader; info: ModelInfo },
+    private readonly cornerNet?: PlateCorners,
   ) {
     this.models = models;
   }
@@ -222,14 +243,15 @@ export class RecognitionEngine {
   /**
    * How boxes become readings, for provenance (no spaces): `vote:0.04,0,0.1` (crop vote over
    * those horizontal margins) or `crop:0.04` (one crop), `+refine` when boxes are refined,
-   * `+min16` when boxes narrower than 16 px are never confirmed, `+conf0.05` when a box is confirmed
+   * `+rectified:0.04,0.08` when a rectified read joins the vote, `+min16` when boxes narrower than 16 px are never confirmed, `+conf0.05` when a box is confirmed
    * by a reading confidence other than MIN_READ_CONFIDENCE, `+trim0.8` with an edge trim, `+wordO`
    * when a 0 among letters is written O.
    */
   get readingMethod(): string {
     const { cropMargin, cropVote, refineBoxes, minVerifyWidth, minReadConfidence } = this.settings;
     const second = cropVote && this.voter ? `+reader:${this.voter.info.sha256.slice(0, 8)}` : '';
-    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${this.finishing}`;
+    const rectified = this.settings.rectify ? `+rectified:${RECTIFY_MARGINS.x},${RECTIFY_MARGINS.y}` : '';
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${rectified}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${this.finishing}`;
   }
 
   /**
@@ -253,6 +275,11 @@ export class RecognitionEngine {
     return this.settings.cropVote;
   }
 
+  /** Whether verified plates get their corners found (models/plate-corners.onnx). */
+  get findsCorners(): boolean {
+    return this.cornerNet !== undefined;
+  }
+
   /** Whether detected boxes are refined by a local detector pass before reading. */
   get refinesBoxes(): boolean {
     return this.settings.refineBoxes;
@@ -265,7 +292,7 @@ export class RecognitionEngine {
 
   static async create(opts: EngineOptions = {}): Promise<RecognitionEngine> {
     const dir = opts.modelsDir ?? DEFAULT_MODELS_DIR;
-    const models = { detector: modelInfo(dir, 'plate-detector'), reader: modelInfo(dir, 'plate-reader') };
+    const models: RecognitionEngine['models'] = { detector: modelInfo(dir, 'plate-detector'), reader: modelInfo(dir, 'plate-reader') };
     const threads = opts.threads ?? 2;
     const extraSizes = validSizes(opts.extraDetectorSizes ?? []);
     if (opts.voteReader && opts.cropVote === false) throw new Error('voteReader joins the crop vote: it does nothing with cropVote off');
@@ -274,10 +301,15 @@ export class RecognitionEngine {
     const insetVote = opts.insetVote ?? INSET_VOTE;
     if (!(insetVote >= 0 && insetVote <= 1)) throw new Error(`insetVote must be a confidence from 0 to 1, got ${opts.insetVote}`);
     const voterInfo = opts.voteReader ? fileInfo(opts.voteReader, 'vote-reader') : undefined;
-    const [detector, reader, voter] = await Promise.all([
+    const cornersFile = join(dir, 'plate-corners.onnx');
+    const corners = opts.corners ?? existsSync(cornersFile);
+    if (corners) models.corners = fileInfo(cornersFile, 'plate-corners');
+    if (opts.rectify && !corners) throw new Error('rectify reads plates through their corners: it needs corners on (models/plate-corners.onnx)');
+    const [detector, reader, voter, cornerNet] = await Promise.all([
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
       PlateReader.load(models.reader.file, { threads, ...opts.reader }),
       opts.voteReader ? PlateReader.load(opts.voteReader, { threads, ...opts.reader }) : undefined,
+      models.corners ? PlateCorners.load(models.corners.file, { threads }) : undefined,
     ]);
     return new RecognitionEngine(detector, reader, models, {
       cropMargin: opts.cropMargin ?? 0.04,
@@ -291,12 +323,15 @@ export class RecognitionEngine {
       edgeTrim,
       insetVote,
       lettersO: opts.lettersO ?? false,
-    }, voter && voterInfo ? { reader: voter, info: voterInfo } : undefined);
+      rectify: opts.rectify ?? false,
+    }, voter && voterInfo ? { reader: voter, info: voterInfo } : undefined, cornerNet);
   }
 
-  /** "plate-detector@version+sha8, plate-reader@version+sha8" for provenance records. */
+  /** "plate-detector@version+sha8, plate-reader@version+sha8" (and ", plate-corners@..." when the
+   * engine finds corners) for provenance records. */
   get version(): string {
-    return `${modelTag(this.models.detector)}, ${modelTag(this.models.reader)}`;
+    const corners = this.models.corners ? `, ${modelTag(this.models.corners)}` : '';
+    return `${modelTag(this.models.detector)}, ${modelTag(this.models.reader)}${corners}`;
   }
 
   /** Plate boxes in frame pixels, best first. */
@@ -332,6 +367,12 @@ export class RecognitionEngine {
     return this.settings.lettersO ? lettersO(trimmed) : trimmed;
   }
 
+  /** The plate's corners inside each box of a decoded frame (null where the net's answer is not a
+   * plate outline, and everywhere when the engine has no corner net), in one batch. */
+  async findCorners(frame: RgbImage, boxes: Rect[]): Promise<(Quad | null)[]> {
+    return this.cornerNet ? this.cornerNet.find(frame, boxes) : boxes.map(() => null);
+  }
+
   /** Read several regions of one decoded frame in a single batch. */
   async readRegions(img: RgbImage, rects: Rect[]): Promise<PlateReading[]> {
     return this.reader.readRegions(img, rects);
@@ -364,18 +405,29 @@ export class RecognitionEngine {
     // Whether a box is a plate is decided by the engine's own crop alone: with three crops, any
     // of them can read a grille or a sign confidently (verified precision fell 3-6 points).
     const verified = own.map((r, i) => boxes[i]!.w >= minVerifyWidth && r.text.length >= minTextLength && r.confidence >= minReadConfidence);
-    const voters = cropVote ? boxes.flatMap((_, i) => (verified[i] ? [i] : [])) : [];
+    const sure = boxes.flatMap((_, i) => (verified[i] ? [i] : []));
+    const found = this.cornerNet && sure.length ? await this.cornerNet.find(frame, sure.map((i) => boxes[i]!)) : [];
+    const quads = new Map(sure.flatMap((i, j) => (found[j] ? [[i, found[j]] as const] : [])));
+    const rectified = new Map<number, PlateReading>();
+    if (this.settings.rectify && quads.size) {
+      const read = await this.reader.readQuads(frame, [...quads.values()], RECTIFY_MARGINS.x, RECTIFY_MARGINS.y);
+      [...quads.keys()].forEach((i, j) => rectified.set(i, read[j]!));
+    }
+    const voters = cropVote ? sure : [];
     const extra = voters.length ? await this.reader.readRegions(frame, voters.flatMap((i) => VOTE_MARGINS.map((mx) => rect(boxes[i]!, mx)))) : [];
     const margins = [m, ...VOTE_MARGINS];
     const second = voters.length && this.voter ? await this.voter.reader.readRegions(frame, voters.flatMap((i) => margins.map((mx) => rect(boxes[i]!, mx)))) : [];
     const k = VOTE_MARGINS.length;
     const k2 = this.voter ? margins.length : 0;
-    const voted = new Map(voters.map((i, j) => [i, voteReadings([own[i]!, ...extra.slice(j * k, (j + 1) * k), ...second.slice(j * k2, (j + 1) * k2)])]));
+    const flat = (i: number) => (rectified.has(i) ? [rectified.get(i)!] : []);
+    const voted = new Map(voters.map((i, j) => [i, voteReadings([own[i]!, ...extra.slice(j * k, (j + 1) * k), ...second.slice(j * k2, (j + 1) * k2), ...flat(i)])]));
+    if (!cropVote) for (const i of rectified.keys()) voted.set(i, voteReadings([own[i]!, ...flat(i)]));
     return boxes.map((box, i) => {
       const v = voted.get(i);
       const r = v && v.text.length >= minTextLength ? v : own[i]!;
       const t = verified[i] ? this.finish(r) : r;
-      return { box, ...(t.text.length >= minTextLength ? t : r), verified: verified[i]! };
+      const q = quads.get(i);
+      return { box, ...(t.text.length >= minTextLength ? t : r), verified: verified[i]!, ...(q ? { corners: q } : {}) };
     });
   }
 
@@ -460,6 +512,6 @@ export class RecognitionEngine {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.detector.release(), this.reader.release(), this.voter?.reader.release()]);
+    await Promise.all([this.detector.release(), this.reader.release(), this.voter?.reader.release(), this.cornerNet?.release()]);
   }
 }

@@ -3,7 +3,9 @@
 // its own ONNX session, so each worker thread can own one reader.
 import * as ort from 'onnxruntime-node';
 import { beamSearch, charConfidences, type Reading } from './ctc';
+import { greyQuad, type Quad } from './corners';
 import { greyCrop, type Rect, type RgbImage } from './preprocess';
+import { openSession } from './session';
 
 export const READER_CHARSET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 export const READER_H = 48;
@@ -99,22 +101,36 @@ export class PlateReader {
   ) {}
 
   static async load(modelPath: string, opts: ReaderOptions = {}): Promise<PlateReader> {
-    const session = await ort.InferenceSession.create(modelPath, {
-      intraOpNumThreads: opts.threads ?? 2,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
+    const session = await openSession(modelPath, opts.threads);
     return new PlateReader(session, opts.beamWidth ?? 10, opts.topK ?? 5);
   }
 
   /** Read plates at `rects` of an image (whole image when no rect is given), in one batch. */
   async readRegions(img: RgbImage, rects?: Rect[]): Promise<PlateReading[]> {
     const regions = rects ?? [{ x: 0, y: 0, w: img.width, h: img.height }];
-    if (regions.length === 0) return [];
-    const n = regions.length;
     const plane = READER_H * READER_W;
-    const input = new Float32Array(n * plane);
+    const input = new Float32Array(regions.length * plane);
     regions.forEach((r, i) => greyCrop(img, r, READER_W, READER_H, input, i * plane));
+    return this.readGrey(input, regions.length);
+  }
+
+  /**
+   * Read plates outlined by quadrilaterals, each rectified (`greyQuad`, widened by `mx` / `my` of
+   * the plate's width / height each side), in one batch. The quadrilaterals must be plate
+   * outlines (`isPlateQuad`).
+   */
+  async readQuads(img: RgbImage, quads: Quad[], mx: number, my: number): Promise<PlateReading[]> {
+    const plane = READER_H * READER_W;
+    const input = new Float32Array(quads.length * plane);
+    quads.forEach((q, i) => {
+      if (!greyQuad(img, q, READER_W, READER_H, input, i * plane, mx, my)) throw new Error('readQuads: not a plate outline');
+    });
+    return this.readGrey(input, quads.length);
+  }
+
+  /** Run the reader on n grey 48 x 160 crops (floats 0..1, one after another) and decode each. */
+  private async readGrey(input: Float32Array, n: number): Promise<PlateReading[]> {
+    if (n === 0) return [];
     const feeds = { image: new ort.Tensor('float32', input, [n, 1, READER_H, READER_W]) };
     const out = await this.session.run(feeds);
     const probs = out.probs;

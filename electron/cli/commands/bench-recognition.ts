@@ -21,7 +21,7 @@ interface Flags {
 }
 
 const SPEED_STEPS = ['detect_1080p_ms', 'recognize_1080p_ms', 'detect_4k_ms', 'read_crop_ms', 'read_crop_path_ms', 'read_unsure_crop_ms'] as const;
-type Row = { threads: number } & Pick<SpeedReport, (typeof SPEED_STEPS)[number]>;
+type Row = { threads: number } & Pick<SpeedReport, (typeof SPEED_STEPS)[number] | 'corners_ms'>;
 
 function threadCounts(raw: string): number[] {
   const counts = raw.split(',').map((t) => t.trim());
@@ -33,7 +33,7 @@ function threadCounts(raw: string): number[] {
 export function registerRecognitionBench(bench: Command): void {
   bench
     .command('recognition')
-    .description('recognition speed: the detector on a 1080p and a 4K frame, the reader on a crop (and an unsure crop), per ONNX thread count; --accuracy adds the held-out US crops')
+    .description('recognition speed: the detector on a 1080p and a 4K frame, the reader on a crop (and an unsure crop), the corner net on a plate, per ONNX thread count; --accuracy adds the held-out US crops')
     .option('--threads <list>', 'ONNX thread counts to measure, comma-separated', '1,2')
     .option('--runs <n>', 'timed runs per frame step (the crop steps run five times as many)', '30')
     .option('--frame <file>', 'frame to time the detector on (default: a dashcam-ro frame)')
@@ -58,6 +58,7 @@ export function registerRecognitionBench(bench: Command): void {
           const r = await measureSpeed(engine, frame, crop, runs);
           const row = { threads: t } as Row;
           for (const k of SPEED_STEPS) row[k] = r[k];
+          if (r.corners_ms) row.corners_ms = r.corners_ms;
           speed.push(row);
         } finally {
           await engine.release();
@@ -71,14 +72,14 @@ export function registerRecognitionBench(bench: Command): void {
         return;
       }
       const col = (t: string) => t.padEnd(18);
-      const ms = (v: { best: number; median: number }) => col(`${v.best} / ${v.median}`);
+      const ms = (v: { best: number; median: number } | undefined) => col(v ? `${v.best} / ${v.median}` : '—');
       const lines = [
         `host     ${host.cpu}, ${host.cores} cores, Node ${host.node}`,
         `frame    ${frame}`,
         `crop     ${crop}`,
         `ms, best / median (goals: detect 1080p <= 40, read crop <= 2)`,
-        `threads  ${['detect 1080p', 'recognize 1080p', 'detect 4K', 'read crop', 'crop path', 'unsure crop'].map(col).join('')}`,
-        ...speed.map((s) => `${String(s.threads).padEnd(9)}${SPEED_STEPS.map((k) => ms(s[k])).join('')}`),
+        `threads  ${['detect 1080p', 'recognize 1080p', 'detect 4K', 'read crop', 'crop path', 'unsure crop', 'corners a plate'].map(col).join('')}`,
+        ...speed.map((s) => `${String(s.threads).padEnd(9)}${SPEED_STEPS.map((k) => ms(s[k])).join('')}${ms(s.corners_ms)}`),
       ];
       for (const a of accuracy ?? []) lines.push(`held-out US crops, ${a.method}: exact ${(a.exact_top1! * 100).toFixed(1)}%, ${a.ms_per_crop} ms a crop (1 thread)`);
       process.stdout.write(lines.map((l) => l.trimEnd()).join('\n') + '\n');

@@ -35,6 +35,8 @@ interface EvalFlags {
   states?: boolean;
   stateSyntax?: string;
   insetVote?: string;
+  corners?: string;
+  rectify?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -72,6 +74,10 @@ function printTable(r: EvalReport): void {
     const shown = changed.slice(0, 5).map((c) => `${c.read}->${c.text} (${c.state})`).join(', ');
     lines.push(`state syntax        ${changed.length} reading${changed.length === 1 ? '' : 's'} changed${shown ? `: ${shown}${changed.length > 5 ? ', ...' : ''}` : ''}${r.plate_states ? `; ${r.plate_states.read} plates read for a state, ${r.plate_states.named} named` : ''}`);
   }
+  if (r.corners) {
+    const c = r.corners;
+    lines.push(`corners             ${c.found}/${c.plates} matched plates; mean IoU with the label: corner bounds ${c.corner_bounds_iou ?? '—'}, detector box ${c.box_iou ?? '—'} (same plates)`);
+  }
   const conf = Object.entries(r.confusions).map(([k, v]) => `${k}:${v}`).join(' ');
   if (conf) lines.push(`top confusions      ${conf}`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -93,7 +99,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     return n;
   });
   if (new Set(sizes).size !== sizes.length) throw new Error(`--detector-sizes: ${flags.detectorSizes} names a size twice`);
-  for (const [flag, v] of [['--refine-boxes', flags.refineBoxes], ['--crop-vote', flags.cropVote]] as const) {
+  for (const [flag, v] of [['--refine-boxes', flags.refineBoxes], ['--crop-vote', flags.cropVote], ['--corners', flags.corners], ['--rectify', flags.rectify]] as const) {
     if (v !== undefined && v !== 'on' && v !== 'off') throw new Error(`${flag}: "${v}" is neither on nor off`);
   }
   const margin = fraction('--crop-margin', flags.cropMargin, 0.5, 'a fraction of the box from 0 to 0.5');
@@ -122,6 +128,8 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(floorConf !== undefined ? { minReadConfidence: floorConf } : {}),
     ...(inset !== undefined ? { insetVote: inset } : {}),
     ...(flags.wordO ? { lettersO: true } : {}),
+    ...(flags.corners ? { corners: flags.corners === 'on' } : {}),
+    ...(flags.rectify ? { rectify: flags.rectify === 'on' } : {}),
   };
 }
 
@@ -150,6 +158,8 @@ export function registerEval(program: Command): void {
     .option('--states', 'crops only: also read each plate\'s state and score it against the labels\' state column')
     .option('--inset-vote <confidence>', 'crops only: read a crop again with its sides inset (2% and 6%) when its reading has a character below this confidence, and keep the text the three readings support most; 0 = off (default: the engine\'s 0.9)')
     .option('--state-syntax <on|off>', 'read each plate\'s state (crops, and confirmed boxes of at least 64 x 36 px) and turn a reading\'s O or 0 into the other where that state\'s standard plate format puts a letter or a digit (default on; off reports the reader\'s own text)')
+    .option('--corners <on|off>', 'find each confirmed plate\'s corners with models/plate-corners.onnx and report how their bounds fit the labelled boxes (scenes only; default on when the model is there)')
+    .option('--rectify <on|off>', 'read each confirmed plate once more, rectified through its corners, in the crop vote (scenes only; default off)')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
     .action(async (flags: EvalFlags) => {
@@ -172,7 +182,7 @@ export function registerEval(program: Command): void {
       if (flags.stateSyntax !== undefined && !['on', 'off'].includes(flags.stateSyntax)) throw new Error(`--state-syntax must be on or off, got ${flags.stateSyntax}`);
       if (flags.crops) {
         // a crop is read as it is: these only change how a frame's detected boxes become readings
-        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader], ['--min-read-confidence', flags.minReadConfidence],
+        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader], ['--min-read-confidence', flags.minReadConfidence], ['--corners', flags.corners], ['--rectify', flags.rectify],
           ['--detector-sizes', flags.detectorSizes === '640' ? undefined : flags.detectorSizes]];
         const given = sceneOnly.filter(([, v]) => v !== undefined).map(([f]) => f);
         if (given.length) throw new Error(`${given.join(', ')}: scenes only (with --crops each crop is read whole, without detection)`);

@@ -50,6 +50,8 @@ describe('footage import', () => {
       time: { original: string; corrected: string; clockOffsetSeconds: number; base: string };
       position: { source: string };
       models: Record<string, string>;
+      box: { x: number; y: number; w: number; h: number };
+      corners?: { x: number; y: number }[];
     };
     // the pass lies within the B225RTK frames: held 0.6 s each, after 5 plate frames and 2 black
     expect(prov.frames.firstMs).toBeGreaterThanOrEqual(7 * 600);
@@ -71,6 +73,20 @@ describe('footage import', () => {
     expect(read.modelVersion).toMatch(/detector=.*reader=/);
     expect(prov.models).toHaveProperty('reader');
     expect(prov.models.reading).toBe('vote:0.04,0,0.1+trim0.8'); // how the boxes were read (crop vote, edge trim)
+    // the plate's outline in the best frame (models/plate-corners.onnx), on the pass's best box
+    expect(prov.models).toHaveProperty('corners');
+    expect(prov.corners).toHaveLength(4);
+    const [tl, tr, br, bl] = prov.corners!;
+    const { x, y, w: bw, h: bh } = prov.box;
+    expect(tl!.x).toBeLessThan(tr!.x);
+    expect(bl!.y).toBeGreaterThan(tl!.y);
+    expect(br!.y).toBeGreaterThan(tr!.y);
+    for (const p of prov.corners!) {
+      expect(p.x).toBeGreaterThan(x - 0.2 * bw);
+      expect(p.x).toBeLessThan(x + 1.2 * bw);
+      expect(p.y).toBeGreaterThan(y - 0.35 * bh);
+      expect(p.y).toBeLessThan(y + 1.35 * bh);
+    }
     expect(prov.sourceSha256).toMatch(/^[0-9a-f]{64}$/);
 
     const sources = await h.call(token, 'reads.sources', {});

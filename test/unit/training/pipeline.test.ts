@@ -27,9 +27,10 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     return log;
   };
   const toy = ['--minutes', '2', '--reader-steps', '3', '--reader-batch', '8', '--synth', '64', '--ft-steps', '2', '--ft-batch', '8',
-    '--ft-synth', '32', '--ft-mix', '0.4,0.3,0.1,0.2', '--detector-steps', '2', '--detector-batch', '4', '--detector-tiles', '32', '--threads', '2', '--eval-limit', '2'];
+    '--ft-synth', '32', '--ft-mix', '0.4,0.3,0.1,0.2', '--detector-steps', '2', '--detector-batch', '4', '--detector-tiles', '32', '--threads', '2', '--eval-limit', '2',
+    '--corner-samples', '48', '--corner-steps', '3', '--corner-eval-samples', '16'];
   let log = '';
-  const shipped = () => ['plate-reader', 'plate-detector'].map((n) => createHash('sha256').update(readFileSync(join(ROOT, 'models', `${n}.onnx`))).digest('hex'));
+  const shipped = () => ['plate-reader', 'plate-detector', 'plate-corners'].map((n) => createHash('sha256').update(readFileSync(join(ROOT, 'models', `${n}.onnx`))).digest('hex'));
   let before: string[] = [];
 
   beforeAll(() => {
@@ -39,15 +40,16 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     // settings of other trainings (shape-following or O/0-sharing synthetic banks) must not leak in
     delete env.CANVASS_SHAPES;
     delete env.CANVASS_O_ZERO_SHARED;
-    log = py(['pipeline.py', 'prepare', 'train-reader', 'finetune-reader', 'train-detector', 'export', 'quantize-reader', 'eval', 'card', ...toy], 540_000);
+    log = py(['pipeline.py', 'prepare', 'train-reader', 'finetune-reader', 'train-detector', 'train-corners', 'export', 'quantize-reader', 'eval', 'card', ...toy], 540_000);
   }, 600_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs every stage and writes both models with cards whose hashes are the files\'', () => {
+  it('runs every stage and writes the three models with cards whose hashes are the files\'', () => {
     expect(log).toMatch(/reader stopped at step 3/);
     expect(log).toMatch(/detector stopped at step 2/);
+    expect(log).toMatch(/corners stopped at step 3/);
     // the training photos read by eye are packed and fine-tuned on (a 4th --ft-mix weight)
     expect(log).toMatch(/fine-tune: US train \d+, US val \d+, synthetic 32 \(seed 23\), BR \d+, photos (\d+)/);
     expect(Number(/, photos (\d+)/.exec(log)?.[1])).toBeGreaterThan(300);
@@ -58,7 +60,7 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     expect(reader.training.checkpoint).toBe('reader-kd.pt');
     expect(reader.training.fine_tune).toMatchObject({ distill: 1, photo_o_zero: true });
     expect(reader.training_data['fine-tuning']).toMatch(/KL to the base reader's frame probabilities/);
-    for (const name of ['plate-reader', 'plate-detector']) {
+    for (const name of ['plate-reader', 'plate-detector', 'plate-corners']) {
       const onnx = join(dir, 'models', `${name}.onnx`);
       const card = JSON.parse(readFileSync(join(dir, 'models', `${name}.json`), 'utf8')) as { sha256: string; version: string; metrics: Record<string, unknown> };
       expect(card.sha256).toBe(createHash('sha256').update(readFileSync(onnx)).digest('hex'));
@@ -66,6 +68,10 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
       expect(Object.keys(card.metrics).length).toBeGreaterThan(0);
       expect(existsSync(join(dir, 'models', `${name}.md`))).toBe(true);
     }
+    // the corner net's card gives its synthetic held-out error and how its bounds fit real labelled boxes
+    const corners = JSON.parse(readFileSync(join(dir, 'models', 'plate-corners.json'), 'utf8')) as { training_data: Record<string, string>; metrics: Record<string, { corners?: { plates: number } }> };
+    expect(corners.training_data.synthetic_held_out).toMatch(/^16 samples .*mean corner error [\d.]+ of the plate's width/);
+    expect(corners.metrics['scenes-eu']?.corners?.plates).toBeGreaterThanOrEqual(0);
     // the reader ships int8: its convolutions were rewritten, the float copy kept for requantising
     expect(readFileSync(join(dir, 'models', 'plate-reader.onnx')).includes('QLinearConv')).toBe(true);
     expect(existsSync(join(dir, 'work', 'fp32', 'plate-reader.onnx'))).toBe(true);
@@ -89,7 +95,8 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
       expect(reading.alternatives.length).toBeGreaterThan(0);
       const plates = await engine.recognize(sharedData('scenes-eu', 'eu1.jpg'), { keepUnverified: true });
       expect(Array.isArray(plates)).toBe(true);
-      expect(engine.version).toMatch(/^plate-detector@\d{4}\.\d\d\.\d\d.*\+[0-9a-f]{8}, plate-reader@/);
+      expect(engine.version).toMatch(/^plate-detector@\d{4}\.\d\d\.\d\d.*\+[0-9a-f]{8}, plate-reader@.*, plate-corners@/);
+      expect(engine.findsCorners).toBe(true);
     } finally {
       await engine.release();
     }
