@@ -33,7 +33,8 @@ describe('canvass bench recognition', () => {
     expect(report.speed[0].read_unsure_crop_ms.best).toBeGreaterThan(report.speed[0].read_crop_ms.best);
     expect(report.accuracy).toBeUndefined();
     const table = canvass(['bench', 'recognition', '--runs', '1', '--threads', '1']);
-    expect(table.out).toMatch(/^threads +detect 1080p +recognize 1080p +detect 4K +read crop +crop path +unsure crop$/m);
+    expect(table.out).toMatch(/^threads +detect 1080p +recognize 1080p +detect 4K +read crop +crop path +unsure crop +corners a plate$/m);
+    expect(report.speed[0].corners_ms.best).toBeGreaterThan(0);
     expect(canvass(['bench', 'recognition', '--threads', '1,x']).err).toMatch(/--threads: "x" is not a thread count/);
     expect(canvass(['bench', 'recognition', '--runs', '0']).err).toMatch(/--runs: "0" is not a whole number/);
     expect(canvass(['bench', 'recognition', '--crop', '/nonexistent/crop.jpg']).err).toMatch(/--crop: no file at \/nonexistent\/crop.jpg/);
@@ -80,6 +81,19 @@ describe('canvass eval', () => {
     const byWidth = Object.values(report.recall_by_width as Record<string, { plates: number; recall: number; detector_recall: number }>);
     expect(byWidth.reduce((n, v) => n + v.plates, 0)).toBe(report.plates);
     for (const v of byWidth) expect(v.detector_recall).toBeGreaterThanOrEqual(v.recall);
+    // the corner net outlines every confirmed plate; the outlines' bounds are scored against the labels
+    expect(report.corners.found).toBe(report.corners.plates);
+    expect(report.corners.plates).toBeGreaterThan(0);
+    expect(report.corners.corner_bounds_iou).toBeGreaterThan(0.5);
+    expect(report.models).toMatch(/, plate-corners@/);
+    const plain = JSON.parse(canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '4', '--json', '--threads', '1', '--corners', 'off']).out);
+    expect(plain.corners).toBeUndefined();
+    expect(plain.exact_top1).toBe(report.exact_top1); // corners never change a reading
+    const rectified = canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '2', '--json', '--threads', '1', '--rectify', 'on']);
+    expect(JSON.parse(rectified.out).reading_method).toMatch(/\+rectified:0\.04,0\.08/);
+    expect(canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '2', '--rectify', 'maybe']).err).toMatch(/--rectify: "maybe" is neither on nor off/);
+    expect(canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '2', '--corners', 'off', '--rectify', 'on']).err).toMatch(/rectify reads plates through their corners/);
+    expect(canvass(['eval', '--crops', join(DATA, 'us-plate-crops'), '--labels', join(DATA, 'us-plate-crops', 'labels.csv'), '--limit', '2', '--rectify', 'on']).err).toMatch(/--rectify: scenes only/);
   });
 
   it('runs extra detector passes with --detector-sizes and names a bad size', () => {
