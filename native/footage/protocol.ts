@@ -30,6 +30,8 @@ export interface WorkerHit extends PlateHit {
   /** Present when encoded with the hit; from a worker, crops come with `release`. */
   cropJpeg?: Uint8Array | undefined;
   colour: ColourGuess | null;
+  /** The size of the frame the box and corners are in (pixels), for drawing them on its context frame. */
+  frameSize?: { width: number; height: number } | undefined;
 }
 
 export interface FrameResult {

@@ -47,6 +47,7 @@ interface Best {
   quality: number;
   box: Box;
   corners?: { x: number; y: number }[] | undefined;
+  frameSize?: { width: number; height: number } | undefined;
   alternatives: { text: string; confidence: number }[];
   /** The crop, when the hit came with one already encoded. */
   cropJpeg?: Uint8Array | undefined;
@@ -98,6 +99,8 @@ export interface FinishedTrack {
   box: Box;
   /** The plate's corners in the best observation's frame, when the engine found them. */
   corners?: { x: number; y: number }[] | undefined;
+  /** The size of that frame (its box and corners are in its pixels). */
+  frameSize?: { width: number; height: number } | undefined;
   /** What the state step did for this pass after it ended (job side, docs/recognition.md "State"). */
   stateRead?: StateRead | undefined;
   cropJpeg?: Uint8Array | undefined;
@@ -282,7 +285,7 @@ export class Tracker {
     // An observation without its context frame can be best only if no other has one.
     const q = qualityOf(hit) * (images?.framed ? 1 : 0.01);
     if (q > t.best.quality) {
-      t.best = { ptsMs, quality: q, box: hit.box, corners: hit.corners, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, images: images ?? undefined, hit: h };
+      t.best = { ptsMs, quality: q, box: hit.box, corners: hit.corners, frameSize: hit.frameSize, alternatives: hit.alternatives, cropJpeg: hit.cropJpeg, images: images ?? undefined, hit: h };
     }
   }
 
@@ -308,6 +311,7 @@ export class Tracker {
       colour,
       box: t.best.box,
       ...(t.best.corners ? { corners: t.best.corners } : {}),
+      ...(t.best.frameSize ? { frameSize: t.best.frameSize } : {}),
       cropJpeg: t.best.cropJpeg,
       images: t.best.images,
       hit: t.best.hit,

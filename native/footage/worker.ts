@@ -31,7 +31,8 @@ async function handle(recognizer: PlateRecognizer, job: FrameJob, img: RgbImage)
   const started = performance.now();
   const plates = (await recognizer.recognize(img)).filter((p) => p.score >= init.minDetectorScore);
   const gains = plates.length > 0 ? greyWorldGains(img) : undefined;
-  const hits: WorkerHit[] = plates.map((p) => ({ ...p, colour: estimateColour(img, p.box, gains) }));
+  const frameSize = { width: img.width, height: img.height };
+  const hits: WorkerHit[] = plates.map((p) => ({ ...p, colour: estimateColour(img, p.box, gains), frameSize }));
   // A frame whose plates are all too unsure to become a read is never a read's context frame
   // (the tracker prefers observations with a frame).
   const framed = hits.some((h) => h.confidence >= init.minFrameConfidence);

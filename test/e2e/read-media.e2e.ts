@@ -1,7 +1,7 @@
 // An investigator imports a photo on the Footage page, the camera's position picked on the map,
 // and opens the read it gives: the read stands there, and its detail shows the plate crop and
 // the context frame from the media folder, each marked as matching its SHA-256 (reads.media,
-// audited with the session's purpose and case).
+// audited with the session's purpose and case), the plate outlined on the frame by its corners.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
@@ -69,6 +69,18 @@ describe('read media in the read detail', () => {
       const frameW = await page.evaluate<number>(IMG_LOADED('[data-testid=read-frame] img'));
       expect(cropW).toBeGreaterThan(20);
       expect(frameW).toBeGreaterThan(cropW); // the whole frame around the plate
+      // the plate is outlined on the frame by its corners, inside the picture and plate-sized
+      const outline = page.locator('[data-testid=read-frame-outline]');
+      await expect(outline.getAttribute('data-kind')).resolves.toBe('corners');
+      const shown = (await page.locator('[data-testid=read-frame] img').boundingBox())!;
+      const plate = (await outline.locator('polygon').boundingBox())!;
+      expect(plate.x).toBeGreaterThanOrEqual(shown.x);
+      expect(plate.y).toBeGreaterThanOrEqual(shown.y);
+      expect(plate.x + plate.width).toBeLessThanOrEqual(shown.x + shown.width);
+      expect(plate.y + plate.height).toBeLessThanOrEqual(shown.y + shown.height);
+      expect(plate.width / shown.width).toBeGreaterThan(0.02);
+      expect(plate.width / shown.width).toBeLessThan(0.4);
+      expect(plate.width).toBeGreaterThan(plate.height); // a plate, wider than tall
       await expect(page.locator('[data-testid=read-crop] img').getAttribute('alt')).resolves.toMatch(
         /^Plate crop of read \d+$/,
       );

@@ -118,6 +118,7 @@ export function readOf(f: FileFacts, t: FinishedTrack, media: MediaStore): NewRe
       },
       position: how ? { source: how, ...(f.track && how === 'track' ? { track: f.track.file, format: f.track.format } : {}) } : null,
       box: t.box,
+      ...(t.frameSize ? { frameSize: t.frameSize } : {}),
       ...(t.corners ? { corners: t.corners.map((p) => ({ x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 })) } : {}),
       ...(t.stateRead ? { state: stateProvenance(t.stateRead) } : {}),
       ...(read !== t ? { stateSyntax: { read: t.text, text: read.text, rule: STATE_SYNTAX_RULE } } : {}),

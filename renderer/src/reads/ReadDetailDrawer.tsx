@@ -6,6 +6,7 @@ import { Alert, Badge, Drawer, Group, Loader, Stack, Table, Text, Title } from '
 import type { ReactNode } from 'react';
 import type { ReadDetailDto } from '../../../electron/api/types';
 import { localTime, percent, position } from './format';
+import { plateOutline } from './outline';
 import { ReadImage } from './ReadImage';
 import { useReadsStore } from './store';
 
@@ -108,7 +109,7 @@ function Detail({ d }: { d: ReadDetailDto }) {
           </Text>
         )}
       </div>
-      {d.frameRef && <ReadImage readId={d.id} kind="frame" />}
+      {d.frameRef && <ReadImage readId={d.id} kind="frame" outline={plateOutline(d.provenance)} />}
       <div>
         <Text fw={700} size="sm">
           Provenance

@@ -5,11 +5,38 @@ import { Alert, Anchor, Badge, Group, Loader, Stack, Text } from '@mantine/core'
 import { useEffect, useState } from 'react';
 import type { ReadMediaDto, ReadMediaKind } from '../../../electron/api/types';
 import { call, messageOf } from '../api';
+import type { PlateOutline } from './outline';
 import { handleAlprRefusal, useReadsStore } from './store';
 
 const LABEL: Record<ReadMediaKind, string> = { crop: 'Plate crop', frame: 'Context frame' };
 
-export function ReadImage({ readId, kind }: { readId: number; kind: ReadMediaKind }) {
+/**
+ * The plate's outline drawn over the context frame, in the coordinates of the frame it was measured
+ * in (the SVG's viewBox), so a smaller stored copy of the frame lines up too.
+ */
+function Outline({ o }: { o: PlateOutline }) {
+  return (
+    <svg
+      data-testid="read-frame-outline"
+      data-kind={o.kind}
+      viewBox={`0 0 ${o.width} ${o.height}`}
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={o.kind === 'corners' ? 'The plate, outlined by its corners' : 'The plate’s box'}
+      style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', pointerEvents: 'none' }}
+    >
+      <polygon
+        points={o.points.map((p) => `${p.x},${p.y}`).join(' ')}
+        fill="none"
+        stroke="#ffd400"
+        strokeWidth={2}
+        vectorEffect="non-scaling-stroke"
+      />
+    </svg>
+  );
+}
+
+export function ReadImage({ readId, kind, outline = null }: { readId: number; kind: ReadMediaKind; outline?: PlateOutline | null }) {
   const access = useReadsStore((s) => s.access);
   const [media, setMedia] = useState<ReadMediaDto | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -56,6 +83,7 @@ export function ReadImage({ readId, kind }: { readId: number; kind: ReadMediaKin
         <Anchor
           href={src}
           display="block"
+          pos="relative"
           download={`read-${readId}-${kind}.${media!.mime === 'image/png' ? 'png' : 'jpg'}`}
           title="Save a copy"
         >
@@ -74,6 +102,7 @@ export function ReadImage({ readId, kind }: { readId: number; kind: ReadMediaKin
                 : { display: 'block', width: '100%', height: 'auto' }
             }
           />
+          {kind === 'frame' && outline && <Outline o={outline} />}
         </Anchor>
       )}
     </Stack>
