@@ -230,7 +230,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
         if (q) {
           corners.found++;
           corners.boundsIou += iou(quadBounds(q), g);
-          corners.boxIou += iou(plates[d]!.box, g);
+          corners.boxIou += iou(plates[d]!.detectorBox ?? plates[d]!.box, g);
         }
       }
       if (g.text === null || g.text === '') return;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlateCorners, type Quad } from './corners';
+import { PlateCorners, quadBounds, type Quad } from './corners';
 import { NMS_IOU, PlateDetector, inputGeometry, iou, nms, pickRefined, refineRegion, tileRects, type DetectorOptions, type PlateBox } from './detector';
 import { cropRgb, decodeRgb, isRgbImage, loadBytes, probeSize, resizeRgb, type ImageInput, type Rect, type RgbImage } from './preprocess';
 import { PlateReader, lettersO, trimEdge, voteReadings, type PlateReading, type ReaderOptions } from './reader';
@@ -34,6 +34,8 @@ export interface RecognizedPlate extends PlateReading {
   /** The plate's corners (top-left, top-right, bottom-right, bottom-left, frame pixels) inside
    * its box, found by models/plate-corners.onnx for verified plates when the engine has it. */
   corners?: Quad;
+  /** The detector's own box, when `box` is the outline's bounds (`cornerBoxes`). */
+  detectorBox?: PlateBox;
 }
 
 export interface EngineOptions {
@@ -115,6 +117,12 @@ export interface EngineOptions {
    * docs/recognition.md "Corners").
    */
   rectify?: boolean;
+  /**
+   * Report each verified plate's box as its outline's bounds (clipped to the frame) once its
+   * corners are found; the box the detector gave is kept as `detectorBox`. Reading, and which boxes
+   * are plates, are unchanged (default false; needs corners; docs/recognition.md "Corners").
+   */
+  cornerBoxes?: boolean;
 }
 
 /** Margins of a rectified read, as fractions of the plate's own width and height (each side). */
@@ -170,6 +178,7 @@ interface Settings {
   insetVote: number;
   lettersO: boolean;
   rectify: boolean;
+  cornerBoxes: boolean;
 }
 
 export interface RecognizeOptions {
@@ -193,6 +202,14 @@ export function mergeCloseUps(plates: RecognizedPlate[], closeUps: RecognizedPla
     .map((k) => k.plate)
     .filter((p) => kept.every((k) => iou(k.box, p.box) < NMS_IOU));
   return kept.concat(lone).sort((a, b) => b.box.score - a.box.score);
+}
+
+/** A quadrilateral's bounds, clipped to a width x height frame. */
+export function clippedBounds(q: Quad, width: number, height: number): Rect {
+  const b = quadBounds(q);
+  const x = Math.max(0, b.x);
+  const y = Math.max(0, b.y);
+  return { x, y, w: Math.max(0, Math.min(width, b.x + b.w) - x), h: Math.max(0, Math.min(height, b.y + b.h) - y) };
 }
 
 function modelInfo(dir: string, name: string): ModelInfo {
@@ -243,14 +260,15 @@ export class RecognitionEngine {
   /**
    * How boxes become readings, for provenance (no spaces): `vote:0.04,0,0.1` (crop vote over
    * those horizontal margins) or `crop:0.04` (one crop), `+refine` when boxes are refined,
-   * `+rectified:0.04,0.08` when a rectified read joins the vote, `+min16` when boxes narrower than 16 px are never confirmed, `+conf0.05` when a box is confirmed
+   * `+rectified:0.04,0.08` when a rectified read joins the vote, `+cornerBoxes` when a plate's box is
+   * its outline's bounds, `+min16` when boxes narrower than 16 px are never confirmed, `+conf0.05` when a box is confirmed
    * by a reading confidence other than MIN_READ_CONFIDENCE, `+trim0.8` with an edge trim, `+wordO`
    * when a 0 among letters is written O.
    */
   get readingMethod(): string {
     const { cropMargin, cropVote, refineBoxes, minVerifyWidth, minReadConfidence } = this.settings;
     const second = cropVote && this.voter ? `+reader:${this.voter.info.sha256.slice(0, 8)}` : '';
-    const rectified = this.settings.rectify ? `+rectified:${RECTIFY_MARGINS.x},${RECTIFY_MARGINS.y}` : '';
+    const rectified = `${this.settings.rectify ? `+rectified:${RECTIFY_MARGINS.x},${RECTIFY_MARGINS.y}` : ''}${this.settings.cornerBoxes ? '+cornerBoxes' : ''}`;
     return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${rectified}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${this.finishing}`;
   }
 
@@ -305,6 +323,7 @@ export class RecognitionEngine {
     const corners = opts.corners ?? existsSync(cornersFile);
     if (corners) models.corners = fileInfo(cornersFile, 'plate-corners');
     if (opts.rectify && !corners) throw new Error('rectify reads plates through their corners: it needs corners on (models/plate-corners.onnx)');
+    if (opts.cornerBoxes && !corners) throw new Error('cornerBoxes takes boxes from the corners: it needs corners on (models/plate-corners.onnx)');
     const [detector, reader, voter, cornerNet] = await Promise.all([
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
       PlateReader.load(models.reader.file, { threads, ...opts.reader }),
@@ -324,6 +343,7 @@ export class RecognitionEngine {
       insetVote,
       lettersO: opts.lettersO ?? false,
       rectify: opts.rectify ?? false,
+      cornerBoxes: opts.cornerBoxes ?? false,
     }, voter && voterInfo ? { reader: voter, info: voterInfo } : undefined, cornerNet);
   }
 
@@ -427,7 +447,10 @@ export class RecognitionEngine {
       const r = v && v.text.length >= minTextLength ? v : own[i]!;
       const t = verified[i] ? this.finish(r) : r;
       const q = quads.get(i);
-      return { box, ...(t.text.length >= minTextLength ? t : r), verified: verified[i]!, ...(q ? { corners: q } : {}) };
+      const reading = { ...(t.text.length >= minTextLength ? t : r), verified: verified[i]! };
+      if (!q) return { box, ...reading };
+      if (!this.settings.cornerBoxes) return { box, ...reading, corners: q };
+      return { box: { ...clippedBounds(q, frame.width, frame.height), score: box.score }, ...reading, corners: q, detectorBox: box };
     });
   }
 

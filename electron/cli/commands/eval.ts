@@ -37,6 +37,7 @@ interface EvalFlags {
   insetVote?: string;
   corners?: string;
   rectify?: string;
+  cornerBoxes?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -99,7 +100,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     return n;
   });
   if (new Set(sizes).size !== sizes.length) throw new Error(`--detector-sizes: ${flags.detectorSizes} names a size twice`);
-  for (const [flag, v] of [['--refine-boxes', flags.refineBoxes], ['--crop-vote', flags.cropVote], ['--corners', flags.corners], ['--rectify', flags.rectify]] as const) {
+  for (const [flag, v] of [['--refine-boxes', flags.refineBoxes], ['--crop-vote', flags.cropVote], ['--corners', flags.corners], ['--rectify', flags.rectify], ['--corner-boxes', flags.cornerBoxes]] as const) {
     if (v !== undefined && v !== 'on' && v !== 'off') throw new Error(`${flag}: "${v}" is neither on nor off`);
   }
   const margin = fraction('--crop-margin', flags.cropMargin, 0.5, 'a fraction of the box from 0 to 0.5');
@@ -130,6 +131,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(flags.wordO ? { lettersO: true } : {}),
     ...(flags.corners ? { corners: flags.corners === 'on' } : {}),
     ...(flags.rectify ? { rectify: flags.rectify === 'on' } : {}),
+    ...(flags.cornerBoxes ? { cornerBoxes: flags.cornerBoxes === 'on' } : {}),
   };
 }
 
@@ -160,6 +162,7 @@ export function registerEval(program: Command): void {
     .option('--state-syntax <on|off>', 'read each plate\'s state (crops, and confirmed boxes of at least 64 x 36 px) and turn a reading\'s O or 0 into the other where that state\'s standard plate format puts a letter or a digit (default on; off reports the reader\'s own text)')
     .option('--corners <on|off>', 'find each confirmed plate\'s corners with models/plate-corners.onnx and report how their bounds fit the labelled boxes (scenes only; default on when the model is there)')
     .option('--rectify <on|off>', 'read each confirmed plate once more, rectified through its corners, in the crop vote (scenes only; default off)')
+    .option('--corner-boxes <on|off>', 'report each confirmed plate\'s box as its corners\' bounds (scenes only; default off)')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
     .action(async (flags: EvalFlags) => {
@@ -182,7 +185,7 @@ export function registerEval(program: Command): void {
       if (flags.stateSyntax !== undefined && !['on', 'off'].includes(flags.stateSyntax)) throw new Error(`--state-syntax must be on or off, got ${flags.stateSyntax}`);
       if (flags.crops) {
         // a crop is read as it is: these only change how a frame's detected boxes become readings
-        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader], ['--min-read-confidence', flags.minReadConfidence], ['--corners', flags.corners], ['--rectify', flags.rectify],
+        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader], ['--min-read-confidence', flags.minReadConfidence], ['--corners', flags.corners], ['--rectify', flags.rectify], ['--corner-boxes', flags.cornerBoxes],
           ['--detector-sizes', flags.detectorSizes === '640' ? undefined : flags.detectorSizes]];
         const given = sceneOnly.filter(([, v]) => v !== undefined).map(([f]) => f);
         if (given.length) throw new Error(`${given.join(', ')}: scenes only (with --crops each crop is read whole, without detection)`);

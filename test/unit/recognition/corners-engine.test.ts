@@ -63,6 +63,30 @@ describe('plate corners through the engine (real models, real photos)', () => {
     }
   });
 
+  it('reports the outline\'s bounds as the box when asked (cornerBoxes), the detector\'s box kept beside, readings unchanged', async () => {
+    await expect(RecognitionEngine.create({ threads: 1, corners: false, cornerBoxes: true })).rejects.toThrow(/needs corners on/);
+    const bounded = await RecognitionEngine.create({ threads: 1, cornerBoxes: true });
+    try {
+      expect(bounded.readingMethod).toMatch(/\+cornerBoxes/);
+      const { samples } = loadScenes(join(DATA, 'scenes-eu'));
+      for (const s of samples.slice(0, 6)) {
+        const frame = await decodeRgb(s.file);
+        const plain = await engine.recognize(frame);
+        const got = await bounded.recognize(frame);
+        expect(got.map((p) => p.text)).toEqual(plain.map((p) => p.text));
+        for (const p of got) {
+          expect(p.detectorBox).toEqual(plain.find((q) => q.text === p.text)?.box);
+          const b = quadBounds(p.corners!);
+          expect(p.box.x).toBeCloseTo(Math.max(0, b.x), 6);
+          expect(p.box.x + p.box.w).toBeCloseTo(Math.min(frame.width, b.x + b.w), 6);
+          expect(p.box.score).toBe(p.detectorBox!.score);
+        }
+      }
+    } finally {
+      await bounded.release();
+    }
+  });
+
   it('reads rectified only with corners, and names it in the reading method', async () => {
     await expect(RecognitionEngine.create({ threads: 1, corners: false, rectify: true })).rejects.toThrow(/needs corners on/);
     const without = await RecognitionEngine.create({ threads: 1, corners: false });

@@ -92,6 +92,7 @@ describe('canvass eval', () => {
     const rectified = canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '2', '--json', '--threads', '1', '--rectify', 'on']);
     expect(JSON.parse(rectified.out).reading_method).toMatch(/\+rectified:0\.04,0\.08/);
     expect(canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '2', '--rectify', 'maybe']).err).toMatch(/--rectify: "maybe" is neither on nor off/);
+    expect(canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '2', '--corner-boxes', 'yes']).err).toMatch(/--corner-boxes: "yes" is neither on nor off/);
     expect(canvass(['eval', '--scenes', join(DATA, 'scenes-eu'), '--limit', '2', '--corners', 'off', '--rectify', 'on']).err).toMatch(/rectify reads plates through their corners/);
     expect(canvass(['eval', '--crops', join(DATA, 'us-plate-crops'), '--labels', join(DATA, 'us-plate-crops', 'labels.csv'), '--limit', '2', '--rectify', 'on']).err).toMatch(/--rectify: scenes only/);
   });
