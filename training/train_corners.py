@@ -121,13 +121,16 @@ class Backgrounds:
         return Image.new("RGB", (w, h), tuple(rng.randrange(256) for _ in range(3)))
 
 
-def sample(rng, fonts, bgs):
+ASPECTS = (0.42, 0.6)  # plate height / width drawn from this range (US plates are about 0.5)
+
+
+def sample(rng, fonts, bgs, aspects=ASPECTS):
     """One training sample: the grey crop (CORNER_H x CORNER_W uint8) and its 8 corner fractions."""
     from synth_plates import _perspective_coeffs, render_for_scene
 
     plate, _ = render_for_scene(rng, fonts)
     pw = math.exp(rng.uniform(math.log(24), math.log(260)))
-    quad = _quad(rng, pw, rng.uniform(0.42, 0.6))
+    quad = _quad(rng, pw, rng.uniform(*aspects))
     bx, by, bw, bh = _detector_box(rng, quad)
     cx, cy, cw, ch = crop_rect(bx, by, bw, bh)
     ox, oy = math.floor(cx) - 2, math.floor(cy) - 2  # canvas origin: the crop fits inside
@@ -149,18 +152,19 @@ def sample(rng, fonts, bgs):
 def _chunk(args):
     from synth_bank import _font_bank
 
-    seed, n = args
+    seed, n, aspects = args
     rng = random.Random(seed)
     bgs = Backgrounds()
-    out = [sample(rng, _font_bank(), bgs) for _ in range(n)]
+    out = [sample(rng, _font_bank(), bgs, aspects) for _ in range(n)]
     return np.stack([o[0] for o in out]), np.stack([o[1] for o in out])
 
 
-def bank(n, seed, procs):
+def bank(n, seed, procs, aspects=ASPECTS):
     """A bank of samples, made once (npz in the work folder) and reused on resume."""
-    path = WORK / f"corners_{n}_{seed}.npz"
+    extra = "" if tuple(aspects) == ASPECTS else f"_aspect{aspects[0]:g}-{aspects[1]:g}"  # drawn otherwise: another file
+    path = WORK / f"corners_{n}_{seed}{extra}.npz"
     if not path.exists():
-        chunks = [(seed * 100003 + i, min(CHUNK, n - i * CHUNK)) for i in range(math.ceil(n / CHUNK))]
+        chunks = [(seed * 100003 + i, min(CHUNK, n - i * CHUNK), tuple(aspects)) for i in range(math.ceil(n / CHUNK))]
         if procs > 1:
             with Pool(procs) as pool:
                 parts = pool.map(_chunk, chunks)
@@ -182,8 +186,8 @@ def corner_error(pred, target):
     return (p - t).norm(dim=-1).mean(-1) / width
 
 
-def evaluate(model, n, seed, procs):
-    imgs, corners = bank(n, seed, procs)
+def evaluate(model, n, seed, procs, aspects=ASPECTS):
+    imgs, corners = bank(n, seed, procs, aspects)
     model.eval()
     with torch.no_grad():
         x = torch.from_numpy(imgs)[:, None].float() / 255
@@ -211,16 +215,21 @@ def main():
     ap.add_argument("--name", default="corners")
     ap.add_argument("--eval", action="store_true", help="report the synthetic held-out error and stop")
     ap.add_argument("--eval-samples", type=int, default=2000)
+    ap.add_argument("--aspects", default=",".join(f"{v:g}" for v in ASPECTS),
+                    help="range of plate height / width drawn, LO,HI (training and the synthetic held-out set)")
     a = ap.parse_args()
+    aspects = tuple(float(v) for v in a.aspects.split(","))
+    if len(aspects) != 2 or not 0.05 <= aspects[0] <= aspects[1] <= 1.5:
+        ap.error(f"--aspects: {a.aspects} is not LO,HI with 0.05 <= LO <= HI <= 1.5")
     torch.set_num_threads(a.threads)
     seed_all(a.seed)
     path = CKPT / f"{a.name}.pt"
     model = CornerNet()
     if a.eval:
         model.load_state_dict(torch.load(path, map_location="cpu")["model"])
-        report(a, evaluate(model, a.eval_samples, a.seed + 1000, a.procs))
+        report(a, evaluate(model, a.eval_samples, a.seed + 1000, a.procs, aspects))
         return
-    imgs, corners = bank(a.samples, a.seed, a.procs)
+    imgs, corners = bank(a.samples, a.seed, a.procs, aspects)
     imgs, corners = torch.from_numpy(imgs), torch.from_numpy(corners)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=1e-4)
     CKPT.mkdir(parents=True, exist_ok=True)
@@ -229,7 +238,8 @@ def main():
 
     def save():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step,
-                    "spent": spent + time.time() - t0, "samples": a.samples, "seed": a.seed}, str(path) + ".tmp")
+                    "spent": spent + time.time() - t0, "samples": a.samples, "seed": a.seed,
+                    "aspects": list(aspects)}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
 
     t0, hist = time.time(), []
@@ -253,13 +263,13 @@ def main():
             save()
     save()
     print(f"{a.name} stopped at step {step}")
-    report(a, evaluate(model, a.eval_samples, a.seed + 1000, a.procs))
+    report(a, evaluate(model, a.eval_samples, a.seed + 1000, a.procs, aspects))
 
 
 def report(a, r):
     """The synthetic held-out error, beside the checkpoint, for the model card."""
     out = WORK / f"{a.name}-eval.json"
-    json.dump({**r, "seed": a.seed + 1000, "checkpoint": f"{a.name}.pt"}, open(out, "w"), indent=2)
+    json.dump({**r, "seed": a.seed + 1000, "checkpoint": f"{a.name}.pt", "aspects": a.aspects}, open(out, "w"), indent=2)
 
 
 if __name__ == "__main__":
