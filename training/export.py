@@ -125,7 +125,8 @@ def main():
         export_corners(cp, out / "plate-corners.onnx")
         st = torch.load(cp, map_location="cpu")
         meta["plate-corners"] = {"checkpoint": cp.name, "steps": st["step"], "samples": st.get("samples"),
-                                 "seed": st.get("seed"), "input": [1, CORNER_H, CORNER_W],
+                                 "seed": st.get("seed"), "aspects": st.get("aspects", [0.42, 0.6]),
+                                 "input": [1, CORNER_H, CORNER_W],
                                  "crop": {"widen_x": CROP_MX, "widen_y": CROP_MY}}
     json.dump(meta, open(meta_path, "w"), indent=2)
 

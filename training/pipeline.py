@@ -270,9 +270,11 @@ def stage_card(a):
                                 "of its height each side, resized like the reader's crops"},
             "outputs": {"corners": "float32 [N,8]: x, y of each corner as fractions of that widened region"},
             "training_data": {
-                "synthetic_us_plates": "project generator (training/synth_plates.py) warped by random foreshortening, "
-                                       "shear and rotation onto patches of openimages-plates/train away from its "
-                                       "labelled plates, boxed as a detector would (edges jittered, sometimes loose)",
+                "synthetic_us_plates": "project generator (training/synth_plates.py), plate height / width "
+                                       + "-".join(str(v) for v in meta.get("plate-corners", {}).get("aspects", [0.42, 0.6]))
+                                       + ", warped by random foreshortening, shear and rotation onto patches of "
+                                       "openimages-plates/train away from its labelled plates, boxed as a detector would "
+                                       "(edges jittered, sometimes loose)",
                 "synthetic_held_out": corner_eval(),
             },
             "metrics": _metrics(["corners", "iou_threshold"], "corners"),

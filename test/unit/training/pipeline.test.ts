@@ -102,6 +102,12 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     }
   });
 
+  it('refuses a corner net aspect range that is not LO,HI, before drawing anything', () => {
+    const r = spawnSync(PY, ['train_corners.py', '--aspects', '0.6,0.2'], { cwd: join(ROOT, 'training'), env, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--aspects: 0\.6,0\.2 is not LO,HI with 0\.05 <= LO <= HI <= 1\.5/);
+  });
+
   it('resumes a training stage from its checkpoint', () => {
     const again = py(['pipeline.py', 'train-reader', ...toy.map((v, i) => (toy[i - 1] === '--reader-steps' ? '5' : v))]);
     expect(again).toMatch(/resumed reader at step 3/);
