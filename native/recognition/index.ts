@@ -416,6 +416,8 @@ export class RecognitionEngine {
    * verified when that reading passes the engine's thresholds (and the box is at least
    * `minVerifyWidth` wide); with `cropVote`, the verified boxes are read again in two more crops
    * (and in all three by the `voteReader`, when there is one) and take the best-supported text.
+   * Verified plates get their corners when the engine has the corner net; with `rectify` a reading
+   * through them joins the vote, with `cornerBoxes` their bounds become the box.
    */
   async readBoxes(frame: RgbImage, detected: PlateBox[]): Promise<RecognizedPlate[]> {
     const { cropMargin: m, minTextLength, minReadConfidence, minVerifyWidth, cropVote } = this.settings;
@@ -439,9 +441,9 @@ export class RecognitionEngine {
     const second = voters.length && this.voter ? await this.voter.reader.readRegions(frame, voters.flatMap((i) => margins.map((mx) => rect(boxes[i]!, mx)))) : [];
     const k = VOTE_MARGINS.length;
     const k2 = this.voter ? margins.length : 0;
-    const flat = (i: number) => (rectified.has(i) ? [rectified.get(i)!] : []);
-    const voted = new Map(voters.map((i, j) => [i, voteReadings([own[i]!, ...extra.slice(j * k, (j + 1) * k), ...second.slice(j * k2, (j + 1) * k2), ...flat(i)])]));
-    if (!cropVote) for (const i of rectified.keys()) voted.set(i, voteReadings([own[i]!, ...flat(i)]));
+    const throughCorners = (i: number) => (rectified.has(i) ? [rectified.get(i)!] : []);
+    const voted = new Map(voters.map((i, j) => [i, voteReadings([own[i]!, ...extra.slice(j * k, (j + 1) * k), ...second.slice(j * k2, (j + 1) * k2), ...throughCorners(i)])]));
+    if (!cropVote) for (const i of rectified.keys()) voted.set(i, voteReadings([own[i]!, ...throughCorners(i)]));
     return boxes.map((box, i) => {
       const v = voted.get(i);
       const r = v && v.text.length >= minTextLength ? v : own[i]!;
