@@ -25,16 +25,16 @@ describe('canvass bench recognition', () => {
     const report = JSON.parse(r.out);
     expect(report.host.cores).toBeGreaterThan(0);
     expect(report.speed.map((s: { threads: number }) => s.threads)).toEqual([1]);
-    for (const k of ['detect_1080p_ms', 'recognize_1080p_ms', 'detect_4k_ms', 'read_crop_ms', 'read_crop_path_ms', 'read_unsure_crop_ms']) {
+    // every step timed, best never above median; no comparison between two timings: in a test run
+    // beside others (vitest's workers, a training test) five runs of a crop cannot order them (an
+    // unsure crop, read three times, once came out faster than one read: 9.52 vs 10.22 ms)
+    for (const k of ['detect_1080p_ms', 'recognize_1080p_ms', 'detect_4k_ms', 'read_crop_ms', 'read_crop_path_ms', 'read_unsure_crop_ms', 'corners_ms']) {
       expect(report.speed[0][k].best, k).toBeGreaterThan(0);
       expect(report.speed[0][k].best, k).toBeLessThanOrEqual(report.speed[0][k].median);
     }
-    // an unsure crop is read three times: never cheaper than one read of it
-    expect(report.speed[0].read_unsure_crop_ms.best).toBeGreaterThan(report.speed[0].read_crop_ms.best);
     expect(report.accuracy).toBeUndefined();
     const table = canvass(['bench', 'recognition', '--runs', '1', '--threads', '1']);
     expect(table.out).toMatch(/^threads +detect 1080p +recognize 1080p +detect 4K +read crop +crop path +unsure crop +corners a plate$/m);
-    expect(report.speed[0].corners_ms.best).toBeGreaterThan(0);
     expect(canvass(['bench', 'recognition', '--threads', '1,x']).err).toMatch(/--threads: "x" is not a thread count/);
     expect(canvass(['bench', 'recognition', '--runs', '0']).err).toMatch(/--runs: "0" is not a whole number/);
     expect(canvass(['bench', 'recognition', '--crop', '/nonexistent/crop.jpg']).err).toMatch(/--crop: no file at \/nonexistent\/crop.jpg/);
