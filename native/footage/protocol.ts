@@ -5,7 +5,7 @@
 // (the context frame, some plate crops): only those are encoded, and the frame's slot goes
 // back to the decoder for the next frame.
 import type { ColourGuess } from './colour';
-import type { ModelVersions, PlateHit, RecognizerSpec } from './recognizer';
+import type { ModelVersions, PlateHit, RecognizerSpec, Size } from './recognizer';
 
 export interface WorkerInit {
   recognizer: RecognizerSpec;
@@ -31,7 +31,7 @@ export interface WorkerHit extends PlateHit {
   cropJpeg?: Uint8Array | undefined;
   colour: ColourGuess | null;
   /** The size of the frame the box and corners are in (pixels), for drawing them on its context frame. */
-  frameSize?: { width: number; height: number } | undefined;
+  frameSize?: Size | undefined;
 }
 
 export interface FrameResult {

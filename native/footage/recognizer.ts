@@ -10,6 +10,18 @@ export interface RgbImage {
   data: Uint8Array;
 }
 
+/** A point in frame pixels. */
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** A frame's size in pixels. */
+export interface Size {
+  width: number;
+  height: number;
+}
+
 export interface Box {
   x: number;
   y: number;
@@ -30,7 +42,7 @@ export interface PlateHit {
   alternatives: { text: string; confidence: number }[];
   /** The plate's corners inside its box (top-left, top-right, bottom-right, bottom-left, frame
    * pixels), when the engine finds them. */
-  corners?: { x: number; y: number }[] | undefined;
+  corners?: Point[] | undefined;
 }
 
 /** Version strings of the models in use, and `reading`: how boxes were read (the engine's

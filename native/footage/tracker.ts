@@ -9,7 +9,7 @@
 // The whole state serialises to JSON (images by media hash) so a job can resume mid-video.
 import type { StateGuess } from '../recognition/state';
 import type { ColourGuess } from './colour';
-import type { Box } from './recognizer';
+import type { Box, Point, Size } from './recognizer';
 import type { WorkerHit } from './protocol';
 import { consensus, similarity, type Reading } from './text';
 
@@ -46,8 +46,8 @@ interface Best {
   ptsMs: number;
   quality: number;
   box: Box;
-  corners?: { x: number; y: number }[] | undefined;
-  frameSize?: { width: number; height: number } | undefined;
+  corners?: Point[] | undefined;
+  frameSize?: Size | undefined;
   alternatives: { text: string; confidence: number }[];
   /** The crop, when the hit came with one already encoded. */
   cropJpeg?: Uint8Array | undefined;
@@ -98,9 +98,9 @@ export interface FinishedTrack {
   colour: string | null;
   box: Box;
   /** The plate's corners in the best observation's frame, when the engine found them. */
-  corners?: { x: number; y: number }[] | undefined;
+  corners?: Point[] | undefined;
   /** The size of that frame (its box and corners are in its pixels). */
-  frameSize?: { width: number; height: number } | undefined;
+  frameSize?: Size | undefined;
   /** What the state step did for this pass after it ended (job side, docs/recognition.md "State"). */
   stateRead?: StateRead | undefined;
   cropJpeg?: Uint8Array | undefined;

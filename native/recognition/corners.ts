@@ -38,7 +38,8 @@ export function quadBounds(q: Quad): Rect {
 /**
  * The projective map of the unit square onto `q` ((0,0) -> q[0], (1,0) -> q[1], (1,1) -> q[2],
  * (0,1) -> q[3]; Heckbert's square-to-quad solution), as a function of (u, v); null when the
- * quadrilateral is degenerate (its corners on one line) or not convex in that order.
+ * quadrilateral is degenerate or the map folds through infinity inside the square (convexity and
+ * corner order are `isPlateQuad`'s to check).
  */
 export function squareToQuad(q: Quad): ((u: number, v: number) => Point) | null {
   const [p0, p1, p2, p3] = q;
