@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 
 from common import CHARSET, CKPT, MODELS, READER_H, READER_W, WORK
+from train_check import THRESHOLD, CheckNet
 from train_corners import CORNER_H, CORNER_W, CROP_MX, CROP_MY, CornerNet
 from train_detector import Detector
 from train_reader import Reader
@@ -64,6 +65,24 @@ def export_corners(ckpt: Path, out: Path):
     check(out, m, x)
 
 
+class CheckExport(nn.Module):
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, image):  # B,1,64,128 grey 0..1 -> B plate probabilities
+        return torch.sigmoid(self.m(image))
+
+
+def export_check(ckpt: Path, out: Path):
+    m = CheckNet(); m.load_state_dict(torch.load(ckpt, map_location="cpu")["model"]); m.eval()
+    e = CheckExport(m).eval()
+    x = torch.rand(3, 1, CORNER_H, CORNER_W)
+    torch.onnx.export(e, x, str(out), input_names=["image"], output_names=["plate"],
+                      dynamic_axes={"image": {0: "batch"}, "plate": {0: "batch"}}, opset_version=13)
+    check(out, e, x)
+
+
 def check(path, module, x):
     """Parity with torch through onnxruntime when present, else a structural onnx check."""
     import onnx
@@ -90,6 +109,7 @@ def main():
     ap.add_argument("--reader", default="reader", help="reader checkpoint name (reader, reader-wide)")
     ap.add_argument("--detector", default="detector", help="detector checkpoint name (detector, det-small)")
     ap.add_argument("--corners", default="corners", help="corner net checkpoint name (train_corners.py)")
+    ap.add_argument("--check", default="check", help="plate check checkpoint name (train_check.py)")
     a = ap.parse_args()
     ck, out = Path(a.ckpt_dir), Path(a.out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -128,6 +148,15 @@ def main():
                                  "seed": st.get("seed"), "aspects": st.get("aspects", [0.42, 0.6]),
                                  "input": [1, CORNER_H, CORNER_W],
                                  "crop": {"widen_x": CROP_MX, "widen_y": CROP_MY}}
+    kp = ck / f"{a.check}.pt"
+    if kp.exists():
+        export_check(kp, out / "plate-check.onnx")
+        st = torch.load(kp, map_location="cpu")
+        meta["plate-check"] = {"checkpoint": kp.name, "steps": st["step"], "seed": st.get("seed"),
+                               "synth": st.get("synth"), "stamps": st.get("stamps"),
+                               "mined_plates": st.get("mined_plates"), "mined_not_plates": st.get("mined_not_plates"),
+                               "input": [1, CORNER_H, CORNER_W], "crop": {"widen_x": CROP_MX, "widen_y": CROP_MY},
+                               "threshold": THRESHOLD}
     json.dump(meta, open(meta_path, "w"), indent=2)
 
 

@@ -136,6 +136,29 @@ export function greyQuad(img: RgbImage, q: Quad, dw: number, dh: number, out: Fl
   return true;
 }
 
+/** Boxes' corner-net regions and their grey crops, one CORNER_H x CORNER_W plane per box. */
+export interface CornerCrops {
+  regions: Rect[];
+  input: Float32Array;
+}
+
+/** The crops the corner net and the plate check see (`cornerRegion`, `greyCrop`), made once. */
+export function cornerCrops(img: RgbImage, boxes: Rect[]): CornerCrops {
+  const plane = CORNER_W * CORNER_H;
+  const regions = boxes.map(cornerRegion);
+  const input = new Float32Array(regions.length * plane);
+  regions.forEach((r, i) => greyCrop(img, r, CORNER_W, CORNER_H, input, i * plane));
+  return { regions, input };
+}
+
+/** The crops of the boxes at `keep` (indexes into `crops.regions`), in that order. */
+export function pickCrops(crops: CornerCrops, keep: number[]): CornerCrops {
+  const plane = CORNER_W * CORNER_H;
+  const input = new Float32Array(keep.length * plane);
+  keep.forEach((k, j) => input.set(crops.input.subarray(k * plane, (k + 1) * plane), j * plane));
+  return { regions: keep.map((k) => crops.regions[k]!), input };
+}
+
 export interface CornerOptions {
   threads?: number;
 }
@@ -154,11 +177,13 @@ export class PlateCorners {
    * plate outline (`isPlateQuad`).
    */
   async find(img: RgbImage, boxes: Rect[]): Promise<(Quad | null)[]> {
-    if (boxes.length === 0) return [];
-    const plane = CORNER_W * CORNER_H;
-    const regions = boxes.map(cornerRegion);
-    const input = new Float32Array(regions.length * plane);
-    regions.forEach((r, i) => greyCrop(img, r, CORNER_W, CORNER_H, input, i * plane));
+    return this.findIn(cornerCrops(img, boxes));
+  }
+
+  /** `find` over crops already made (`cornerCrops`), which the plate check shares. */
+  async findIn(crops: CornerCrops): Promise<(Quad | null)[]> {
+    const { regions, input } = crops;
+    if (regions.length === 0) return [];
     const out = await this.session.run({ image: new ort.Tensor('float32', input, [regions.length, 1, CORNER_H, CORNER_W]) });
     const c = out.corners;
     if (!c) throw new Error('plate-corners model has no "corners" output');

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PlateCorners, quadBounds, type Quad } from './corners';
+import { PlateCheck, PLATE_CHECK_THRESHOLD } from './check';
+import { cornerCrops, pickCrops, PlateCorners, quadBounds, type Quad } from './corners';
 import { NMS_IOU, PlateDetector, inputGeometry, iou, nms, pickRefined, refineRegion, tileRects, type DetectorOptions, type PlateBox } from './detector';
 import { cropRgb, decodeRgb, isRgbImage, loadBytes, probeSize, resizeRgb, type ImageInput, type Rect, type RgbImage } from './preprocess';
 import { PlateReader, lettersO, trimEdge, voteReadings, type PlateReading, type ReaderOptions } from './reader';
@@ -16,6 +17,7 @@ export type { PlateReading } from './reader';
 export type { Point, Quad } from './corners';
 export type { RgbImage, ImageInput, Rect } from './preprocess';
 export { ImageDecodeError } from './preprocess';
+export { PLATE_CHECK_THRESHOLD } from './check';
 
 export const DEFAULT_MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 
@@ -36,6 +38,10 @@ export interface RecognizedPlate extends PlateReading {
   corners?: Quad;
   /** The detector's own box, when `box` is the outline's bounds (`cornerBoxes`). */
   detectorBox?: PlateBox;
+  /** The plate check's probability that the box holds a plate (models/plate-check.onnx), for every
+   * box the reader confirmed when the engine has the check; under PLATE_CHECK_THRESHOLD the box is
+   * not verified. */
+  plateCheck?: number;
 }
 
 export interface EngineOptions {
@@ -111,6 +117,12 @@ export interface EngineOptions {
    * (default: whenever that file is in the models folder; true without it is an error).
    */
   corners?: boolean;
+  /**
+   * Let models/plate-check.onnx veto boxes the reader confirmed: a box whose plate probability is
+   * under PLATE_CHECK_THRESHOLD is not verified (a badge, a sign, a date on a photo). Default: on when
+   * the file is in the models folder (docs/recognition.md "Plate check").
+   */
+  plateCheck?: boolean;
   /**
    * Read each verified plate once more, rectified through its corners (`greyQuad`, widened by
    * RECTIFY_MARGINS), and let that reading join the crop vote (default false; needs corners;
@@ -244,15 +256,16 @@ function validSizes(sizes: number[]): number[] {
 }
 
 export class RecognitionEngine {
-  readonly models: { detector: ModelInfo; reader: ModelInfo; corners?: ModelInfo };
+  readonly models: { detector: ModelInfo; reader: ModelInfo; corners?: ModelInfo; check?: ModelInfo };
 
   private constructor(
     private readonly detector: PlateDetector,
     private readonly reader: PlateReader,
-    models: { detector: ModelInfo; reader: ModelInfo; corners?: ModelInfo },
+    models: RecognitionEngine['models'],
     private readonly settings: Settings,
     private readonly voter?: { reader: PlateReader; info: ModelInfo },
     private readonly cornerNet?: PlateCorners,
+    private readonly checkNet?: PlateCheck,
   ) {
     this.models = models;
   }
@@ -261,7 +274,7 @@ export class RecognitionEngine {
    * How boxes become readings, for provenance (no spaces): `vote:0.04,0,0.1` (crop vote over
    * those horizontal margins) or `crop:0.04` (one crop), `+refine` when boxes are refined,
    * `+rectified:0.04,0.08` when a rectified read joins the vote, `+cornerBoxes` when a plate's box is
-   * its outline's bounds, `+min16` when boxes narrower than 16 px are never confirmed, `+conf0.05` when a box is confirmed
+   * its outline's bounds, `+check0.2` when the plate check vetoes confirmed boxes under that probability, `+min16` when boxes narrower than 16 px are never confirmed, `+conf0.05` when a box is confirmed
    * by a reading confidence other than MIN_READ_CONFIDENCE, `+trim0.8` with an edge trim, `+wordO`
    * when a 0 among letters is written O.
    */
@@ -269,7 +282,8 @@ export class RecognitionEngine {
     const { cropMargin, cropVote, refineBoxes, minVerifyWidth, minReadConfidence } = this.settings;
     const second = cropVote && this.voter ? `+reader:${this.voter.info.sha256.slice(0, 8)}` : '';
     const rectified = `${this.settings.rectify ? `+rectified:${RECTIFY_MARGINS.x},${RECTIFY_MARGINS.y}` : ''}${this.settings.cornerBoxes ? '+cornerBoxes' : ''}`;
-    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${rectified}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${this.finishing}`;
+    const check = this.checkNet ? `+check${PLATE_CHECK_THRESHOLD}` : '';
+    return `${cropVote ? `vote:${[cropMargin, ...VOTE_MARGINS].join(',')}` : `crop:${cropMargin}`}${second}${rectified}${check}${refineBoxes ? '+refine' : ''}${minVerifyWidth > 0 ? `+min${minVerifyWidth}` : ''}${minReadConfidence !== MIN_READ_CONFIDENCE ? `+conf${minReadConfidence}` : ''}${this.finishing}`;
   }
 
   /**
@@ -298,6 +312,11 @@ export class RecognitionEngine {
     return this.cornerNet !== undefined;
   }
 
+  /** Whether the plate check vetoes confirmed boxes (models/plate-check.onnx). */
+  get checksPlates(): boolean {
+    return this.checkNet !== undefined;
+  }
+
   /** Whether detected boxes are refined by a local detector pass before reading. */
   get refinesBoxes(): boolean {
     return this.settings.refineBoxes;
@@ -324,11 +343,14 @@ export class RecognitionEngine {
     if (corners) models.corners = fileInfo(cornersFile, 'plate-corners');
     if (opts.rectify && !corners) throw new Error('rectify reads plates through their corners: it needs corners on (models/plate-corners.onnx)');
     if (opts.cornerBoxes && !corners) throw new Error('cornerBoxes takes boxes from the corners: it needs corners on (models/plate-corners.onnx)');
-    const [detector, reader, voter, cornerNet] = await Promise.all([
+    const checkFile = join(dir, 'plate-check.onnx');
+    if (opts.plateCheck ?? existsSync(checkFile)) models.check = fileInfo(checkFile, 'plate-check');
+    const [detector, reader, voter, cornerNet, checkNet] = await Promise.all([
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),
       PlateReader.load(models.reader.file, { threads, ...opts.reader }),
       opts.voteReader ? PlateReader.load(opts.voteReader, { threads, ...opts.reader }) : undefined,
       models.corners ? PlateCorners.load(models.corners.file, { threads }) : undefined,
+      models.check ? PlateCheck.load(models.check.file, { threads }) : undefined,
     ]);
     return new RecognitionEngine(detector, reader, models, {
       cropMargin: opts.cropMargin ?? 0.04,
@@ -344,14 +366,14 @@ export class RecognitionEngine {
       lettersO: opts.lettersO ?? false,
       rectify: opts.rectify ?? false,
       cornerBoxes: opts.cornerBoxes ?? false,
-    }, voter && voterInfo ? { reader: voter, info: voterInfo } : undefined, cornerNet);
+    }, voter && voterInfo ? { reader: voter, info: voterInfo } : undefined, cornerNet, checkNet);
   }
 
   /** "plate-detector@version+sha8, plate-reader@version+sha8" (and ", plate-corners@..." when the
-   * engine finds corners) for provenance records. */
+   * engine finds corners, ", plate-check@..." when it checks plates) for provenance records. */
   get version(): string {
-    const corners = this.models.corners ? `, ${modelTag(this.models.corners)}` : '';
-    return `${modelTag(this.models.detector)}, ${modelTag(this.models.reader)}${corners}`;
+    const extra = [this.models.corners, this.models.check].flatMap((m) => (m ? [`, ${modelTag(m)}`] : [])).join('');
+    return `${modelTag(this.models.detector)}, ${modelTag(this.models.reader)}${extra}`;
   }
 
   /** Plate boxes in frame pixels, best first. */
@@ -427,8 +449,21 @@ export class RecognitionEngine {
     // Whether a box is a plate is decided by the engine's own crop alone: with three crops, any
     // of them can read a grille or a sign confidently (verified precision fell 3-6 points).
     const verified = own.map((r, i) => boxes[i]!.w >= minVerifyWidth && r.text.length >= minTextLength && r.confidence >= minReadConfidence);
-    const sure = boxes.flatMap((_, i) => (verified[i] ? [i] : []));
-    const found = this.cornerNet && sure.length ? await this.cornerNet.find(frame, sure.map((i) => boxes[i]!)) : [];
+    let sure = boxes.flatMap((_, i) => (verified[i] ? [i] : []));
+    // the corner net and the plate check see the same crops: made once
+    let crops = (this.cornerNet || this.checkNet) && sure.length ? cornerCrops(frame, sure.map((i) => boxes[i]!)) : undefined;
+    const checked = new Map<number, number>();
+    if (this.checkNet && crops) {
+      const p = await this.checkNet.scoreIn(crops);
+      sure.forEach((i, j) => checked.set(i, p[j]!));
+      const keep = sure.flatMap((_, j) => (p[j]! >= PLATE_CHECK_THRESHOLD ? [j] : []));
+      if (keep.length < sure.length) {
+        for (const [j, i] of sure.entries()) if (p[j]! < PLATE_CHECK_THRESHOLD) verified[i] = false;
+        crops = pickCrops(crops, keep);
+        sure = keep.map((j) => sure[j]!);
+      }
+    }
+    const found = this.cornerNet && crops && sure.length ? await this.cornerNet.findIn(crops) : [];
     const quads = new Map(sure.flatMap((i, j) => (found[j] ? [[i, found[j]] as const] : [])));
     const rectified = new Map<number, PlateReading>();
     if (this.settings.rectify && quads.size) {
@@ -449,7 +484,8 @@ export class RecognitionEngine {
       const r = v && v.text.length >= minTextLength ? v : own[i]!;
       const t = verified[i] ? this.finish(r) : r;
       const q = quads.get(i);
-      const reading = { ...(t.text.length >= minTextLength ? t : r), verified: verified[i]! };
+      const c = checked.get(i);
+      const reading = { ...(t.text.length >= minTextLength ? t : r), verified: verified[i]!, ...(c === undefined ? {} : { plateCheck: c }) };
       if (!q) return { box, ...reading };
       if (!this.settings.cornerBoxes) return { box, ...reading, corners: q };
       return { box: { ...clippedBounds(q, frame.width, frame.height), score: box.score }, ...reading, corners: q, detectorBox: box };
@@ -537,6 +573,6 @@ export class RecognitionEngine {
   }
 
   async release(): Promise<void> {
-    await Promise.all([this.detector.release(), this.reader.release(), this.voter?.reader.release(), this.cornerNet?.release()]);
+    await Promise.all([this.detector.release(), this.reader.release(), this.voter?.reader.release(), this.cornerNet?.release(), this.checkNet?.release()]);
   }
 }
