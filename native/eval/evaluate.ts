@@ -3,6 +3,7 @@
 // labelled plate (a missed plate counts as misread). Crops: reading only.
 import { performance } from 'node:perf_hooks';
 import { basename } from 'node:path';
+import { PLATE_CHECK_THRESHOLD } from '../recognition/check';
 import { quadBounds } from '../recognition/corners';
 import { iou } from '../recognition/detector';
 import type { RecognitionEngine, RecognizedPlate } from '../recognition/index';
@@ -65,6 +66,11 @@ export interface EvalReport {
    * for those the mean IoU of the corners' bounds with the labelled box beside the detector box's.
    */
   corners?: { plates: number; found: number; corner_bounds_iou: number | null; box_iou: number | null };
+  /**
+   * Scenes read with the plate check (models/plate-check.onnx): boxes the reader confirmed and the
+   * check saw, those it vetoed (under `threshold`), and how many of the vetoed matched a labelled plate.
+   */
+  plate_check?: { threshold: number; checked: number; vetoed: number; vetoed_labelled: number };
   confusions: Record<string, number>;
   misreads: { file: string; truth: string; read: string }[];
 }
@@ -185,6 +191,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   let topk = 0;
   const failed: { file: string; error: string }[] = [];
   const corners = { plates: 0, found: 0, boundsIou: 0, boxIou: 0 };
+  const check = { checked: 0, vetoed: 0, vetoedLabelled: 0 };
   const syntaxOn = opts.states !== undefined && opts.stateSyntax !== false;
   const stateTally: SceneStateTally = { read: 0, named: 0, ms: 0, changed: [], turned: new WeakMap() };
   for (const [i, s] of samples.entries()) {
@@ -206,6 +213,10 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     }
     ms += performance.now() - t0;
     const plates = all.filter((p) => p.verified);
+    const vetoed = all.filter((p) => p.plateCheck !== undefined && p.plateCheck < PLATE_CHECK_THRESHOLD);
+    check.checked += all.filter((p) => p.plateCheck !== undefined).length;
+    check.vetoed += vetoed.length;
+    check.vetoedLabelled += matchBoxes(s.plates, vetoed.map((p) => p.box), IOU_THRESHOLD).filter((d) => d >= 0).length;
     rawDetections += all.length;
     const rawAssign = matchBoxes(s.plates, all.map((p) => p.box), IOU_THRESHOLD);
     rawMatched += rawAssign.filter((d) => d >= 0).length;
@@ -291,6 +302,9 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     recall_by_width: Object.fromEntries(
       [...widths].filter(([, v]) => v.plates > 0).map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates), detector_recall: ratio(v.raw, v.plates) }]),
     ),
+    ...(engine.checksPlates
+      ? { plate_check: { threshold: PLATE_CHECK_THRESHOLD, checked: check.checked, vetoed: check.vetoed, vetoed_labelled: check.vetoedLabelled } }
+      : {}),
     ...(engine.findsCorners
       ? { corners: { plates: corners.plates, found: corners.found, corner_bounds_iou: ratio(corners.boundsIou, corners.found), box_iou: ratio(corners.boxIou, corners.found) } }
       : {}),

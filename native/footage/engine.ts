@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RecognitionEngine, modelTag, type EngineOptions } from '../recognition/index';
+import { PLATE_CHECK_THRESHOLD, RecognitionEngine, modelTag, type EngineOptions } from '../recognition/index';
 import type { PlateHit, PlateRecognizer, RecognizerSpec, RgbImage } from './recognizer';
 
 /** The spec naming this recognizer; the worker builds it without a dynamic import. */
@@ -15,7 +15,10 @@ export const BUILTIN_ENGINE = 'builtin:engine';
  * Options: `minScore` (default 0.45), the detector score a box needs to be read at all; the rest
  * (`cropMargin`, `refineBoxes`, ...) goes to RecognitionEngine.create, which reads the boxes.
  * Detecting, then reading only the likely plates, spends the reader on plates rather than on
- * the wheel arches and signs a dash cam also sees.
+ * the wheel arches and signs a dash cam also sees. Boxes are tracked whether or not the reader
+ * confirmed them in this frame (a plate confirmed in some frames of a pass is read from all), except
+ * those the plate check vetoed (models/plate-check.onnx: a badge or a sign the reader confirmed), which
+ * are dropped, so a car's badge followed through a clip cannot become a read.
  */
 export async function createRecognizer(options: Record<string, unknown>): Promise<PlateRecognizer> {
   const { minScore = 0.45, ...engineOptions } = options as { minScore?: number } & EngineOptions;
@@ -26,7 +29,8 @@ export async function createRecognizer(options: Record<string, unknown>): Promis
   return {
     versions,
     async recognize(image: RgbImage): Promise<PlateHit[]> {
-      return (await engine.recognize(image, { keepUnverified: true, minScore })).map((r) => {
+      const found = await engine.recognize(image, { keepUnverified: true, minScore });
+      return found.filter((r) => !(r.plateCheck !== undefined && r.plateCheck < PLATE_CHECK_THRESHOLD)).map((r) => {
         const b = r.box;
         return {
           box: { x: b.x, y: b.y, w: b.w, h: b.h },

@@ -118,11 +118,13 @@ export interface EngineOptions {
    */
   corners?: boolean;
   /**
-   * Let models/plate-check.onnx veto boxes the reader confirmed: a box whose plate probability is
-   * under PLATE_CHECK_THRESHOLD is not verified (a badge, a sign, a date on a photo). Default: on when
-   * the file is in the models folder (docs/recognition.md "Plate check").
+   * Let a plate check veto boxes the reader confirmed: a box whose plate probability is under
+   * PLATE_CHECK_THRESHOLD is not verified (a badge, a sign, a date on a photo). `true`: the models
+   * folder's plate-check.onnx; a path: that model (a candidate, as `pipeline.py train-check` writes);
+   * `false`: off. Default: on when the models folder has plate-check.onnx, which it does not ship (no
+   * check has passed its release check yet: docs/recognition.md "Plate check").
    */
-  plateCheck?: boolean;
+  plateCheck?: boolean | string;
   /**
    * Read each verified plate once more, rectified through its corners (`greyQuad`, widened by
    * RECTIFY_MARGINS), and let that reading join the crop vote (default false; needs corners;
@@ -343,7 +345,7 @@ export class RecognitionEngine {
     if (corners) models.corners = fileInfo(cornersFile, 'plate-corners');
     if (opts.rectify && !corners) throw new Error('rectify reads plates through their corners: it needs corners on (models/plate-corners.onnx)');
     if (opts.cornerBoxes && !corners) throw new Error('cornerBoxes takes boxes from the corners: it needs corners on (models/plate-corners.onnx)');
-    const checkFile = join(dir, 'plate-check.onnx');
+    const checkFile = typeof opts.plateCheck === 'string' ? opts.plateCheck : join(dir, 'plate-check.onnx');
     if (opts.plateCheck ?? existsSync(checkFile)) models.check = fileInfo(checkFile, 'plate-check');
     const [detector, reader, voter, cornerNet, checkNet] = await Promise.all([
       PlateDetector.load(models.detector.file, { threads, ...opts.detector }),

@@ -38,6 +38,7 @@ interface EvalFlags {
   corners?: string;
   rectify?: string;
   cornerBoxes?: string;
+  plateCheck?: string;
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -79,6 +80,10 @@ function printTable(r: EvalReport): void {
     const c = r.corners;
     lines.push(`corners             ${c.found}/${c.plates} matched plates; mean IoU with the label: corner bounds ${c.corner_bounds_iou ?? '—'}, detector box ${c.box_iou ?? '—'} (same plates)`);
   }
+  if (r.plate_check) {
+    const c = r.plate_check;
+    lines.push(`plate check         ${c.vetoed} of ${c.checked} confirmed boxes vetoed (plate probability < ${c.threshold}), ${c.vetoed_labelled} of them on a labelled plate`);
+  }
   const conf = Object.entries(r.confusions).map(([k, v]) => `${k}:${v}`).join(' ');
   if (conf) lines.push(`top confusions      ${conf}`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -111,6 +116,9 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     if (!existsSync(flags.voteReader)) throw new Error(`--vote-reader: no file at ${flags.voteReader}`);
     if (flags.cropVote === 'off') throw new Error('--vote-reader joins the crop vote: it does nothing with --crop-vote off');
   }
+  if (flags.plateCheck !== undefined && !['on', 'off'].includes(flags.plateCheck) && !existsSync(flags.plateCheck)) {
+    throw new Error(`--plate-check: "${flags.plateCheck}" is neither on, off nor a plate check model file (.onnx)`);
+  }
   const trim = fraction('--edge-trim', flags.edgeTrim, 1, 'a confidence from 0 to 1');
   const floorConf = fraction('--min-read-confidence', flags.minReadConfidence, 1, 'a confidence from 0 to 1');
   const inset = fraction('--inset-vote', flags.insetVote, 1, 'a confidence from 0 to 1');
@@ -132,6 +140,7 @@ function engineOptions(flags: EvalFlags): EngineOptions {
     ...(flags.corners ? { corners: flags.corners === 'on' } : {}),
     ...(flags.rectify ? { rectify: flags.rectify === 'on' } : {}),
     ...(flags.cornerBoxes ? { cornerBoxes: flags.cornerBoxes === 'on' } : {}),
+    ...(flags.plateCheck ? { plateCheck: flags.plateCheck === 'on' ? true : flags.plateCheck === 'off' ? false : flags.plateCheck } : {}),
   };
 }
 
@@ -163,6 +172,7 @@ export function registerEval(program: Command): void {
     .option('--corners <on|off>', 'find each confirmed plate\'s corners with models/plate-corners.onnx and report how their bounds fit the labelled boxes (scenes only; default on when the model is there)')
     .option('--rectify <on|off>', 'read each confirmed plate once more, rectified through its corners, in the crop vote (scenes only; default off)')
     .option('--corner-boxes <on|off>', 'report each confirmed plate\'s box as its corners\' bounds (scenes only; default off)')
+    .option('--plate-check <on|off|file>', 'let a plate check veto confirmed boxes that are not plates (badges, signs, dates on photos): on = the models folder\'s plate-check.onnx, or a candidate model file (scenes only; default on when the models folder has one, which models/ does not ship)')
     .option('--speed <frame>', 'time the detector on this frame resized to 1080p, and the reader on --crop')
     .option('--crop <file>', 'plate crop for --speed')
     .action(async (flags: EvalFlags) => {
@@ -185,7 +195,7 @@ export function registerEval(program: Command): void {
       if (flags.stateSyntax !== undefined && !['on', 'off'].includes(flags.stateSyntax)) throw new Error(`--state-syntax must be on or off, got ${flags.stateSyntax}`);
       if (flags.crops) {
         // a crop is read as it is: these only change how a frame's detected boxes become readings
-        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader], ['--min-read-confidence', flags.minReadConfidence], ['--corners', flags.corners], ['--rectify', flags.rectify], ['--corner-boxes', flags.cornerBoxes],
+        const sceneOnly = [['--crop-vote', flags.cropVote], ['--refine-boxes', flags.refineBoxes], ['--crop-margin', flags.cropMargin], ['--min-verify-width', flags.minVerifyWidth], ['--vote-reader', flags.voteReader], ['--min-read-confidence', flags.minReadConfidence], ['--corners', flags.corners], ['--rectify', flags.rectify], ['--corner-boxes', flags.cornerBoxes], ['--plate-check', flags.plateCheck],
           ['--detector-sizes', flags.detectorSizes === '640' ? undefined : flags.detectorSizes]];
         const given = sceneOnly.filter(([, v]) => v !== undefined).map(([f]) => f);
         if (given.length) throw new Error(`${given.join(', ')}: scenes only (with --crops each crop is read whole, without detection)`);

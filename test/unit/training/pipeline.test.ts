@@ -28,9 +28,9 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
   };
   const toy = ['--minutes', '2', '--reader-steps', '3', '--reader-batch', '8', '--synth', '64', '--ft-steps', '2', '--ft-batch', '8',
     '--ft-synth', '32', '--ft-mix', '0.4,0.3,0.1,0.2', '--detector-steps', '2', '--detector-batch', '4', '--detector-tiles', '32', '--threads', '2', '--eval-limit', '2',
-    '--corner-samples', '48', '--corner-steps', '3', '--corner-eval-samples', '16'];
+    '--corner-samples', '48', '--corner-steps', '3', '--corner-eval-samples', '16', '--check-steps', '3', '--check-synth', '16', '--check-stamps', '8', '--check-signs', '8'];
   let log = '';
-  const shipped = () => ['plate-reader', 'plate-detector', 'plate-corners'].map((n) => createHash('sha256').update(readFileSync(join(ROOT, 'models', `${n}.onnx`))).digest('hex'));
+  const shipped = () => ['plate-reader', 'plate-detector', 'plate-corners', 'plate-check'].map((n) => join(ROOT, 'models', `${n}.onnx`)).map((f) => (existsSync(f) ? createHash('sha256').update(readFileSync(f)).digest('hex') : 'absent'));
   let before: string[] = [];
 
   beforeAll(() => {
@@ -40,7 +40,7 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     // settings of other trainings (shape-following or O/0-sharing synthetic banks) must not leak in
     delete env.CANVASS_SHAPES;
     delete env.CANVASS_O_ZERO_SHARED;
-    log = py(['pipeline.py', 'prepare', 'train-reader', 'finetune-reader', 'train-detector', 'train-corners', 'export', 'quantize-reader', 'eval', 'card', ...toy], 540_000);
+    log = py(['pipeline.py', 'prepare', 'train-reader', 'finetune-reader', 'train-detector', 'train-corners', 'export', 'quantize-reader', 'train-check', 'eval', 'card', ...toy], 540_000);
   }, 600_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -50,6 +50,7 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     expect(log).toMatch(/reader stopped at step 3/);
     expect(log).toMatch(/detector stopped at step 2/);
     expect(log).toMatch(/corners stopped at step 3/);
+    expect(log).toMatch(/check stopped at step 3/);
     // the training photos read by eye are packed and fine-tuned on (a 4th --ft-mix weight)
     expect(log).toMatch(/fine-tune: US train \d+, US val \d+, synthetic 32 \(seed 23\), BR \d+, photos (\d+)/);
     expect(Number(/, photos (\d+)/.exec(log)?.[1])).toBeGreaterThan(300);
@@ -72,6 +73,19 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     const corners = JSON.parse(readFileSync(join(dir, 'models', 'plate-corners.json'), 'utf8')) as { training_data: Record<string, string>; metrics: Record<string, { corners?: { plates: number } }> };
     expect(corners.training_data.synthetic_held_out).toMatch(/^16 samples .*mean corner error [\d.]+ of the plate's width/);
     expect(corners.metrics['scenes-eu']?.corners?.plates).toBeGreaterThanOrEqual(0);
+    // the optional plate check learnt from boxes the toy engine mined on the first training images (the
+    // first of them is the fit split's) and went beside the work, not into models/ (none has shipped)
+    const mined = JSON.parse(readFileSync(join(dir, 'work', 'check', 'boxes.json'), 'utf8')) as { boxes: { file: string; split: string; kind: string }[] };
+    expect(new Set(mined.boxes.map((b) => b.file)).size).toBe(2);
+    expect(mined.boxes.filter((b) => b.kind === 'label').map((b) => b.split)).toContain('fit');
+    expect(readFileSync(join(dir, 'work', 'check', 'crops.u8')).length).toBe(mined.boxes.length * 64 * 128);
+    expect(existsSync(join(dir, 'work', 'check', 'fit-scenes', '_annotations.coco.json'))).toBe(true);
+    const meta = JSON.parse(readFileSync(join(dir, 'work', 'check', 'export-meta.json'), 'utf8')) as Record<string, unknown>;
+    expect(meta['plate-check']).toMatchObject({ threshold: 0.2, synth: 16, stamps: 8, signs: 8, dropout: 0.3, steps: 3 });
+    const fit = JSON.parse(readFileSync(join(dir, 'work', 'check-eval.json'), 'utf8')) as Record<string, number>;
+    expect(fit.threshold).toBe(0.2);
+    expect(fit.confirmed_plates_lost).toBeLessThanOrEqual(fit.confirmed_plates);
+    expect(existsSync(join(dir, 'models', 'plate-check.onnx'))).toBe(false);
     // the reader ships int8: its convolutions were rewritten, the float copy kept for requantising
     expect(readFileSync(join(dir, 'models', 'plate-reader.onnx')).includes('QLinearConv')).toBe(true);
     expect(existsSync(join(dir, 'work', 'fp32', 'plate-reader.onnx'))).toBe(true);
@@ -95,10 +109,24 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
       expect(reading.alternatives.length).toBeGreaterThan(0);
       const plates = await engine.recognize(sharedData('scenes-eu', 'eu1.jpg'), { keepUnverified: true });
       expect(Array.isArray(plates)).toBe(true);
-      expect(engine.version).toMatch(/^plate-detector@\d{4}\.\d\d\.\d\d.*\+[0-9a-f]{8}, plate-reader@.*, plate-corners@/);
+      expect(engine.version).toMatch(/^plate-detector@\d{4}\.\d\d\.\d\d.*\+[0-9a-f]{8}, plate-reader@.*, plate-corners@[^,]+$/);
       expect(engine.findsCorners).toBe(true);
+      expect(engine.checksPlates).toBe(false);
     } finally {
       await engine.release();
+    }
+    // the candidate check runs when asked for by its path
+    const checked = await RecognitionEngine.create({ modelsDir: join(dir, 'models'), threads: 1, plateCheck: join(dir, 'work', 'check', 'plate-check.onnx') });
+    try {
+      expect(checked.checksPlates).toBe(true);
+      expect(checked.version).toMatch(/, plate-check@unversioned\+[0-9a-f]{8}$/);
+      expect(checked.readingMethod).toMatch(/\+check0\.2/);
+      // every box the toy reader confirms is scored by the toy check (a probability), none other is
+      for (const p of await checked.recognize(sharedData('scenes-eu', 'eu1.jpg'), { keepUnverified: true })) {
+        expect(p.plateCheck === undefined || (p.plateCheck >= 0 && p.plateCheck <= 1)).toBe(true);
+      }
+    } finally {
+      await checked.release();
     }
   });
 
