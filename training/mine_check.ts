@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, w
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { rng as uniform } from '../bench/canvass/synth';
 import { CORNER_H, CORNER_W, cornerRegion } from '../native/recognition/corners';
 import { RecognitionEngine } from '../native/recognition/index';
 import { decodeRgb, greyCrop, type Rect } from '../native/recognition/preprocess';
@@ -65,18 +66,6 @@ function iou(a: Rect, b: Rect): number {
   return (w * h) / (a.w * a.h + b.w * b.h - w * h);
 }
 
-/** A seeded uniform generator (mulberry32) for the jitter: the mined set is the same every run. */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A labelled box with each edge moved by up to 10% of the width / 18% of the height. */
 function jitter(b: Rect, rnd: () => number): Rect {
   const dx1 = (rnd() - 0.5) * 0.2 * b.w;
@@ -101,7 +90,7 @@ async function main(): Promise<void> {
   const crops: Uint8Array[] = [];
   const plane = CORNER_W * CORNER_H;
   const buf = new Float32Array(plane);
-  const rnd = uniform(7);
+  const rnd = uniform(7); // seeded: the mined set is the same every run
   const chosen = limit > 0 ? images.slice(0, limit) : images;
   for (const [index, im] of chosen.entries()) {
     const split = index % FIT_EVERY === 0 ? 'fit' : 'train';

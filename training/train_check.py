@@ -37,7 +37,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from common import CKPT, PACK, WORK, optimise, seed_all, start_or_resume
-from train_corners import CORNER_H, CORNER_W, Backgrounds, bank, crop_rect
+from train_corners import CORNER_H, CORNER_W, Backgrounds, bank, crop_rect, photometric
 from train_detector import cbr, dw
 
 THRESHOLD = 0.2  # fixed a priori (session 16): a confirmed box under this plate probability is dropped
@@ -275,11 +275,7 @@ def main():
         pi = torch.randint(0, len(pos), (half,), generator=g)
         ni = torch.multinomial(weights, a.batch - half, replacement=True, generator=g)
         x = torch.cat([pos[pi], neg[ni]])[:, None].float() / 255
-        k = torch.empty(a.batch, 1, 1, 1).uniform_(0.5, 1.3, generator=g)
-        x = (x - 0.5) * k + 0.5 + torch.empty(a.batch, 1, 1, 1).uniform_(-0.2, 0.2, generator=g)
-        inv = (torch.rand(a.batch, 1, 1, 1, generator=g) < 0.1).float()
-        x = x * (1 - inv) + (1 - x) * inv
-        x = (x + 0.03 * torch.randn(x.shape, generator=g)).clamp(0, 1)
+        x = photometric(x, g)
         loss = F.binary_cross_entropy_with_logits(model(x), y)
         optimise(opt, loss, model.parameters(), 5.0, a, step, spent + time.time() - t0)
         step += 1

@@ -178,6 +178,17 @@ def bank(n, seed, procs, aspects=ASPECTS):
     return d["images"], d["corners"]
 
 
+def photometric(x, g):
+    """Grey crops (B,1,H,W, 0..1) with each one's contrast and brightness changed, one in ten inverted
+    and a little noise: the corner net's and the plate check's augmentation, drawn from generator `g`."""
+    b = x.shape[0]
+    k = torch.empty(b, 1, 1, 1).uniform_(0.5, 1.3, generator=g)
+    x = (x - 0.5) * k + 0.5 + torch.empty(b, 1, 1, 1).uniform_(-0.2, 0.2, generator=g)
+    inv = (torch.rand(b, 1, 1, 1, generator=g) < 0.1).float()
+    x = x * (1 - inv) + (1 - x) * inv
+    return (x + 0.03 * torch.randn(x.shape, generator=g)).clamp(0, 1)
+
+
 def corner_error(pred, target):
     """Mean corner distance as a fraction of the plate's width (the top edge's length), per sample."""
     p = pred.reshape(-1, 4, 2) * torch.tensor([CORNER_W, CORNER_H], dtype=pred.dtype)
@@ -247,12 +258,7 @@ def main():
     while step < a.steps and spent + time.time() - t0 < a.minutes * 60:
         idx = torch.randint(0, len(imgs), (a.batch,), generator=g)
         x = imgs[idx][:, None].float() / 255
-        # photometric only (geometry would move the targets): contrast, brightness, inversion, noise
-        k = torch.empty(a.batch, 1, 1, 1).uniform_(0.5, 1.3, generator=g)
-        x = (x - 0.5) * k + 0.5 + torch.empty(a.batch, 1, 1, 1).uniform_(-0.2, 0.2, generator=g)
-        inv = (torch.rand(a.batch, 1, 1, 1, generator=g) < 0.1).float()
-        x = x * (1 - inv) + (1 - x) * inv
-        x = (x + 0.03 * torch.randn(x.shape, generator=g)).clamp(0, 1)
+        x = photometric(x, g)  # photometric only: geometry would move the targets
         loss = F.smooth_l1_loss(model(x), corners[idx], beta=0.02)
         optimise(opt, loss, model.parameters(), 5.0, a, step, spent + time.time() - t0)
         step += 1

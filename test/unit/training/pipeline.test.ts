@@ -82,7 +82,7 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     expect(existsSync(join(dir, 'work', 'check', 'fit-scenes', '_annotations.coco.json'))).toBe(true);
     const meta = JSON.parse(readFileSync(join(dir, 'work', 'check', 'export-meta.json'), 'utf8')) as Record<string, unknown>;
     expect(meta['plate-check']).toMatchObject({ threshold: 0.2, synth: 16, stamps: 8, signs: 8, dropout: 0.3, steps: 3 });
-    const fit = JSON.parse(readFileSync(join(dir, 'work', 'check-eval.json'), 'utf8')) as Record<string, number>;
+    const fit = JSON.parse(readFileSync(join(dir, 'work', 'check-eval.json'), 'utf8')) as { threshold: number; confirmed_plates: number; confirmed_plates_lost: number };
     expect(fit.threshold).toBe(0.2);
     expect(fit.confirmed_plates_lost).toBeLessThanOrEqual(fit.confirmed_plates);
     expect(existsSync(join(dir, 'models', 'plate-check.onnx'))).toBe(false);
