@@ -89,7 +89,7 @@ class Scenes(torch.utils.data.Dataset):
         return arr, torch.from_numpy(boxes), n
 
 
-def composite(x, boxes, counts, tiles, rng, min_width=12, min_height=4):
+def composite(x, boxes, counts, tiles, rng, min_width=12, min_height=4, max_width=220):
     """Paste synthetic plate tiles (RGBA uint8, on device) into the batch; extend boxes.
     Placement is drawn on the CPU (numpy) so the loop never waits on the GPU."""
     B, _, S, _ = x.shape
@@ -100,7 +100,7 @@ def composite(x, boxes, counts, tiles, rng, min_width=12, min_height=4):
         for _ in range(int(rng.integers(0, 4))):
             if n >= MAX_BOXES:
                 break
-            w = float(np.exp(rng.uniform(np.log(min_width), np.log(220))))
+            w = float(np.exp(rng.uniform(np.log(min_width), np.log(max_width))))
             h = max(min_height, int(w * rng.uniform(0.22, 0.65)))  # US 2:1 down to long EU-style plates
             w = int(w)
             x0, y0 = int(rng.integers(0, S - w)), int(rng.integers(0, S - h))
@@ -179,6 +179,8 @@ def main():
                     "with a fresh optimiser and schedule (NAME.pt, if it exists, resumes only when started from it)")
     ap.add_argument("--min-width", type=float, default=12,
                     help="narrowest synthetic plate, pixels at the 512-px training scale")
+    ap.add_argument("--max-width", type=float, default=220,
+                    help="widest synthetic plate, pixels at the 512-px training scale (close-up plates: up to 480)")
     ap.add_argument("--min-scale", type=float, default=0.35,
                     help="smallest rescale of a real training scene (smaller real plates)")
     ap.add_argument("--min-height", type=int, default=4,
@@ -189,8 +191,9 @@ def main():
     a = ap.parse_args()
     if a.distill > 0 and not a.init:
         ap.error("--distill keeps a fine-tune near its --init detector: give --init")
-    if not 0 < a.min_width < 220 or not 0 < a.min_scale < 1.6 or a.min_height < 1:
-        ap.error("--min-width must lie in (0, 220), --min-scale in (0, 1.6), --min-height >= 1")
+    if not 0 < a.min_width < a.max_width <= 480 or not 0 < a.min_scale < 1.6 or a.min_height < 1:
+        ap.error("--min-width must lie in (0, --max-width), --max-width in (--min-width, 480], --min-scale in (0, 1.6), "
+                 "--min-height >= 1")
     path = CKPT / f"{a.name}.pt"
     check_init(a.init, path)
     torch.set_num_threads(a.threads)
@@ -232,7 +235,7 @@ def main():
             break
         x = imgs.to(dev).float() / 255
         boxes = boxes.to(dev)
-        x, boxes, counts = composite(x, boxes, counts, tiles, rng, a.min_width, a.min_height)
+        x, boxes, counts = composite(x, boxes, counts, tiles, rng, a.min_width, a.min_height, a.max_width)
         counts = counts.to(dev)
         if rng.random() < 0.5:
             x = x.flip(-1)

@@ -136,6 +136,14 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     expect(r.stderr).toMatch(/--aspects: 0\.6,0\.2 is not LO,HI with 0\.05 <= LO <= HI <= 1\.5/);
   });
 
+  it('refuses a synthetic plate width range that is not narrowest < widest <= 480, before loading anything', () => {
+    for (const args of [['--min-width', '300'], ['--max-width', '600'], ['--min-width', '40', '--max-width', '30']]) {
+      const r = spawnSync(PY, ['train_detector.py', ...args], { cwd: join(ROOT, 'training'), env, encoding: 'utf8' });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--min-width must lie in \(0, --max-width\), --max-width in \(--min-width, 480\]/);
+    }
+  });
+
   it('resumes a training stage from its checkpoint', () => {
     const again = py(['pipeline.py', 'train-reader', ...toy.map((v, i) => (toy[i - 1] === '--reader-steps' ? '5' : v))]);
     expect(again).toMatch(/resumed reader at step 3/);
