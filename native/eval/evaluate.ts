@@ -67,7 +67,7 @@ export interface EvalReport {
    */
   corners?: { plates: number; found: number; corner_bounds_iou: number | null; box_iou: number | null };
   /**
-   * Scenes read with the plate check (models/plate-check.onnx): boxes the reader confirmed and the
+   * Scenes read with a plate check (`plateCheck`, `--plate-check`): boxes the reader confirmed and the
    * check saw, those it vetoed (under `threshold`), and how many of the vetoed matched a labelled plate.
    */
   plate_check?: { threshold: number; checked: number; vetoed: number; vetoed_labelled: number };

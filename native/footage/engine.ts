@@ -17,7 +17,7 @@ export const BUILTIN_ENGINE = 'builtin:engine';
  * Detecting, then reading only the likely plates, spends the reader on plates rather than on
  * the wheel arches and signs a dash cam also sees. Boxes are tracked whether or not the reader
  * confirmed them in this frame (a plate confirmed in some frames of a pass is read from all), except
- * those the plate check vetoed (models/plate-check.onnx: a badge or a sign the reader confirmed), which
+ * those a plate check vetoed (when the engine has one, `plateCheck`: a badge or a sign the reader confirmed), which
  * are dropped, so a car's badge followed through a clip cannot become a read.
  */
 export async function createRecognizer(options: Record<string, unknown>): Promise<PlateRecognizer> {

@@ -1,5 +1,5 @@
-// The plate check: models/plate-check.onnx says whether a box the reader confirmed holds a plate
-// (training/train_check.py). A car badge, a shop sign or a date burnt into a photo reads as
+// The plate check: a small network that says whether a box the reader confirmed holds a plate
+// (training/train_check.py; none ships yet, the engine runs one when asked: `plateCheck`). A car badge, a shop sign or a date burnt into a photo reads as
 // confidently as a plate; the plate around the characters is what tells them apart. The check sees
 // the corner net's crop of the box (`cornerCrops`: the box widened each side, grey 128 x 64), so
 // the engine makes the crop once for both, and returns a plate probability per box.

@@ -38,9 +38,8 @@ export interface RecognizedPlate extends PlateReading {
   corners?: Quad;
   /** The detector's own box, when `box` is the outline's bounds (`cornerBoxes`). */
   detectorBox?: PlateBox;
-  /** The plate check's probability that the box holds a plate (models/plate-check.onnx), for every
-   * box the reader confirmed when the engine has the check; under PLATE_CHECK_THRESHOLD the box is
-   * not verified. */
+  /** The plate check's probability that the box holds a plate, for every box the reader confirmed
+   * when the engine has a check (`plateCheck`); under PLATE_CHECK_THRESHOLD the box is not verified. */
   plateCheck?: number;
 }
 
@@ -314,7 +313,7 @@ export class RecognitionEngine {
     return this.cornerNet !== undefined;
   }
 
-  /** Whether the plate check vetoes confirmed boxes (models/plate-check.onnx). */
+  /** Whether a plate check vetoes confirmed boxes (`plateCheck`: the models folder's or a named one). */
   get checksPlates(): boolean {
     return this.checkNet !== undefined;
   }
