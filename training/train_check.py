@@ -186,6 +186,8 @@ def drawn(what, n, seed, procs):
 
 
 def probabilities(model, imgs):
+    if len(imgs) == 0:
+        return np.zeros(0, np.float32)
     model.eval()
     with torch.no_grad():
         x = torch.from_numpy(imgs)[:, None].float() / 255
