@@ -109,7 +109,8 @@ def main():
     ap.add_argument("--reader", default="reader", help="reader checkpoint name (reader, reader-wide)")
     ap.add_argument("--detector", default="detector", help="detector checkpoint name (detector, det-small)")
     ap.add_argument("--corners", default="corners", help="corner net checkpoint name (train_corners.py)")
-    ap.add_argument("--check", default="check", help="plate check checkpoint name (train_check.py)")
+    ap.add_argument("--check", default="none", help="plate check checkpoint name (train_check.py); none by default: "
+                    "no check has passed its release check, and a plate-check.onnx in a models folder is on by default")
     a = ap.parse_args()
     ck, out = Path(a.ckpt_dir), Path(a.out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const all = new Uint8Array(crops.length * plane);
   crops.forEach((c, i) => all.set(c, i * plane));
   writeFileSync(join(out, 'crops.u8.tmp'), all);
-  writeFileSync(join(out, 'boxes.json.tmp'), JSON.stringify({ width: CORNER_W, height: CORNER_H, fitEvery: FIT_EVERY, models: engine.version, boxes: rows }));
+  writeFileSync(join(out, 'boxes.json.tmp'), JSON.stringify({ width: CORNER_W, height: CORNER_H, fitEvery: FIT_EVERY, limit, models: engine.version, boxes: rows }));
   writeFitScenes(src, coco, chosen.filter((_, i) => i % FIT_EVERY === 0), join(out, 'fit-scenes'));
   renameSync(join(out, 'crops.u8.tmp'), join(out, 'crops.u8'));
   renameSync(join(out, 'boxes.json.tmp'), join(out, 'boxes.json'));

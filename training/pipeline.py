@@ -140,14 +140,18 @@ def stage_train_corners(a):
 def stage_train_check(a):
     """Mined with the detector and reader in models/, then trained and exported on its own into
     work/check (a candidate; the engine loads it only when asked: `plateCheck` with its path)."""
-    if not (WORK / "check" / "boxes.json").exists() or a.force:
+    mined = WORK / "check" / "boxes.json"
+    # mined again when asked (--force) or when the last mining covered another number of images (a smoke
+    # run's --eval-limit); new models in models/ need --force (and a fresh --name or checkpoint)
+    if a.force or not mined.exists() or json.load(open(mined)).get("limit", 0) != a.eval_limit:
         subprocess.run(["node", "--import", "tsx", str(TRAINING / "mine_check.ts"), "--limit", str(a.eval_limit)],
                        check=True, cwd=ROOT, env={**os.environ, "CANVASS_WORK": str(WORK)})
     run([PY, "train_check.py", "--minutes", str(min(a.minutes, a.check_minutes)), "--steps", str(a.check_steps),
          "--synth", str(a.check_synth), "--stamps", str(a.check_stamps), "--signs", str(a.check_signs),
          "--threads", str(a.threads),
          "--procs", str(max(1, os.cpu_count() or 2))])
-    run([PY, "export.py", "--reader", "none", "--detector", "none", "--corners", "none", "--out-dir", str(WORK / "check")])
+    run([PY, "export.py", "--reader", "none", "--detector", "none", "--corners", "none", "--check", "check",
+         "--out-dir", str(WORK / "check")])
 
 
 def stage_export(a):

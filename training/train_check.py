@@ -20,7 +20,8 @@ Training data (balanced batches):
   node --import tsx training/mine_check.ts                     # -> work/check/{crops.u8,boxes.json}
   /usr/bin/python3 training/train_check.py --minutes 12        # resumes
   /usr/bin/python3 training/train_check.py --eval              # the mined fit split's numbers
-  /usr/bin/python3 training/export.py --check check            # -> models/plate-check.onnx
+  /usr/bin/python3 training/export.py --reader none --detector none --corners none --check check \
+      --out-dir training/work/check                          # -> work/check/plate-check.onnx (a candidate)
 """
 import argparse
 import json
@@ -61,6 +62,8 @@ class CheckNet(nn.Module):
 def mined(split):
     """The mined crops of one split (uint8 N x H x W) with their rows."""
     d = WORK / "check"
+    if not (d / "boxes.json").exists():
+        raise SystemExit(f"{d / 'boxes.json'} is missing: run `node --import tsx training/mine_check.ts` first")
     meta = json.load(open(d / "boxes.json"))
     if (meta["width"], meta["height"]) != (CORNER_W, CORNER_H):
         raise SystemExit(f"{d / 'boxes.json'}: crops are {meta['width']} x {meta['height']}, the check wants {CORNER_W} x {CORNER_H}")
@@ -227,9 +230,13 @@ def main():
     ap.add_argument("--name", default="check")
     ap.add_argument("--eval", action="store_true", help="report the mined fit split's numbers and stop")
     a = ap.parse_args()
-    for k in ("synth", "stamps", "batch"):
+    for k in ("synth", "stamps", "steps", "threads"):
         if getattr(a, k) < 1:
             ap.error(f"--{k} must be at least 1, got {getattr(a, k)}")
+    if a.batch < 2:
+        ap.error(f"--batch must be at least 2 (half plates, half not), got {a.batch}")
+    if not a.minutes > 0 or not a.lr > 0:
+        ap.error(f"--minutes and --lr must be above 0, got {a.minutes} and {a.lr}")
     if a.signs < 0:
         ap.error(f"--signs must be 0 or more, got {a.signs}")
     if not 0 <= a.dropout < 1:
@@ -239,11 +246,19 @@ def main():
     path = CKPT / f"{a.name}.pt"
     model = CheckNet(a.dropout)
     if a.eval:
+        if not path.exists():
+            ap.error(f"--eval: no checkpoint {path} (train one first, or give its --name)")
         st = torch.load(path, map_location="cpu")
         model = CheckNet(st.get("dropout", 0.0))
         model.load_state_dict(st["model"])
         report(a, evaluate(model))
         return
+    if path.exists():  # a resumed run keeps its recipe: another one would be two runs in one checkpoint
+        st = torch.load(path, map_location="cpu")
+        now = {"synth": a.synth, "stamps": a.stamps, "signs": a.signs, "dropout": a.dropout, "seed": a.seed}
+        was = {k: st.get(k) for k in now}
+        if any(was[k] is not None and was[k] != now[k] for k in now):
+            ap.error(f"{path} was trained with {was}; resuming it with {now} would mix two recipes: give another --name")
     real, rows = mined("train")
     pos = torch.from_numpy(np.concatenate([real[[i for i, r in enumerate(rows) if r["plate"]]],
                                            bank(a.synth, a.seed + 60, a.procs)[0]]))

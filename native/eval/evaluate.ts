@@ -68,7 +68,8 @@ export interface EvalReport {
   corners?: { plates: number; found: number; corner_bounds_iou: number | null; box_iou: number | null };
   /**
    * Scenes read with a plate check (`plateCheck`, `--plate-check`): boxes the reader confirmed and the
-   * check saw, those it vetoed (under `threshold`), and how many of the vetoed matched a labelled plate.
+   * check saw, those it vetoed (under `threshold`), and how many of the vetoed matched a labelled plate
+   * (among the boxes the engine returns: a vetoed close-up box that a close-up merge drops is not counted).
    */
   plate_check?: { threshold: number; checked: number; vetoed: number; vetoed_labelled: number };
   confusions: Record<string, number>;

@@ -33,7 +33,11 @@ export class PlateCheck {
     const out = await this.session.run({ image: new ort.Tensor('float32', crops.input, [n, 1, CORNER_H, CORNER_W]) });
     const p = out.plate;
     if (!p) throw new Error('plate-check model has no "plate" output');
-    return Array.from(p.data as Float32Array);
+    const v = Array.from(p.data as Float32Array);
+    if (v.length !== n) throw new Error(`plate-check model gave ${v.length} values for ${n} boxes: its "plate" output must be one probability a box`);
+    const bad = v.find((x) => !(x >= 0 && x <= 1));
+    if (bad !== undefined) throw new Error(`plate-check model gave ${bad}, not a probability from 0 to 1 (does it end in a sigmoid?)`);
+    return v;
   }
 
   async release(): Promise<void> {

@@ -344,6 +344,7 @@ export class RecognitionEngine {
     if (corners) models.corners = fileInfo(cornersFile, 'plate-corners');
     if (opts.rectify && !corners) throw new Error('rectify reads plates through their corners: it needs corners on (models/plate-corners.onnx)');
     if (opts.cornerBoxes && !corners) throw new Error('cornerBoxes takes boxes from the corners: it needs corners on (models/plate-corners.onnx)');
+    if (typeof opts.plateCheck === 'string' && !opts.plateCheck.trim()) throw new Error('plateCheck: give the path of a plate check model (.onnx), or true / false');
     const checkFile = typeof opts.plateCheck === 'string' ? opts.plateCheck : join(dir, 'plate-check.onnx');
     if (opts.plateCheck ?? existsSync(checkFile)) models.check = fileInfo(checkFile, 'plate-check');
     const [detector, reader, voter, cornerNet, checkNet] = await Promise.all([
