@@ -79,6 +79,16 @@ STAMPS = ("%m %d %Y", "%m.%d.%Y", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%H:%M:
 INKS = ((255, 140, 20), (255, 200, 0), (255, 255, 255), (230, 40, 30), (250, 250, 120))
 
 
+def grey_crop(rng, img, region):
+    """The check's input from a drawn patch: grey, blurred at times, the region (x, y, w, h in the
+    patch) resized to CORNER_W x CORNER_H as the engine's greyCrop does."""
+    x, y, w, h = region
+    g = img.convert("L")
+    if rng.random() < 0.3:
+        g = g.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
+    return np.asarray(g.resize((CORNER_W, CORNER_H), Image.BILINEAR, box=(x, y, x + w, y + h)), np.uint8)
+
+
 def stamp(rng, fonts, bgs):
     """A date or time drawn on a scene patch and boxed as a detector might box it: not a plate."""
     t = time.gmtime(rng.uniform(9.0e8, 1.8e9))
@@ -98,11 +108,7 @@ def stamp(rng, fonts, bgs):
         for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
             d.text((-ox - l + dx, -oy - tp + dy), text, font=font, fill=(0, 0, 0))
     d.text((-ox - l, -oy - tp), text, font=font, fill=rng.choice(INKS))
-    g = img.convert("L")
-    if rng.random() < 0.3:
-        g = g.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
-    crop = g.resize((CORNER_W, CORNER_H), Image.BILINEAR, box=(cx - ox, cy - oy, cx - ox + cw, cy - oy + ch))
-    return np.asarray(crop, np.uint8)
+    return grey_crop(rng, img, (cx - ox, cy - oy, cw, ch))
 
 
 CONSONANTS, VOWELS = "bcdfghjklmnprstvwz", "aeiou"
@@ -153,11 +159,7 @@ def sign(rng, fonts, bgs):
     if panel:
         d.rectangle((-px - ox, -py - oy, tw + px - ox, th + py - oy), fill=ground)
     d.text((-ox - l, -oy - tp), text, font=font, fill=ink)
-    g = img.convert("L")
-    if rng.random() < 0.3:
-        g = g.filter(ImageFilter.GaussianBlur(rng.uniform(0.3, 1.0)))
-    crop = g.resize((CORNER_W, CORNER_H), Image.BILINEAR, box=(cx - ox, cy - oy, cx - ox + cw, cy - oy + ch))
-    return np.asarray(crop, np.uint8)
+    return grey_crop(rng, img, (cx - ox, cy - oy, cw, ch))
 
 
 DRAW = {"stamps": stamp, "signs": sign}
