@@ -7,8 +7,12 @@
 #                real scenes rescaled 0.35-1.6, heights floored at 4 px)
 #   det-small    plates down to MIN_WIDTH px keeping their aspect (height floor 2 px), real
 #                scenes down to MIN_SCALE
+#   det-kd       a fine-tune of INIT (the shipped detector rebuilt by onnx_to_ckpt.py) with
+#                det-small's plates and scales, its box outputs distilled toward INIT wherever
+#                INIT sees a plate (train_detector.py --distill; training/README.md "Session 14")
+#   det-kd-wide  det-kd, with synthetic plates up to 480 px wide (close-ups; "Session 16")
 # The control tells a recipe effect from a run-to-run one (the shipped detector had 2,830
-# steps on an H100 with three trainings sharing it). Both are exported to ONNX on the box.
+# steps on an H100 with three trainings sharing it). All are exported to ONNX on the box.
 # Choice and release check happen afterwards (training/README.md, "Session 6").
 set -u
 cd "$(dirname "$0")"
@@ -19,16 +23,18 @@ MIN_WIDTH=${MIN_WIDTH:-4}
 MIN_SCALE=${MIN_SCALE:-0.2}
 PROCS=${PROCS:-$(nproc)}
 PY=${PY:-python3}
-RUN=${RUN:-"control small"}  # which of the two to train ("small" alone gets every data worker)
+RUN=${RUN:-"control small"}  # which to train (control small kd kd-wide; one alone gets every data worker)
+INIT=${INIT:-work/checkpoints/detector.pt}
 LOGS=${LOGS:-/tmp/canvass-gpu-logs}
 # check RUN before any work: a bad name found later would leave the other training running
 seen=" "
 for v in $RUN; do
-  case $v in control|small) ;; *) echo "RUN: unknown detector variant \"$v\" (control or small)" >&2; exit 2 ;; esac
+  case $v in control|small|kd|kd-wide) ;; *) echo "RUN: unknown detector variant \"$v\" (control, small, kd, kd-wide)" >&2; exit 2 ;; esac
   case $seen in *" $v "*) echo "RUN: \"$v\" named twice" >&2; exit 2 ;; esac
   seen="$seen$v "
 done
-[ "$seen" != " " ] || { echo "RUN: name at least one of control, small" >&2; exit 2; }
+[ "$seen" != " " ] || { echo "RUN: name at least one of control, small, kd, kd-wide" >&2; exit 2; }
+case $RUN in *kd*) [ -f "$INIT" ] || { echo "INIT: $INIT not found (python3 onnx_to_ckpt.py rebuilds it)" >&2; exit 2; } ;; esac
 mkdir -p "$OUT/ckpt" "$LOGS"
 export CANVASS_CKPT="$OUT/ckpt" PYTHONUNBUFFERED=1
 { $PY -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())'
@@ -42,6 +48,8 @@ for v in $RUN; do
   case $v in
     control) extra=() ;;
     small) extra=(--min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
+    kd) extra=(--init "$INIT" --distill 1.0 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
+    kd-wide) extra=(--init "$INIT" --distill 1.0 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2 --max-width 480) ;;
   esac
   $PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
     --workers "$W" --threads 2 --ckpt-every 250 --name "det-$v" "${extra[@]}" > "$LOGS/det-$v.log" 2>&1 &
