@@ -117,11 +117,15 @@ def freeze_bn(model) -> None:
 
 def folded_bn(init: str, path: Path, step: int) -> bool:
     """Whether a training run keeps its BatchNorms frozen (`freeze_bn`): it started from a checkpoint
-    rebuilt from ONNX (`--init`), or, resumed, its own checkpoint says it did."""
+    rebuilt from ONNX (`--init`) or from a fine-tune of one (whose checkpoint says its BatchNorms were
+    frozen), or, resumed, its own checkpoint says it did."""
     import torch
 
     if step == 0:
-        return bool(init) and bool(torch.load(init, map_location="cpu").get("from_onnx"))
+        if not init:
+            return False
+        st = torch.load(init, map_location="cpu")
+        return bool(st.get("from_onnx") or st.get("frozen_bn"))
     return path.exists() and bool(torch.load(path, map_location="cpu").get("frozen_bn"))
 
 

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -163,6 +164,18 @@ def box_distill_loss(box, teacher_hm, teacher_box, min_score=0.3):
     return (d * w).sum() / w.sum().clamp_min(1)
 
 
+def heat_distill_loss(hm, teacher_hm, min_score=0.1):
+    """Binary cross-entropy of the heat logits against the teacher's plate probabilities, at the cells
+    where the teacher sees at least a trace of a plate (>= `min_score`): the peaks of the plates the
+    teacher finds stay where they were, so the box read at the peak is the one the reader was made for
+    (session 17: det-kd's boxes matched the teacher's at the teacher's cells, yet its plates were read
+    worse). Cells where the teacher sees nothing are left free, so new (small) plates can be learnt."""
+    p = torch.sigmoid(teacher_hm)
+    w = (p >= min_score).float()
+    d = F.binary_cross_entropy_with_logits(hm, p, reduction="none")
+    return (d * w).sum() / w.sum().clamp_min(1)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=60)
@@ -188,9 +201,21 @@ def main():
     ap.add_argument("--distill", type=float, default=0.0,
                     help="weight of a loss that keeps the box outputs where the --init detector sees a plate "
                          "near its own (0 = off; needs --init)")
+    ap.add_argument("--distill-heat", type=float, default=0.0,
+                    help="weight of a loss that keeps the heatmap where the teacher sees a plate near the "
+                         "teacher's (0 = off; needs --init)")
+    ap.add_argument("--teacher", default="",
+                    help="the detector to distil toward (default: --init), e.g. the shipped detector while "
+                         "--init is a fine-tune of it")
     a = ap.parse_args()
-    if a.distill > 0 and not a.init:
-        ap.error("--distill keeps a fine-tune near its --init detector: give --init")
+    if (a.distill > 0 or a.distill_heat > 0 or a.teacher) and not a.init:
+        ap.error("--distill, --distill-heat and --teacher keep a fine-tune near a detector: give --init")
+    if a.teacher and not (a.distill > 0 or a.distill_heat > 0):
+        ap.error("--teacher needs --distill or --distill-heat")
+    if a.distill < 0 or a.distill_heat < 0:
+        ap.error("--distill and --distill-heat are weights >= 0")
+    if a.teacher and not Path(a.teacher).is_file():
+        ap.error(f"--teacher {a.teacher}: no such checkpoint")
     if not 0 < a.min_width < a.max_width <= 480 or not 0 < a.min_scale < 1.6 or a.min_height < 1:
         ap.error("--min-width must lie in (0, --max-width), --max-width in (--min-width, 480], --min-scale in (0, 1.6), "
                  "--min-height >= 1")
@@ -207,13 +232,14 @@ def main():
     # a detector rebuilt from ONNX has folded BatchNorms: keep them as they are (also when resumed)
     frozen_bn = folded_bn(a.init, path, step)
     if frozen_bn:
-        print("BatchNorm statistics frozen (the --init detector was rebuilt from ONNX)")
+        print("BatchNorm statistics frozen (the --init detector was rebuilt from ONNX, or is a fine-tune of one)")
     teacher = None
-    if a.distill > 0:  # the --init detector, frozen
+    if a.distill > 0 or a.distill_heat > 0:  # the teacher (--teacher, else the --init detector), frozen
+        src = a.teacher or a.init
         teacher = Detector().to(dev)
-        teacher.load_state_dict(torch.load(a.init, map_location=dev)["model"])
+        teacher.load_state_dict(torch.load(src, map_location=dev)["model"])
         teacher.eval().requires_grad_(False)
-        print(f"distilling boxes toward {a.init} (weight {a.distill})")
+        print(f"distilling toward {src} (boxes {a.distill}, heat {a.distill_heat})")
     ds = Scenes(a.seed + step, a.min_scale)
     dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, num_workers=a.workers,
                                      shuffle=False, persistent_workers=a.workers > 0)
@@ -252,8 +278,8 @@ def main():
         if teacher is not None:
             with torch.no_grad():
                 t_hm, t_box = teacher(x)
-            ld = box_distill_loss(box, t_hm, t_box)
-            loss = loss + a.distill * ld
+            ld = a.distill * box_distill_loss(box, t_hm, t_box) + a.distill_heat * heat_distill_loss(hm, t_hm)
+            loss = loss + ld
         optimise(opt, loss, model.parameters(), 10.0, a, step, spent + time.time() - t0)
         step += 1
         hist.append((lh.item(), lb.item(), ld.item()))
