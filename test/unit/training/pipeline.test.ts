@@ -196,10 +196,26 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     const ft = py(['train_detector.py', '--init', out, '--name', 'det-kd', '--steps', '2', '--batch', '4', '--tiles', '32',
       '--workers', '1', '--threads', '2', '--distill', '1', '--min-width', '4', '--min-scale', '0.2', '--min-height', '2']);
     expect(ft).toMatch(/BatchNorm statistics frozen/);
-    expect(ft).toMatch(/distilling boxes toward .*det-from-onnx\.pt \(weight 1(\.0)?\)/);
+    expect(ft).toMatch(/distilling toward .*det-from-onnx\.pt \(boxes 1(\.0)?, heat 0(\.0)?\)/);
     expect(ft).toMatch(/det-kd stopped at step 2/);
-    // --distill without a detector to stay near is refused
-    expect(() => py(['train_detector.py', '--name', 'det-x', '--steps', '1', '--distill', '1'])).toThrow(/--distill keeps a fine-tune near its --init detector/);
+    // a fine-tune of that fine-tune (session 17's repair), distilled toward the rebuilt detector as its
+    // teacher: the BatchNorms stay frozen (the fine-tune's checkpoint says so), the heatmap is held too
+    const kd = join(dir, 'work', 'checkpoints', 'det-kd.pt');
+    const rep = py(['train_detector.py', '--init', kd, '--teacher', out, '--name', 'det-kd-rep', '--steps', '2', '--batch', '4',
+      '--tiles', '32', '--workers', '1', '--threads', '2', '--distill', '1', '--distill-heat', '1', '--min-width', '4',
+      '--min-scale', '0.2', '--min-height', '2']);
+    expect(rep).toMatch(/det-kd-rep: starting from the weights of .*det-kd\.pt/);
+    expect(rep).toMatch(/BatchNorm statistics frozen/);
+    expect(rep).toMatch(/distilling toward .*det-from-onnx\.pt \(boxes 1(\.0)?, heat 1(\.0)?\)/);
+    expect(rep).toMatch(/det-kd-rep stopped at step 2/);
+    // distillation without a detector to stay near, a teacher with nothing to distil, a missing
+    // teacher and a negative weight are refused before any training
+    expect(() => py(['train_detector.py', '--name', 'det-x', '--steps', '1', '--distill', '1'])).toThrow(/--distill, --distill-heat and --teacher keep a fine-tune near a detector: give --init/);
+    expect(() => py(['train_detector.py', '--name', 'det-x', '--steps', '1', '--distill-heat', '1'])).toThrow(/give --init/);
+    expect(() => py(['train_detector.py', '--init', out, '--name', 'det-x', '--teacher', out])).toThrow(/--teacher needs --distill or --distill-heat/);
+    expect(() => py(['train_detector.py', '--init', out, '--name', 'det-x', '--teacher', join(dir, 'nope.pt'), '--distill-heat', '1'])).toThrow(/--teacher .*nope\.pt: no such checkpoint/);
+    expect(() => py(['train_detector.py', '--init', out, '--name', 'det-x', '--distill', '-1'])).toThrow(/--distill and --distill-heat are weights >= 0/);
+    expect(existsSync(join(dir, 'work', 'checkpoints', 'det-x.pt'))).toBe(false);
   }, 300_000);
 
   it('draws the same synthetic plates from the same seed', () => {
