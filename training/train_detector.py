@@ -90,6 +90,31 @@ class Scenes(torch.utils.data.Dataset):
         return arr, torch.from_numpy(boxes), n
 
 
+class Wholes(torch.utils.data.Dataset):
+    """Whole training photos as the engine sees them (longest side 640, as `prepare` stored them, on a
+    black 640 x 640 canvas), for the distillation alone: close-up plates, which the 512 px crops rarely
+    hold whole, then carry the teacher's boxes into the loss (session 17: a fine-tune's close-up boxes
+    moved by a fifth of their width and their readings followed)."""
+    SIZE = 640
+
+    def __init__(self, seed):
+        self.dir = PACK / "det_train"
+        self.items = json.load(open(self.dir / "boxes.json"))
+        self.seed = seed
+
+    def __len__(self):
+        return 10 ** 7
+
+    def __getitem__(self, i):
+        rng = np.random.default_rng(self.seed * 1000033 + i)
+        img = Image.open(self.dir / self.items[rng.integers(len(self.items))]["file"]).convert("RGB")
+        if max(img.size) > self.SIZE:
+            raise ValueError(f"{img.filename}: longer than {self.SIZE} px; run `pipeline.py prepare` again")
+        canvas = Image.new("RGB", (self.SIZE, self.SIZE))
+        canvas.paste(img, (0, 0))
+        return torch.from_numpy(np.asarray(canvas, np.uint8).copy()).permute(2, 0, 1)
+
+
 def composite(x, boxes, counts, tiles, rng, min_width=12, min_height=4, max_width=220):
     """Paste synthetic plate tiles (RGBA uint8, on device) into the batch; extend boxes.
     Placement is drawn on the CPU (numpy) so the loop never waits on the GPU."""
@@ -204,6 +229,9 @@ def main():
     ap.add_argument("--distill-heat", type=float, default=0.0,
                     help="weight of a loss that keeps the heatmap where the teacher sees a plate near the "
                          "teacher's (0 = off; needs --init)")
+    ap.add_argument("--whole", type=int, default=0,
+                    help="whole training photos a step (the engine's 640 px input) for the distillation alone, "
+                         "beside the crops (0 = off; needs --distill or --distill-heat)")
     ap.add_argument("--teacher", default="",
                     help="the detector to distil toward (default: --init), e.g. the shipped detector while "
                          "--init is a fine-tune of it")
@@ -212,6 +240,10 @@ def main():
         ap.error("--distill, --distill-heat and --teacher keep a fine-tune near a detector: give --init")
     if a.teacher and not (a.distill > 0 or a.distill_heat > 0):
         ap.error("--teacher needs --distill or --distill-heat")
+    if a.whole and not (a.distill > 0 or a.distill_heat > 0):
+        ap.error("--whole is for the distillation: give --distill or --distill-heat")
+    if a.whole < 0:
+        ap.error("--whole is a number of photos >= 0")
     if a.distill < 0 or a.distill_heat < 0:
         ap.error("--distill and --distill-heat are weights >= 0")
     if a.teacher and not Path(a.teacher).is_file():
@@ -239,10 +271,13 @@ def main():
         teacher = Detector().to(dev)
         teacher.load_state_dict(torch.load(src, map_location=dev)["model"])
         teacher.eval().requires_grad_(False)
-        print(f"distilling toward {src} (boxes {a.distill}, heat {a.distill_heat})")
+        print(f"distilling toward {src} (boxes {a.distill}, heat {a.distill_heat}"
+              f"{f', on {a.whole} whole photos a step too' if a.whole else ''})")
     ds = Scenes(a.seed + step, a.min_scale)
     dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, num_workers=a.workers,
                                      shuffle=False, persistent_workers=a.workers > 0)
+    wholes = iter(torch.utils.data.DataLoader(Wholes(a.seed + step), batch_size=a.whole, num_workers=1, shuffle=False,
+                                              persistent_workers=True)) if a.whole else None
     g = torch.Generator(device=dev)
     g.manual_seed(a.seed + step)
     rng = np.random.default_rng(a.seed + step)
@@ -279,6 +314,12 @@ def main():
             with torch.no_grad():
                 t_hm, t_box = teacher(x)
             ld = a.distill * box_distill_loss(box, t_hm, t_box) + a.distill_heat * heat_distill_loss(hm, t_hm)
+            if wholes is not None:  # the engine's view: the same terms on whole photos
+                xw = next(wholes).to(dev).float() / 255
+                with torch.no_grad():
+                    tw_hm, tw_box = teacher(xw)
+                w_hm, w_box = model(xw)
+                ld = ld + a.distill * box_distill_loss(w_box, tw_hm, tw_box) + a.distill_heat * heat_distill_loss(w_hm, tw_hm)
             loss = loss + ld
         optimise(opt, loss, model.parameters(), 10.0, a, step, spent + time.time() - t0)
         step += 1
