@@ -13,6 +13,8 @@
 #   det-kd-wide  det-kd, with synthetic plates up to 480 px wide (close-ups; "Session 16")
 #   det-kd-heat  det-kd, with the heatmap held too where INIT sees a plate (--distill-heat;
 #                "Session 17": det-kd's plates were read worse though its boxes stayed put)
+#   det-kd-whole det-kd distilled 5x harder, heatmap too, and on 4 whole training photos a step at
+#                the engine's 640 px input as well (--whole; "Session 17": close-up boxes moved)
 # The control tells a recipe effect from a run-to-run one (the shipped detector had 2,830
 # steps on an H100 with three trainings sharing it). All are exported to ONNX on the box.
 # Choice and release check happen afterwards (training/README.md, "Session 6").
@@ -25,17 +27,17 @@ MIN_WIDTH=${MIN_WIDTH:-4}
 MIN_SCALE=${MIN_SCALE:-0.2}
 PROCS=${PROCS:-$(nproc)}
 PY=${PY:-python3}
-RUN=${RUN:-"control small"}  # which to train (control small kd kd-wide kd-heat; one alone gets every data worker)
+RUN=${RUN:-"control small"}  # which to train (control small kd kd-wide kd-heat kd-whole; one alone gets every data worker)
 INIT=${INIT:-work/checkpoints/detector.pt}
 LOGS=${LOGS:-/tmp/canvass-gpu-logs}
 # check RUN before any work: a bad name found later would leave the other training running
 seen=" "
 for v in $RUN; do
-  case $v in control|small|kd|kd-wide|kd-heat) ;; *) echo "RUN: unknown detector variant \"$v\" (control, small, kd, kd-wide, kd-heat)" >&2; exit 2 ;; esac
+  case $v in control|small|kd|kd-wide|kd-heat|kd-whole) ;; *) echo "RUN: unknown detector variant \"$v\" (control, small, kd, kd-wide, kd-heat, kd-whole)" >&2; exit 2 ;; esac
   case $seen in *" $v "*) echo "RUN: \"$v\" named twice" >&2; exit 2 ;; esac
   seen="$seen$v "
 done
-[ "$seen" != " " ] || { echo "RUN: name at least one of control, small, kd, kd-wide, kd-heat" >&2; exit 2; }
+[ "$seen" != " " ] || { echo "RUN: name at least one of control, small, kd, kd-wide, kd-heat, kd-whole" >&2; exit 2; }
 case $RUN in *kd*) [ -f "$INIT" ] || { echo "INIT: $INIT not found (python3 onnx_to_ckpt.py rebuilds it)" >&2; exit 2; } ;; esac
 mkdir -p "$OUT/ckpt" "$LOGS"
 export CANVASS_CKPT="$OUT/ckpt" PYTHONUNBUFFERED=1
@@ -53,6 +55,7 @@ for v in $RUN; do
     kd) extra=(--init "$INIT" --distill 1.0 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
     kd-wide) extra=(--init "$INIT" --distill 1.0 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2 --max-width 480) ;;
     kd-heat) extra=(--init "$INIT" --distill 1.0 --distill-heat 1.0 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
+    kd-whole) extra=(--init "$INIT" --distill 5 --distill-heat 1 --whole 4 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
   esac
   $PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
     --workers "$W" --threads 2 --ckpt-every 250 --name "det-$v" "${extra[@]}" > "$LOGS/det-$v.log" 2>&1 &

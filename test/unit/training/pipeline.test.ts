@@ -202,11 +202,11 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     // teacher: the BatchNorms stay frozen (the fine-tune's checkpoint says so), the heatmap is held too
     const kd = join(dir, 'work', 'checkpoints', 'det-kd.pt');
     const rep = py(['train_detector.py', '--init', kd, '--teacher', out, '--name', 'det-kd-rep', '--steps', '2', '--batch', '4',
-      '--tiles', '32', '--workers', '1', '--threads', '2', '--distill', '1', '--distill-heat', '1', '--min-width', '4',
+      '--tiles', '32', '--workers', '1', '--threads', '2', '--distill', '1', '--distill-heat', '1', '--whole', '2', '--min-width', '4',
       '--min-scale', '0.2', '--min-height', '2']);
     expect(rep).toMatch(/det-kd-rep: starting from the weights of .*det-kd\.pt/);
     expect(rep).toMatch(/BatchNorm statistics frozen/);
-    expect(rep).toMatch(/distilling toward .*det-from-onnx\.pt \(boxes 1(\.0)?, heat 1(\.0)?\)/);
+    expect(rep).toMatch(/distilling toward .*det-from-onnx\.pt \(boxes 1(\.0)?, heat 1(\.0)?, on 2 whole photos a step too\)/);
     expect(rep).toMatch(/det-kd-rep stopped at step 2/);
     // distillation without a detector to stay near, a teacher with nothing to distil, a missing
     // teacher and a negative weight are refused before any training
@@ -215,6 +215,8 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     expect(() => py(['train_detector.py', '--init', out, '--name', 'det-x', '--teacher', out])).toThrow(/--teacher needs --distill or --distill-heat/);
     expect(() => py(['train_detector.py', '--init', out, '--name', 'det-x', '--teacher', join(dir, 'nope.pt'), '--distill-heat', '1'])).toThrow(/--teacher .*nope\.pt: no such checkpoint/);
     expect(() => py(['train_detector.py', '--init', out, '--name', 'det-x', '--distill', '-1'])).toThrow(/--distill and --distill-heat are weights >= 0/);
+    expect(() => py(['train_detector.py', '--init', out, '--name', 'det-x', '--whole', '2'])).toThrow(/--whole is for the distillation: give --distill or --distill-heat/);
+    expect(() => py(['train_detector.py', '--init', out, '--name', 'det-x', '--distill', '1', '--whole', '-1'])).toThrow(/--whole is a number of photos >= 0/);
     expect(existsSync(join(dir, 'work', 'checkpoints', 'det-x.pt'))).toBe(false);
   }, 300_000);
 
