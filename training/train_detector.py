@@ -276,8 +276,9 @@ def main():
     ds = Scenes(a.seed + step, a.min_scale)
     dl = torch.utils.data.DataLoader(ds, batch_size=a.batch, num_workers=a.workers,
                                      shuffle=False, persistent_workers=a.workers > 0)
-    wholes = iter(torch.utils.data.DataLoader(Wholes(a.seed + step), batch_size=a.whole, num_workers=1, shuffle=False,
-                                              persistent_workers=True)) if a.whole else None
+    # whole photos are decoded beside the crops: a third of the crops' workers (at least one)
+    wholes = iter(torch.utils.data.DataLoader(Wholes(a.seed + step), batch_size=a.whole, num_workers=max(1, a.workers // 3),
+                                              shuffle=False, persistent_workers=True)) if a.whole else None
     g = torch.Generator(device=dev)
     g.manual_seed(a.seed + step)
     rng = np.random.default_rng(a.seed + step)
