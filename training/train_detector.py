@@ -107,9 +107,10 @@ class Wholes(torch.utils.data.Dataset):
 
     def __getitem__(self, i):
         rng = np.random.default_rng(self.seed * 1000033 + i)
-        img = Image.open(self.dir / self.items[rng.integers(len(self.items))]["file"]).convert("RGB")
+        path = self.dir / self.items[rng.integers(len(self.items))]["file"]
+        img = Image.open(path).convert("RGB")
         if max(img.size) > self.SIZE:
-            raise ValueError(f"{img.filename}: longer than {self.SIZE} px; run `pipeline.py prepare` again")
+            raise ValueError(f"{path}: {img.width} x {img.height}, longer than {self.SIZE} px; run `pipeline.py prepare` again")
         canvas = Image.new("RGB", (self.SIZE, self.SIZE))
         canvas.paste(img, (0, 0))
         return torch.from_numpy(np.asarray(canvas, np.uint8).copy()).permute(2, 0, 1)

@@ -146,6 +146,22 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     }
   });
 
+  it('refuses a whole training photo larger than the engine input, naming the file and its size', () => {
+    // a pack made by hand (or by an older prepare) with a photo longer than 640 px
+    const work = join(dir, 'long-pack');
+    mkdirSync(join(work, 'pack', 'det_train'), { recursive: true });
+    const code = [
+      'import json, sys; from PIL import Image; d = sys.argv[1]',
+      'Image.new("RGB", (700, 300)).save(d + "/pack/det_train/long.jpg")',
+      'json.dump([{"file": "long.jpg", "boxes": []}], open(d + "/pack/det_train/boxes.json", "w"))',
+      'import train_detector',
+      'train_detector.Wholes(1)[0]',
+    ].join('\n');
+    const r = spawnSync(PY, ['-c', code, work], { cwd: join(ROOT, 'training'), env: { ...env, CANVASS_WORK: work }, encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/long-pack\/pack\/det_train\/long\.jpg: 700 x 300, longer than 640 px; run `pipeline\.py prepare` again/);
+  });
+
   it('refuses to resume the plate check with another recipe, and a batch with no room for both kinds', () => {
     const run = (args: string[]) => spawnSync(PY, ['train_check.py', ...args], { cwd: join(ROOT, 'training'), env, encoding: 'utf8' });
     const mixed = run(['--signs', '0', '--steps', '5']);
