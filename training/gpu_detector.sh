@@ -48,14 +48,16 @@ $PY synth_bank.py scene --n "$TILES" --seed 11 --procs "$PROCS" > "$LOGS/synth_s
 echo "synth bank: $(( $(date +%s) - t0 ))s" | tee -a "$LOGS/env.txt"
 set -- $RUN
 W=$(( PROCS > 8 ? (PROCS - 4) / $# : 1 ))
+# the distilled fine-tunes share det-small's plates and scales, from INIT at a fine-tune's rate
+kd=(--init "$INIT" --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2)
 for v in $RUN; do
   case $v in
     control) extra=() ;;
     small) extra=(--min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
-    kd) extra=(--init "$INIT" --distill 1.0 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
-    kd-wide) extra=(--init "$INIT" --distill 1.0 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2 --max-width 480) ;;
-    kd-heat) extra=(--init "$INIT" --distill 1.0 --distill-heat 1.0 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
-    kd-whole) extra=(--init "$INIT" --distill 5 --distill-heat 1 --whole 4 --lr 1e-3 --min-width "$MIN_WIDTH" --min-scale "$MIN_SCALE" --min-height 2) ;;
+    kd) extra=("${kd[@]}" --distill 1.0) ;;
+    kd-wide) extra=("${kd[@]}" --distill 1.0 --max-width 480) ;;
+    kd-heat) extra=("${kd[@]}" --distill 1.0 --distill-heat 1.0) ;;
+    kd-whole) extra=("${kd[@]}" --distill 5 --distill-heat 1 --whole 4) ;;
   esac
   $PY train_detector.py --minutes "$MIN" --steps 100000 --batch 32 --tiles "$TILES" --seed 11 \
     --workers "$W" --threads 2 --ckpt-every 250 --name "det-$v" "${extra[@]}" > "$LOGS/det-$v.log" 2>&1 &

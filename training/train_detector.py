@@ -289,6 +289,9 @@ def main():
                     "step": step, "spent": spent + time.time() - t0, "init": init, "frozen_bn": frozen_bn}, str(path) + ".tmp")
         os.replace(str(path) + ".tmp", path)
 
+    def distil(hm, box, t_hm, t_box):  # the weighted distillation terms of one forward pass
+        return a.distill * box_distill_loss(box, t_hm, t_box) + a.distill_heat * heat_distill_loss(hm, t_hm)
+
     t0, hist = time.time(), []
     model.train()
     if frozen_bn:
@@ -315,13 +318,12 @@ def main():
         if teacher is not None:
             with torch.no_grad():
                 t_hm, t_box = teacher(x)
-            ld = a.distill * box_distill_loss(box, t_hm, t_box) + a.distill_heat * heat_distill_loss(hm, t_hm)
+            ld = distil(hm, box, t_hm, t_box)
             if wholes is not None:  # the engine's view: the same terms on whole photos
                 xw = next(wholes).to(dev).float() / 255
                 with torch.no_grad():
                     tw_hm, tw_box = teacher(xw)
-                w_hm, w_box = model(xw)
-                ld = ld + a.distill * box_distill_loss(w_box, tw_hm, tw_box) + a.distill_heat * heat_distill_loss(w_hm, tw_hm)
+                ld = ld + distil(*model(xw), tw_hm, tw_box)
             loss = loss + ld
         optimise(opt, loss, model.parameters(), 10.0, a, step, spent + time.time() - t0)
         step += 1
