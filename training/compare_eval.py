@@ -13,6 +13,21 @@ The rule (O and 0 count as one character, since the labels mix them):
   recall) may not fall by more than OTHER_FLOOR of their plates.
 - No verified precision may fall by more than PRECISION_POINTS points.
 A set missing from either folder fails the check (a release check runs them all).
+
+`--rule detector` is the release rule of a new detector (training/README.md "Session 14", used since;
+the reader is the shipped one, so reading changes come from the boxes):
+- openimages-valid plates under 40 px found by the detector alone up by at least SMALL_GAIN;
+- no set's verified recall or detector-alone recall down by more than PLATE_SLACK plates;
+- no scene set's exact top-1 (scenes-eu, scenes-br, the hand-read US and legible photos) down by more
+  than PLATE_SLACK;
+- no verified precision down by more than PRECISION_POINTS points;
+- the US plates' paired net (as above, O and 0 as one) not negative.
+
+`--rule detector-fit` is its precondition on the training photos (`pipeline.py eval --fit`), read
+before any validation set ("Session 17"): openimages-plates/train plates under 40 px found by the
+detector alone up by at least FIT_SMALL_GAIN, its verified precision down by at most
+PRECISION_POINTS; the 80 US training photos' verified recall and exact top-1 with O and 0 alike
+not lower than the shipped detector's.
 """
 import argparse
 import json
@@ -25,6 +40,15 @@ RECALL_SETS = ["openimages-valid", "dashcam-ro"]
 US_SET_SLACK = 2
 OTHER_FLOOR = 0.10
 PRECISION_POINTS = 3.0
+# the detector rules
+SMALL_GAIN = 5
+FIT_SMALL_GAIN = 10
+PLATE_SLACK = 2
+SMALL_BINS = ("<20", "20-40")
+SCENE_SETS = ["openimages-valid", "dashcam-ro", "scenes-eu", "scenes-br",
+              "openimages-valid-text-us", "openimages-valid-text-legible"]
+TEXT_SCENE_SETS = ["scenes-eu", "scenes-br", "openimages-valid-text-us", "openimages-valid-text-legible"]
+FIT_SETS = ["openimages-train", "openimages-train-text-us"]
 
 
 def fold(t: str) -> str:
@@ -47,10 +71,22 @@ def count(report: dict, key: str) -> int:
     return round(v * report["plates"]) if v is not None else 0
 
 
-def compare(base_dir: Path, cand_dir: Path) -> tuple[list[str], list[str]]:
-    lines, failures = [], []
+def small_found(report: dict) -> int:
+    """Plates under 40 px wide that the detector alone found (`recall_by_width`)."""
+    bins = report.get("recall_by_width") or {}
+    if not all(b in bins for b in SMALL_BINS):
+        raise SystemExit(f"{report.get('set')}: no recall_by_width bins {', '.join(SMALL_BINS)} in its report")
+    return sum(round(bins[b]["detector_recall"] * bins[b]["plates"]) for b in SMALL_BINS)
+
+
+def detector_alone(report: dict) -> int:
+    return round(report["detector_only"]["recall"] * report["plates"])
+
+
+def load_pairs(base_dir: Path, cand_dir: Path, names: list[str], failures: list[str]) -> dict:
+    """name -> (base report, candidate report); a report missing on either side is a failure."""
     load = {}
-    for name in US_SETS + EXACT_SETS + RECALL_SETS:
+    for name in names:
         pair = []
         for d in (base_dir, cand_dir):
             f = d / f"{name}.json"
@@ -60,6 +96,12 @@ def compare(base_dir: Path, cand_dir: Path) -> tuple[list[str], list[str]]:
             pair.append(json.load(open(f)))
         if len(pair) == 2:
             load[name] = pair
+    return load
+
+
+def us_paired(load: dict, lines: list[str], failures: list[str], slack: bool = True) -> int | None:
+    """Per US set: plates right with O and 0 as one, gained and lost; returns the pooled net (None
+    when a US set is missing). With `slack`, a set that loses more than US_SET_SLACK net is a failure."""
     net_total = 0
     for name in US_SETS:
         if name not in load:
@@ -70,10 +112,85 @@ def compare(base_dir: Path, cand_dir: Path) -> tuple[list[str], list[str]]:
         net_total += gain - loss
         lines.append(f"{name:32s} plates {b['plates']:4d}  right (O=0) {b['plates'] - len(wb):4d} -> {c['plates'] - len(wc):4d}"
                      f"  gained {gain}, lost {loss}")
-        if loss - gain > US_SET_SLACK:
+        if slack and loss - gain > US_SET_SLACK:
             failures.append(f"{name}: {loss - gain} plates lost net (at most {US_SET_SLACK})")
     lines.append(f"{'US plates, paired net':32s} {net_total:+d}")
-    if all(n in load for n in US_SETS) and net_total <= 0:
+    return net_total if all(n in load for n in US_SETS) else None
+
+
+def precision_drops(load: dict, failures: list[str]) -> None:
+    """Verified precision, on every set that has one, down by at most PRECISION_POINTS."""
+    for name, (b, c) in load.items():
+        if b.get("detection_precision") is not None and c.get("detection_precision") is not None:
+            drop = 100 * (b["detection_precision"] - c["detection_precision"])
+            if drop > PRECISION_POINTS:
+                failures.append(f"{name}: verified precision {drop:.1f} points lower (at most {PRECISION_POINTS})")
+
+
+def compare_detector(base_dir: Path, cand_dir: Path) -> tuple[list[str], list[str]]:
+    """The release rule of a new detector (module docstring)."""
+    lines, failures = [], []
+    load = load_pairs(base_dir, cand_dir, US_SETS + [n for n in SCENE_SETS if n not in US_SETS], failures)
+    net = us_paired(load, lines, failures, slack=False)
+    if net is not None and net < 0:
+        failures.append(f"US plates: net {net:+d} (must not be negative)")
+    for name in SCENE_SETS:
+        if name not in load:
+            continue
+        b, c = load[name]
+        counts = {"verified": (count(b, "detection_recall"), count(c, "detection_recall")),
+                  "detector alone": (detector_alone(b), detector_alone(c))}
+        if name in TEXT_SCENE_SETS:
+            counts["exact top-1"] = (count(b, "exact_top1"), count(c, "exact_top1"))
+        line = f"{name:32s} plates {b['plates']:4d}  " + "  ".join(f"{k} {nb} -> {nc}" for k, (nb, nc) in counts.items())
+        line += f"  verified precision {100 * b['detection_precision']:.1f}% -> {100 * c['detection_precision']:.1f}%"
+        for k, (nb, nc) in counts.items():
+            if nb - nc > PLATE_SLACK:
+                failures.append(f"{name}: {k} {nb} -> {nc} (at most {PLATE_SLACK} fewer)")
+        if name == "openimages-valid":
+            sb, sc = small_found(b), small_found(c)
+            small_plates = sum(b["recall_by_width"][k]["plates"] for k in SMALL_BINS)
+            line += f"  under 40 px, detector alone {sb} -> {sc} of {small_plates}"
+            if sc - sb < SMALL_GAIN:
+                failures.append(f"{name}: plates under 40 px found by the detector alone {sb} -> {sc} "
+                                f"(at least +{SMALL_GAIN} needed)")
+        lines.append(line)
+    precision_drops(load, failures)
+    return lines, failures
+
+
+def compare_detector_fit(base_dir: Path, cand_dir: Path) -> tuple[list[str], list[str]]:
+    """The precondition of a new detector on the training photos (module docstring)."""
+    lines, failures = [], []
+    load = load_pairs(base_dir, cand_dir, FIT_SETS, failures)
+    if "openimages-train" in load:
+        b, c = load["openimages-train"]
+        sb, sc = small_found(b), small_found(c)
+        lines.append(f"{'openimages-train':32s} plates {b['plates']:4d}  under 40 px, detector alone {sb} -> {sc}"
+                     f"  verified {count(b, 'detection_recall')} -> {count(c, 'detection_recall')}"
+                     f"  verified precision {100 * b['detection_precision']:.1f}% -> {100 * c['detection_precision']:.1f}%")
+        if sc - sb < FIT_SMALL_GAIN:
+            failures.append(f"openimages-train: plates under 40 px found by the detector alone {sb} -> {sc} "
+                            f"(at least +{FIT_SMALL_GAIN} needed)")
+        precision_drops({"openimages-train": (b, c)}, failures)
+    if "openimages-train-text-us" in load:
+        b, c = load["openimages-train-text-us"]
+        vb, vc = count(b, "detection_recall"), count(c, "detection_recall")
+        eb, ec = count(b, "exact_top1_o_is_0"), count(c, "exact_top1_o_is_0")
+        lines.append(f"{'openimages-train-text-us':32s} plates {b['plates']:4d}  verified {vb} -> {vc}"
+                     f"  exact (O=0) {eb} -> {ec}  detector alone {detector_alone(b)} -> {detector_alone(c)}")
+        if vc < vb:
+            failures.append(f"openimages-train-text-us: verified {vb} -> {vc} (may not fall)")
+        if ec < eb:
+            failures.append(f"openimages-train-text-us: exact top-1 with O and 0 alike {eb} -> {ec} (may not fall)")
+    return lines, failures
+
+
+def compare(base_dir: Path, cand_dir: Path) -> tuple[list[str], list[str]]:
+    lines, failures = [], []
+    load = load_pairs(base_dir, cand_dir, US_SETS + EXACT_SETS + RECALL_SETS, failures)
+    net_total = us_paired(load, lines, failures)
+    if net_total is not None and net_total <= 0:
         failures.append(f"US plates: net {net_total:+d} (must be positive)")
     for name in EXACT_SETS + RECALL_SETS:
         if name not in load:
@@ -88,12 +205,12 @@ def compare(base_dir: Path, cand_dir: Path) -> tuple[list[str], list[str]]:
         if nb - nc > OTHER_FLOOR * b["plates"]:
             failures.append(f"{name}: {key} {nb - nc} plates lower (at most {OTHER_FLOOR:.0%} of {b['plates']})")
     # verified precision, on every scene set (the US photos included)
-    for name, (b, c) in load.items():
-        if b.get("detection_precision") is not None and c.get("detection_precision") is not None:
-            drop = 100 * (b["detection_precision"] - c["detection_precision"])
-            if drop > PRECISION_POINTS:
-                failures.append(f"{name}: verified precision {drop:.1f} points lower (at most {PRECISION_POINTS})")
+    precision_drops(load, failures)
     return lines, failures
+
+
+RULES = {"pooled-us": (compare, "the pooled US rule"), "detector": (compare_detector, "the detector's release rule"),
+         "detector-fit": (compare_detector_fit, "the detector's precondition")}
 
 
 def main() -> None:
@@ -101,13 +218,17 @@ def main() -> None:
     ap.add_argument("base", type=Path, help="the shipped models' eval folder")
     ap.add_argument("cand", type=Path, help="the candidate's eval folder")
     ap.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
+    ap.add_argument("--rule", choices=sorted(RULES), default="pooled-us",
+                    help="pooled-us (a reader or reading setting), detector (a detector's release check) or "
+                    "detector-fit (its precondition on `pipeline.py eval --fit` reports)")
     a = ap.parse_args()
-    lines, failures = compare(a.base, a.cand)
+    fn, title = RULES[a.rule]
+    lines, failures = fn(a.base, a.cand)
     if a.json:
-        print(json.dumps({"passes": not failures, "failures": failures, "lines": lines}))
+        print(json.dumps({"rule": a.rule, "passes": not failures, "failures": failures, "lines": lines}))
     else:
         print("\n".join(lines))
-        print("PASSES the pooled US rule" if not failures else "FAILS:\n  " + "\n  ".join(failures))
+        print(f"PASSES {title}" if not failures else "FAILS:\n  " + "\n  ".join(failures))
     sys.exit(0 if not failures else 1)
 
 

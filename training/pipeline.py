@@ -13,7 +13,8 @@
   export          checkpoints -> models/*.onnx (parity-checked)
   quantize-reader models/plate-reader.onnx (float, kept in work/fp32/) -> int8 convolutions,
                   calibrated on training crops only (quantize_reader.py)
-  eval            `canvass eval --json` on every validation set -> work/eval/*.json
+  eval            `canvass eval --json` on every validation set -> work/eval/*.json (`--fit`: on the
+                  training photos instead -> work/eval-fit/*.json, a candidate's precondition)
   card            models/<name>.json + .md model cards (version, SHA-256, io, data, metrics)
 
 Optional, not part of `all` (they need a trained reader):
@@ -65,6 +66,15 @@ EVAL_SETS = {
     # real photos with plate text read by eye (labels/openimages-valid-text.csv, text_scenes.py)
     "openimages-valid-text-us": ["--scenes", str(WORK / "openimages-valid-text" / "us")],
     "openimages-valid-text-legible": ["--scenes", str(WORK / "openimages-valid-text" / "legible")],
+}
+
+# Fitting sets: the detector's training photos (labels/openimages-train-text.csv read by eye), where a
+# candidate's precondition is judged before any validation set is read (`eval --fit`;
+# compare_eval.py --rule detector-fit). Training data: never a reported number.
+FIT_SETS = {
+    "openimages-train": ["--scenes", str(DATA / "openimages-plates" / "train")],
+    "openimages-train-text-us": ["--scenes", str(WORK / "openimages-train-text" / "us")],
+    "openimages-train-text-legible": ["--scenes", str(WORK / "openimages-train-text" / "legible")],
 }
 
 
@@ -185,10 +195,13 @@ def stage_quantize_reader(a):
 
 
 def stage_eval(a):
-    out = Path(a.eval_out) if a.eval_out else WORK / "eval"
+    out = Path(a.eval_out) if a.eval_out else WORK / ("eval-fit" if a.fit else "eval")
     out.mkdir(parents=True, exist_ok=True)
-    print("openimages-valid-text:", text_scenes.build(WORK / "openimages-valid-text"), flush=True)
-    for name, args in EVAL_SETS.items():
+    if a.fit:
+        print("openimages-train-text:", text_scenes.build(WORK / "openimages-train-text", "train"), flush=True)
+    else:
+        print("openimages-valid-text:", text_scenes.build(WORK / "openimages-valid-text"), flush=True)
+    for name, args in (FIT_SETS if a.fit else EVAL_SETS).items():
         scene = args[0] == "--scenes"
         cmd = ["node", str(ROOT / "bin" / "canvass.js"), "eval", *args, "--json", "--threads", "1",
                "--models", str(MODELS)] + (["--limit", str(a.eval_limit)] if a.eval_limit else []) \
@@ -364,6 +377,9 @@ def main():
                     "(default: finetune-reader's final step, else reader-head-best when its fold gate passed, else reader)")
     ap.add_argument("--eval-out", default="", help="folder for eval's JSON reports (default work/eval); "
                     "compare two such folders with compare_eval.py")
+    ap.add_argument("--fit", action="store_true", help="eval: the training photos (FIT_SETS: a candidate's "
+                    "precondition, compare_eval.py --rule detector-fit) instead of the validation sets; "
+                    "default folder work/eval-fit")
     ap.add_argument("--scene-args", default="", help="extra `canvass eval` flags for the scene sets, e.g. "
                     "\"--detector-sizes 640,320\" (reading settings under test)")
     ap.add_argument("--ft-minutes", type=float, default=35, help="time cap of finetune-reader")

@@ -111,3 +111,117 @@ describe('compare_eval.py (pooled US release rule)', () => {
     expect(r.out.passes).toBe(false);
   });
 });
+
+// The detector's rules (training/README.md "Session 14" and "Session 17"): scene reports also carry
+// the detector-alone recall, recall by plate width and the exact count with O and 0 alike.
+interface SceneReport extends Report {
+  exact_top1_o_is_0: number | null;
+  detector_only: { recall: number; precision: number; detections: number };
+  recall_by_width: Record<string, { plates: number; recall: number; detector_recall: number }>;
+}
+
+/** A scene report: `verified` plates confirmed, `alone` found by the detector, `small` of 30 plates under 40 px. */
+function scene(plates: number, o: { verified: number; alone: number; wrong?: number[]; precision?: number; small?: number; oWrong?: number[] }): SceneReport {
+  const wrong = o.wrong ?? [];
+  const base = report(plates, wrong, { recall: o.verified / plates, precision: o.precision ?? 0.8 });
+  const small = o.small ?? 0;
+  return {
+    ...base,
+    exact_top1_o_is_0: (plates - (o.oWrong ?? wrong).length) / plates,
+    detector_only: { recall: o.alone / plates, precision: 0.4, detections: plates * 2 },
+    recall_by_width: {
+      '<20': { plates: 10, recall: 0, detector_recall: Math.min(small, 10) / 10 },
+      '20-40': { plates: 20, recall: 0, detector_recall: Math.max(0, small - 10) / 20 },
+      '40-80': { plates: plates - 30, recall: 0.5, detector_recall: 0.8 },
+    },
+  };
+}
+
+describe('compare_eval.py --rule detector (a new detector\'s release check)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'canvass-compare-det-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  let n = 0;
+  const folder = (reports: Record<string, Report>) => {
+    const d = join(root, `r${n++}`);
+    mkdirSync(d);
+    for (const [name, r] of Object.entries(reports)) writeFileSync(join(d, `${name}.json`), JSON.stringify(r));
+    return d;
+  };
+  const shipped = (): Record<string, Report> => ({
+    'us-plate-crops-held-out': report(100, [1, 2, 3]),
+    'openimages-valid': scene(100, { verified: 50, alone: 70, small: 8, precision: 0.7 }),
+    'dashcam-ro': scene(50, { verified: 40, alone: 45, precision: 0.95 }),
+    'scenes-eu': scene(40, { verified: 38, alone: 38, wrong: [1, 2] }),
+    'scenes-br': scene(40, { verified: 39, alone: 40, wrong: [3] }),
+    'openimages-valid-text-us': scene(36, { verified: 34, alone: 36, wrong: [4, 5] }),
+    'openimages-valid-text-legible': scene(60, { verified: 50, alone: 55, wrong: [6] }),
+  });
+  const run = (base: string, cand: string, rule = 'detector') => {
+    const r = spawnSync('/usr/bin/python3', [SCRIPT, base, cand, '--rule', rule, '--json'], { encoding: 'utf8' });
+    return { code: r.status, out: JSON.parse(r.stdout) as { rule: string; passes: boolean; failures: string[] } };
+  };
+
+  it('passes a detector that finds 5 more small plates and loses at most 2 of anything else', () => {
+    const c = shipped();
+    c['openimages-valid'] = scene(100, { verified: 52, alone: 74, small: 13, precision: 0.68 });
+    c['scenes-eu'] = scene(40, { verified: 36, alone: 36, wrong: [1, 2, 7, 8] }); // -2 exact, -2 found: allowed
+    const r = run(folder(shipped()), folder(c));
+    expect(r.out).toMatchObject({ rule: 'detector', passes: true, failures: [] });
+    expect(r.code).toBe(0);
+  });
+
+  it('fails a detector with too few new small plates, a third lost plate, a precision drop and a US loss', () => {
+    const c = shipped();
+    c['openimages-valid'] = scene(100, { verified: 50, alone: 70, small: 12, precision: 0.66 }); // +4 small, -4 points
+    c['openimages-valid-text-legible'] = scene(60, { verified: 50, alone: 52, wrong: [6] }); // detector alone -3
+    c['openimages-valid-text-us'] = scene(36, { verified: 34, alone: 36, wrong: [4, 5, 9] }); // one US plate lost
+    const r = run(folder(shipped()), folder(c));
+    const f = r.out.failures.join('\n');
+    expect(f).toMatch(/openimages-valid: plates under 40 px found by the detector alone 8 -> 12 \(at least \+5 needed\)/);
+    expect(f).toMatch(/openimages-valid-text-legible: detector alone 55 -> 52/);
+    expect(f).toMatch(/openimages-valid: verified precision 4\.0 points lower/);
+    expect(f).toMatch(/US plates: net -1 \(must not be negative\)/);
+    expect(r.code).toBe(1);
+  });
+
+  it('allows a US paired count of zero, which the pooled US rule would not', () => {
+    const c = shipped();
+    c['openimages-valid'] = scene(100, { verified: 50, alone: 70, small: 13, precision: 0.7 });
+    c['openimages-valid-text-us'] = scene(36, { verified: 34, alone: 36, wrong: [4, 9] }); // 5 gained, 9 lost
+    const det = run(folder(shipped()), folder(c));
+    expect(det.out.passes).toBe(true);
+    const pooled = run(folder(shipped()), folder(c), 'pooled-us');
+    expect(pooled.out.failures.join('\n')).toMatch(/US plates: net \+0 \(must be positive\)/);
+  });
+
+  it('refuses a scene report without recall by width', () => {
+    const c = shipped();
+    c['openimages-valid'] = { ...scene(100, { verified: 50, alone: 70, small: 13 }), recall_by_width: {} };
+    const r = spawnSync('/usr/bin/python3', [SCRIPT, folder(shipped()), folder(c), '--rule', 'detector'], { encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/no recall_by_width bins <20, 20-40/);
+  });
+
+  it('judges the precondition on the training photos (--rule detector-fit)', () => {
+    const base = folder({
+      'openimages-train': scene(300, { verified: 150, alone: 200, small: 10, precision: 0.76 }),
+      'openimages-train-text-us': scene(80, { verified: 75, alone: 75, wrong: [1, 2, 3], oWrong: [1] }),
+    });
+    const good = folder({
+      'openimages-train': scene(300, { verified: 150, alone: 210, small: 20, precision: 0.74 }),
+      'openimages-train-text-us': scene(80, { verified: 76, alone: 77, wrong: [1, 2, 3, 4], oWrong: [1] }),
+    });
+    expect(run(base, good, 'detector-fit').out).toMatchObject({ passes: true, failures: [] });
+    const bad = folder({
+      'openimages-train': scene(300, { verified: 150, alone: 205, small: 19, precision: 0.72 }),
+      'openimages-train-text-us': scene(80, { verified: 74, alone: 77, wrong: [1, 2, 3], oWrong: [1, 5] }),
+    });
+    const f = run(base, bad, 'detector-fit').out.failures.join('\n');
+    expect(f).toMatch(/openimages-train: plates under 40 px found by the detector alone 10 -> 19 \(at least \+10 needed\)/);
+    expect(f).toMatch(/openimages-train: verified precision 4\.0 points lower/);
+    expect(f).toMatch(/openimages-train-text-us: verified 75 -> 74/);
+    expect(f).toMatch(/exact top-1 with O and 0 alike 79 -> 78/);
+    const missing = run(base, folder({ 'openimages-train': scene(300, { verified: 150, alone: 210, small: 20 }) }), 'detector-fit');
+    expect(missing.out.failures.join('\n')).toMatch(/openimages-train-text-us: no report/);
+  });
+});

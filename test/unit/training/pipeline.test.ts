@@ -106,6 +106,20 @@ describe('training pipeline at toy size (real torch, real data, real ONNX)', () 
     }
   });
 
+  it('evaluates the training photos apart (eval --fit: a detector\'s precondition), never into the validation folder', () => {
+    const fitLog = py(['pipeline.py', 'eval', '--fit', ...toy]);
+    expect(fitLog).toMatch(/openimages-train-text: \{/);
+    for (const set of ['openimages-train', 'openimages-train-text-us', 'openimages-train-text-legible']) {
+      const report = JSON.parse(readFileSync(join(dir, 'work', 'eval-fit', `${set}.json`), 'utf8')) as Record<string, unknown>;
+      expect(report.images, set).toBe(2);
+      expect(report, set).toHaveProperty('recall_by_width');
+      expect(existsSync(join(dir, 'work', 'eval', `${set}.json`)), set).toBe(false);
+    }
+    // the US training photos are the ones read by eye with region US
+    const us = JSON.parse(readFileSync(join(dir, 'work', 'eval-fit', 'openimages-train-text-us.json'), 'utf8')) as { exact_top1_o_is_0: number | null };
+    expect(us.exact_top1_o_is_0).not.toBeNull();
+  });
+
   it('hands the app models it can load and run (the app\'s own engine)', async () => {
     const engine = await RecognitionEngine.create({ modelsDir: join(dir, 'models'), threads: 1 });
     try {
