@@ -196,7 +196,7 @@ describe('compare_eval.py --rule detector (a new detector\'s release check)', ()
 
   it('refuses a scene report without recall by width', () => {
     const c = shipped();
-    c['openimages-valid'] = { ...scene(100, { verified: 50, alone: 70, small: 13 }), recall_by_width: {} };
+    c['openimages-valid'] = { ...scene(100, { verified: 50, alone: 70, small: 13 }), recall_by_width: {} } as SceneReport;
     const r = spawnSync('/usr/bin/python3', [SCRIPT, folder(shipped()), folder(c), '--rule', 'detector'], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/no recall_by_width bins <20, 20-40/);
