@@ -59,6 +59,11 @@ export interface EvalReport {
   recall_by_group?: Record<string, { plates: number; recall: number | null }>;
   /** Images that could not be decoded: their plates count as missed and misread. */
   failed_images?: { file: string; error: string }[];
+  /**
+   * Damaged images (a JPEG cut short, corrupt data) that decoded in part: read and counted like the
+   * others, their undecodable pixels grey (`decodeRgb`), listed with what the strict decoder said.
+   */
+  damaged_images?: { file: string; error: string }[];
   /** Recall by labelled plate width in frame pixels (small plates: the issue's 20 px), scenes only. */
   recall_by_width?: Record<string, WidthRecall>;
   /**
@@ -191,6 +196,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
   let ms = 0;
   let topk = 0;
   const failed: { file: string; error: string }[] = [];
+  const damaged: { file: string; error: string }[] = [];
   const corners = { plates: 0, found: 0, boundsIou: 0, boxIou: 0 };
   const check = { checked: 0, vetoed: 0, vetoedLabelled: 0 };
   const syntaxOn = opts.states !== undefined && opts.stateSyntax !== false;
@@ -201,6 +207,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
     let unreadable = false;
     try {
       const frame = await decodeRgb(s.file);
+      if (frame.damage !== undefined) damaged.push({ file: basename(s.file), error: frame.damage });
       all = await engine.recognize(frame, { keepUnverified: true });
       if (syntaxOn) all = await withStateSyntax(opts.states!, frame, all, s.file, stateTally);
     } catch (err) {
@@ -300,6 +307,7 @@ export async function evaluateScenes(engine: RecognitionEngine, dir: string, opt
       ? { recall_by_group: Object.fromEntries([...groups].map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates) }])) }
       : {}),
     ...(failed.length ? { failed_images: failed } : {}),
+    ...(damaged.length ? { damaged_images: damaged } : {}),
     recall_by_width: Object.fromEntries(
       [...widths].filter(([, v]) => v.plates > 0).map(([k, v]) => [k, { plates: v.plates, recall: ratio(v.matched, v.plates), detector_recall: ratio(v.raw, v.plates) }]),
     ),
@@ -372,6 +380,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
   let topk = 0;
   const st = { labelled: 0, guessed: 0, right: 0, ms: 0, wrong: [] as StateReport['wrong'] };
   const failed: { file: string; error: string }[] = [];
+  const damaged: { file: string; error: string }[] = [];
   const syntaxOn = opts.states !== undefined && opts.stateSyntax !== false;
   const syntax: NonNullable<EvalReport['state_syntax']>['changed'] = [];
   for (const [i, s] of samples.entries()) {
@@ -379,6 +388,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
     let img: Awaited<ReturnType<typeof decodeRgb>>;
     try {
       img = await decodeRgb(s.file);
+      if (img.damage !== undefined) damaged.push({ file: basename(s.file), error: img.damage });
     } catch (err) {
       if (!(err instanceof ImageDecodeError)) throw err;
       failed.push({ file: basename(s.file), error: err.message });
@@ -460,6 +470,7 @@ export async function evaluateCrops(engine: RecognitionEngine, dir: string, labe
         }
       : {}),
     ...(failed.length ? { failed_images: failed } : {}),
+    ...(damaged.length ? { damaged_images: damaged } : {}),
     confusions: t.topConfusions(),
     misreads: t.misreads,
   };

@@ -5,7 +5,8 @@
 // video is processed again, and the state handed over is exactly what a resumed run needs.
 // Images are encoded only for frames a pass needs (held.ts decides, after the tracker has seen
 // each frame); those encodes are awaited before anything is committed.
-import sharp from 'sharp';
+import { readFile } from 'node:fs/promises';
+import { ImageDecodeError, tolerant } from '../recognition/preprocess';
 import { decodeFrames, FrameSlots, type DecodeSummary } from './decode';
 import { FootageError, type VideoInfo } from './ffmpeg';
 import type { FramePool } from './pool';
@@ -183,13 +184,21 @@ function truncation(file: string, info: VideoInfo, d: DecodeSummary, lastMs: num
   return null;
 }
 
-/** Decodes a photo (EXIF orientation applied) and recognises it as a one-frame pass. */
-export async function processPhoto(file: string, pool: FramePool, trackerOptions: TrackerOptions): Promise<{ finished: FinishedTrack[]; width: number; height: number }> {
+/**
+ * Decodes a photo (EXIF orientation applied) and recognises it as a one-frame pass. A damaged photo
+ * (cut short, corrupt data) is read as far as it decodes, as a cut-off video is: `damage` says what
+ * was wrong, and the caller keeps the reads and reports the file (`damagedPhoto`).
+ */
+export async function processPhoto(file: string, pool: FramePool, trackerOptions: TrackerOptions): Promise<{ finished: FinishedTrack[]; width: number; height: number; damage?: string }> {
   let raw: { data: Buffer; info: { width: number; height: number } };
+  let damage: string | undefined;
   try {
-    raw = await sharp(file, { failOn: 'truncated' }).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const bytes = await readFile(file);
+    // as before: libjpeg's warnings pass (DVR stills often carry stray bytes); a cut-off file is damaged
+    ({ value: raw, damage } = await tolerant(bytes, file, (s) => s.rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }), 'truncated'));
   } catch (e) {
-    throw new FootageError(file, `not a readable photo (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    const why = e instanceof ImageDecodeError ? e.message.replace(/^cannot decode image .*?: /, '') : e instanceof Error ? e.message : String(e);
+    throw new FootageError(file, `not a readable photo (${why.split('\n')[0]})`);
   }
   const data = new Uint8Array(raw.data.length);
   data.set(raw.data);
@@ -201,5 +210,10 @@ export async function processPhoto(file: string, pool: FramePool, trackerOptions
   const want = tracker.needs(images, finished) ?? { frame: false, crops: [] };
   fillImages(images, want, await pool.release(r.ref, want));
   finished.forEach(resolveImages);
-  return { finished, width: raw.info.width, height: raw.info.height };
+  return { finished, width: raw.info.width, height: raw.info.height, ...(damage !== undefined ? { damage } : {}) };
+}
+
+/** The error a damaged photo's file ends with, once the reads from its readable part are kept. */
+export function damagedPhoto(file: string, damage: string): FootageError {
+  return new FootageError(file, `damaged photo (${damage}): read as far as it decodes; reads from the readable part were kept`);
 }

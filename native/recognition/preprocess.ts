@@ -2,13 +2,18 @@
 // bytes become pixels (sharp), so errors name the offending file, and the resampling rules the
 // models were trained with (PIL-style antialiased bilinear, ITU-R 601 grey).
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 /** Interleaved 8-bit RGB pixels. */
 export interface RgbImage {
   width: number;
   height: number;
   data: Uint8Array;
+  /**
+   * Set when the file was damaged (a JPEG cut short, corrupt entropy data) and only part of it
+   * decoded: what the strict decoder said (`tolerant`). The pixels it could not decode are grey.
+   */
+  damage?: string;
 }
 
 /** An image given by path, encoded bytes, or already-decoded pixels. */
@@ -49,28 +54,52 @@ export async function loadBytes(input: string | Buffer): Promise<{ bytes: Buffer
 export async function decodeRgb(input: ImageInput, label?: string): Promise<RgbImage> {
   if (isRgbImage(input)) return input;
   const loaded = await loadBytes(input);
-  const bytes = loaded.bytes;
   const name = label ?? loaded.name;
-  try {
-    const { data, info } = await sharp(bytes).autoOrient().removeAlpha().toColourspace('srgb').raw()
-      .toBuffer({ resolveWithObject: true });
+  const { value, damage } = await tolerant(loaded.bytes, name, async (s) => {
+    const { data, info } = await s.autoOrient().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected ${info.channels} channels`);
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  });
+  return damage === undefined ? value : { ...value, damage };
+}
+
+/**
+ * Runs `use` over sharp at the `strict` level (default sharp's own, 'warning': libjpeg's complaints
+ * about corrupt data count); when that fails, once more with `failOn: 'none'`,
+ * which decodes what a damaged file holds (a JPEG cut short keeps its top rows, the rest grey), as
+ * OpenCV, browsers and photo viewers show such a file: a card pulled out mid-write or a partial
+ * download still shows its plates. `damage` is the strict decoder's complaint. A file that does
+ * not decode even so (not an image, no header) throws ImageDecodeError with the first complaint.
+ */
+export async function tolerant<T>(
+  bytes: Buffer,
+  name: string,
+  use: (s: Sharp) => Promise<T>,
+  strictLevel: 'warning' | 'error' | 'truncated' = 'warning',
+): Promise<{ value: T; damage?: string }> {
+  let strict: unknown;
+  try {
+    return { value: await use(sharp(bytes, { failOn: strictLevel })) };
   } catch (err) {
-    throw new ImageDecodeError(name, err);
+    strict = err;
+  }
+  try {
+    const value = await use(sharp(bytes, { failOn: 'none' }));
+    return { value, damage: strict instanceof Error ? strict.message.split('\n')[0]! : String(strict) };
+  } catch {
+    throw new ImageDecodeError(name, strict);
   }
 }
 
 /** Resize with sharp straight from encoded bytes or pixels (JPEG shrink-on-load makes 4K cheap). */
 export async function resizeRgb(input: Buffer | RgbImage, width: number, height: number, name: string): Promise<Uint8Array> {
-  try {
-    const s = Buffer.isBuffer(input)
-      ? sharp(input).autoOrient()
-      : sharp(Buffer.from(input.data.buffer, input.data.byteOffset, input.data.length), {
-          raw: { width: input.width, height: input.height, channels: 3 },
-        });
+  const resize = async (s: Sharp) => {
     const out = await s.removeAlpha().toColourspace('srgb').resize(width, height, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
     return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  };
+  if (Buffer.isBuffer(input)) return (await tolerant(input, name, (s) => resize(s.autoOrient()))).value;
+  try {
+    return await resize(sharp(Buffer.from(input.data.buffer, input.data.byteOffset, input.data.length), { raw: { width: input.width, height: input.height, channels: 3 } }));
   } catch (err) {
     throw new ImageDecodeError(name, err);
   }

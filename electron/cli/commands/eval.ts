@@ -57,9 +57,11 @@ function printTable(r: EvalReport): void {
     for (const [w, v] of Object.entries(r.recall_by_width ?? {})) {
       lines.push(`  plates ${(w + ' px').padEnd(10)} ${String(v.plates).padStart(4)}   recall ${pct(v.recall)}   detector alone ${pct(v.detector_recall)}`);
     }
-    if (r.failed_images?.length) lines.push(`unreadable images   ${r.failed_images.length} (plates counted as missed): ${r.failed_images.map((f) => f.file).join(', ')}`);
     if (r.detector_only) lines.push(`detector alone      recall ${pct(r.detector_only.recall)}  precision ${pct(r.detector_only.precision)}  (${r.detector_only.detections} boxes)`);
   }
+  // scenes and crops alike
+  if (r.failed_images?.length) lines.push(`unreadable images   ${r.failed_images.length} (plates counted as missed): ${r.failed_images.map((f) => f.file).join(', ')}`);
+  if (r.damaged_images?.length) lines.push(`damaged images      ${r.damaged_images.length} (read as far as they decode): ${r.damaged_images.map((f) => f.file).join(', ')}`);
   if (r.exact_top1 !== null) {
     lines.push(`exact top-1         ${pct(r.exact_top1)}`);
     lines.push(`exact top-${r.topk}         ${pct(r.exact_topk)}`);

@@ -10,7 +10,7 @@ import type { Database } from 'better-sqlite3';
 import { probeVideo, FootageError } from '../../../native/footage/ffmpeg';
 import { boxInCrop } from '../../../native/footage/crop';
 import { modelsDirFor, recognizerSpec } from '../../../native/footage/engine';
-import { processPhoto, processVideo, type Segment, type Verdict } from '../../../native/footage/pipeline';
+import { damagedPhoto, processPhoto, processVideo, type Segment, type Verdict } from '../../../native/footage/pipeline';
 import { FramePool } from '../../../native/footage/pool';
 import { StateThread } from '../../../native/footage/state-client';
 import { DEFAULT_TRACKER, type FinishedTrack, type Track, type TrackerOptions } from '../../../native/footage/tracker';
@@ -332,6 +332,11 @@ async function importFile(
   };
   if (!info) {
     const r = await processPhoto(f.path, pool, tracker);
+    if (r.damage !== undefined) {
+      // as a cut-off video: keep what the readable part gave (an ordinary segment), then fail the file
+      await commit({ finished: r.finished, lastMs: 0, open: [], framesDone: 1, final: false });
+      throw damagedPhoto(f.path, r.damage);
+    }
     await commit({ finished: r.finished, lastMs: 0, open: [], framesDone: 1, final: true });
     report(1, 1, r.finished.length, true);
   } else {

@@ -184,6 +184,19 @@ describe('footage formats and failures', () => {
     expect(plates.filter((p) => p === 'B99BNX')).toHaveLength(2);
   });
 
+  it('keeps the reads of a cut-off photo and fails it by name, as a cut-off video', async () => {
+    const folder = join(dir, 'cutphoto');
+    mkdirSync(folder);
+    const whole = readFileSync(await makePhoto(join(dir, 'p343-whole.jpg'), 343, '2026:03:03 10:05:00'));
+    writeFileSync(join(folder, 'p343.jpg'), whole.subarray(0, Math.floor(whole.length * 0.97))); // the last rows are lost
+    const { end, job } = await importAndWait(h, token, { paths: [folder], source: { name: 'cut photo' } });
+    expect(end.status).toBe('failed');
+    expect(job.files[0]!.status).toBe('failed');
+    expect(job.files[0]!.error).toMatch(/^p343\.jpg: damaged photo \(.*premature end of JPEG.*\): read as far as it decodes; reads from the readable part were kept$/i);
+    const plates = (h.core.store.db.prepare("SELECT plate FROM reads WHERE source_id = (SELECT id FROM sources WHERE name = 'cut photo')").all() as { plate: string }[]).map((r) => r.plate);
+    expect(plates.filter((p) => editDistance(p, 'B225RTK') <= 1)).toHaveLength(1);
+  });
+
   it('a fixed camera position puts every read there', async () => {
     const clip = makeClip(join(dir, 'fixed.mp4'), PASS_B225RTK, { creationTime: '2026-03-04T12:00:00Z' });
     const { end, job } = await importAndWait(h, token, { paths: [clip], source: { name: 'Main St camera', at: { lat: 40.7, lon: -74.0 } } });

@@ -294,6 +294,22 @@ describe('canvass eval', () => {
     expect(r.err).toMatch(/warning: cannot decode image .*b\.jpg/);
   });
 
+  it('reads a damaged image as far as it decodes and lists it apart from the unreadable ones', () => {
+    const dir = tempDir('canvass-eval-');
+    const whole = readFileSync(join(DATA, 'scenes-eu', 'eu1.jpg'));
+    writeFileSync(join(dir, 'cut.jpg'), whole.subarray(0, Math.floor(whole.length * 0.8))); // its plate's rows survive
+    copyFileSync(join(DATA, 'scenes-eu', 'eu1.txt'), join(dir, 'cut.txt'));
+    const r = canvass(['eval', '--scenes', dir, '--json', '--threads', '1']);
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report).not.toHaveProperty('failed_images');
+    expect(report.damaged_images).toEqual([{ file: 'cut.jpg', error: expect.stringMatching(/premature end of JPEG/i) }]);
+    expect(report.detection_recall).toBe(1);
+    expect(report.exact_top1).toBe(1);
+    const text = canvass(['eval', '--scenes', dir, '--threads', '1']);
+    expect(text.out).toMatch(/damaged images\s+1 \(read as far as they decode\): cut\.jpg/);
+  });
+
   it('counts an unreadable crop as misread and goes on', () => {
     const dir = tempDir('canvass-eval-');
     copyFileSync(join(DATA, 'us-plate-crops', 'images', 'ak1165.jpg'), join(dir, 'a.jpg'));
