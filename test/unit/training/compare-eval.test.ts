@@ -30,16 +30,18 @@ function report(plates: number, wrongIdx: number[], opts: { recall?: number; pre
   };
 }
 
+const root = mkdtempSync(join(tmpdir(), 'canvass-compare-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let folders = 0;
+/** A folder of reports, one JSON per set, as `pipeline.py eval` writes them. */
+const folder = (reports: Record<string, Report>) => {
+  const d = join(root, `r${folders++}`);
+  mkdirSync(d);
+  for (const [name, r] of Object.entries(reports)) writeFileSync(join(d, `${name}.json`), JSON.stringify(r));
+  return d;
+};
+
 describe('compare_eval.py (pooled US release rule)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'canvass-compare-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-  let n = 0;
-  const folder = (reports: Record<string, Report>) => {
-    const d = join(root, `r${n++}`);
-    mkdirSync(d);
-    for (const [name, r] of Object.entries(reports)) writeFileSync(join(d, `${name}.json`), JSON.stringify(r));
-    return d;
-  };
   const shipped = (): Record<string, Report> => ({
     'us-plate-crops-held-out': report(100, [1, 2, 3]),
     'openimages-valid-text-us': report(20, [4, 5], { precision: 0.8 }),
@@ -138,15 +140,6 @@ function scene(plates: number, o: { verified: number; alone: number; wrong?: num
 }
 
 describe('compare_eval.py --rule detector (a new detector\'s release check)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'canvass-compare-det-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-  let n = 0;
-  const folder = (reports: Record<string, Report>) => {
-    const d = join(root, `r${n++}`);
-    mkdirSync(d);
-    for (const [name, r] of Object.entries(reports)) writeFileSync(join(d, `${name}.json`), JSON.stringify(r));
-    return d;
-  };
   const shipped = (): Record<string, Report> => ({
     'us-plate-crops-held-out': report(100, [1, 2, 3]),
     'openimages-valid': scene(100, { verified: 50, alone: 70, small: 8, precision: 0.7 }),
