@@ -92,11 +92,12 @@ export async function writeReview(dir: string, items: ReviewItem[]): Promise<num
 async function saveCrop(it: ReviewItem, out: string): Promise<boolean> {
   if (it.found === 'unreadable') return false;
   if (!it.label) {
-    await sharp(it.file).autoOrient().jpeg({ quality: 90 }).toFile(out);
+    await sharp(it.file, { failOn: 'none' }).autoOrient().jpeg({ quality: 90 }).toFile(out);
     return true;
   }
-  // the frame the engine read: upright by the EXIF orientation tag (recognition/preprocess.ts)
-  const image = sharp(it.file);
+  // the frame the engine read: upright by the EXIF orientation tag, a damaged file as far as it
+  // decodes (recognition/preprocess.ts)
+  const image = sharp(it.file, { failOn: 'none' });
   const meta = await image.metadata();
   const { width, height } = meta.autoOrient ?? meta;
   if (!width || !height) return false;

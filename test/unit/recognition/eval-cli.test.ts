@@ -308,6 +308,14 @@ describe('canvass eval', () => {
     expect(report.exact_top1).toBe(1);
     const text = canvass(['eval', '--scenes', dir, '--threads', '1']);
     expect(text.out).toMatch(/damaged images\s+1 \(read as far as they decode\): cut\.jpg/);
+    // a plate labelled in the rows the file lost is missed: --review cuts its crop from what decodes
+    writeFileSync(join(dir, 'cut.txt'), 'cut.jpg\t400\t690\t200\t46\tQ1Q1Q\n');
+    const out = join(tempDir('canvass-eval-'), 'review');
+    const rev = canvass(['eval', '--scenes', dir, '--json', '--threads', '1', '--review', out]);
+    expect(rev.code, rev.err).toBe(0);
+    const rows = Papa.parse<Record<string, string>>(readFileSync(join(out, 'misreads.csv'), 'utf8'), { header: true, skipEmptyLines: true }).data;
+    expect(rows.map((x) => [x.image, x.truth, x.read])).toEqual([['cut.jpg', 'Q1Q1Q', '']]);
+    expect(readFileSync(join(out, rows[0]!.crop!)).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
   });
 
   it('counts an unreadable crop as misread and goes on', () => {
