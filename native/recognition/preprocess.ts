@@ -65,9 +65,10 @@ export async function decodeRgb(input: ImageInput, label?: string): Promise<RgbI
 
 /**
  * Runs `use` over sharp failing at `strictLevel` (by default sharp's own, 'warning': libjpeg's
- * complaints about corrupt data count); when that fails, once more with `failOn: 'none'`, which decodes what a damaged file holds (a JPEG cut short keeps its top rows, the rest grey), as
- * OpenCV, browsers and photo viewers show such a file: a card pulled out mid-write or a partial
- * download still shows its plates. `damage` is the strict decoder's complaint. A file that does
+ * complaints about corrupt data count); when that fails, once more with `failOn: 'none'`, which
+ * decodes what a damaged file holds (a JPEG cut short keeps its top rows, the rest grey), as OpenCV,
+ * browsers and photo viewers show such a file: a card pulled out mid-write or a partial download
+ * still shows its plates. `damage` is the strict decoder's complaint. A file that does
  * not decode even so (not an image, no header) throws ImageDecodeError with the first complaint.
  */
 export async function tolerant<T>(
