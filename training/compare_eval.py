@@ -71,16 +71,37 @@ def count(report: dict, key: str) -> int:
     return round(v * report["plates"]) if v is not None else 0
 
 
-def small_found(report: dict) -> int:
-    """Plates under 40 px wide that the detector alone found (`recall_by_width`)."""
-    bins = report.get("recall_by_width") or {}
-    if not all(b in bins for b in SMALL_BINS):
-        raise SystemExit(f"{report.get('set')}: no recall_by_width bins {', '.join(SMALL_BINS)} in its report")
-    return sum(round(bins[b]["detector_recall"] * bins[b]["plates"]) for b in SMALL_BINS)
+def need(report: dict, key: str, name: str):
+    """report[key], or a stop that names the set and the key (a rule clause must not pass on a
+    value the report does not have)."""
+    v = report.get(key)
+    if v is None:
+        raise SystemExit(f"{name}: no {key} in its report (rerun its eval with this engine)")
+    return v
 
 
-def detector_alone(report: dict) -> int:
-    return round(report["detector_only"]["recall"] * report["plates"])
+def counted(report: dict, key: str, name: str) -> int:
+    """Plates behind a rate the report must have (`need`)."""
+    return round(need(report, key, name) * report["plates"])
+
+
+def small_found(report: dict, name: str) -> int:
+    """Plates under 40 px wide that the detector alone found (`recall_by_width`; the eval leaves out
+    a width bin without plates, which then counts 0)."""
+    bins = need(report, "recall_by_width", name)
+    return sum(round(bins[b]["detector_recall"] * bins[b]["plates"]) for b in SMALL_BINS if b in bins)
+
+
+def small_plates(report: dict) -> int:
+    return sum(report["recall_by_width"][b]["plates"] for b in SMALL_BINS if b in report["recall_by_width"])
+
+
+def detector_alone(report: dict, name: str) -> int:
+    return round(need(report, "detector_only", name)["recall"] * report["plates"])
+
+
+def pct(v) -> str:
+    return "n/a" if v is None else f"{100 * v:.1f}%"
 
 
 def load_pairs(base_dir: Path, cand_dir: Path, names: list[str], failures: list[str]) -> dict:
@@ -122,7 +143,7 @@ def precision_drops(load: dict, failures: list[str]) -> None:
     """Verified precision, on every set that has one, down by at most PRECISION_POINTS."""
     for name, (b, c) in load.items():
         if b.get("detection_precision") is not None and c.get("detection_precision") is not None:
-            drop = 100 * (b["detection_precision"] - c["detection_precision"])
+            drop = round(100 * (b["detection_precision"] - c["detection_precision"]), 6)  # 3.0000000000000027 is 3
             if drop > PRECISION_POINTS:
                 failures.append(f"{name}: verified precision {drop:.1f} points lower (at most {PRECISION_POINTS})")
 
@@ -138,19 +159,18 @@ def compare_detector(base_dir: Path, cand_dir: Path) -> tuple[list[str], list[st
         if name not in load:
             continue
         b, c = load[name]
-        counts = {"verified": (count(b, "detection_recall"), count(c, "detection_recall")),
-                  "detector alone": (detector_alone(b), detector_alone(c))}
+        counts = {"verified": (counted(b, "detection_recall", name), counted(c, "detection_recall", name)),
+                  "detector alone": (detector_alone(b, name), detector_alone(c, name))}
         if name in TEXT_SCENE_SETS:
-            counts["exact top-1"] = (count(b, "exact_top1"), count(c, "exact_top1"))
+            counts["exact top-1"] = (counted(b, "exact_top1", name), counted(c, "exact_top1", name))
         line = f"{name:32s} plates {b['plates']:4d}  " + "  ".join(f"{k} {nb} -> {nc}" for k, (nb, nc) in counts.items())
-        line += f"  verified precision {100 * b['detection_precision']:.1f}% -> {100 * c['detection_precision']:.1f}%"
+        line += f"  verified precision {pct(b.get('detection_precision'))} -> {pct(c.get('detection_precision'))}"
         for k, (nb, nc) in counts.items():
             if nb - nc > PLATE_SLACK:
                 failures.append(f"{name}: {k} {nb} -> {nc} (at most {PLATE_SLACK} fewer)")
         if name == "openimages-valid":
-            sb, sc = small_found(b), small_found(c)
-            small_plates = sum(b["recall_by_width"][k]["plates"] for k in SMALL_BINS)
-            line += f"  under 40 px, detector alone {sb} -> {sc} of {small_plates}"
+            sb, sc = small_found(b, name), small_found(c, name)
+            line += f"  under 40 px, detector alone {sb} -> {sc} of {small_plates(b)}"
             if sc - sb < SMALL_GAIN:
                 failures.append(f"{name}: plates under 40 px found by the detector alone {sb} -> {sc} "
                                 f"(at least +{SMALL_GAIN} needed)")
@@ -165,20 +185,22 @@ def compare_detector_fit(base_dir: Path, cand_dir: Path) -> tuple[list[str], lis
     load = load_pairs(base_dir, cand_dir, FIT_SETS, failures)
     if "openimages-train" in load:
         b, c = load["openimages-train"]
-        sb, sc = small_found(b), small_found(c)
-        lines.append(f"{'openimages-train':32s} plates {b['plates']:4d}  under 40 px, detector alone {sb} -> {sc}"
-                     f"  verified {count(b, 'detection_recall')} -> {count(c, 'detection_recall')}"
-                     f"  verified precision {100 * b['detection_precision']:.1f}% -> {100 * c['detection_precision']:.1f}%")
+        name = "openimages-train"
+        sb, sc = small_found(b, name), small_found(c, name)
+        lines.append(f"{name:32s} plates {b['plates']:4d}  under 40 px, detector alone {sb} -> {sc}"
+                     f"  verified {counted(b, 'detection_recall', name)} -> {counted(c, 'detection_recall', name)}"
+                     f"  verified precision {pct(b.get('detection_precision'))} -> {pct(c.get('detection_precision'))}")
         if sc - sb < FIT_SMALL_GAIN:
             failures.append(f"openimages-train: plates under 40 px found by the detector alone {sb} -> {sc} "
                             f"(at least +{FIT_SMALL_GAIN} needed)")
         precision_drops({"openimages-train": (b, c)}, failures)
     if "openimages-train-text-us" in load:
         b, c = load["openimages-train-text-us"]
-        vb, vc = count(b, "detection_recall"), count(c, "detection_recall")
-        eb, ec = count(b, "exact_top1_o_is_0"), count(c, "exact_top1_o_is_0")
-        lines.append(f"{'openimages-train-text-us':32s} plates {b['plates']:4d}  verified {vb} -> {vc}"
-                     f"  exact (O=0) {eb} -> {ec}  detector alone {detector_alone(b)} -> {detector_alone(c)}")
+        name = "openimages-train-text-us"
+        vb, vc = counted(b, "detection_recall", name), counted(c, "detection_recall", name)
+        eb, ec = counted(b, "exact_top1_o_is_0", name), counted(c, "exact_top1_o_is_0", name)
+        lines.append(f"{name:32s} plates {b['plates']:4d}  verified {vb} -> {vc}"
+                     f"  exact (O=0) {eb} -> {ec}  detector alone {detector_alone(b, name)} -> {detector_alone(c, name)}")
         if vc < vb:
             failures.append(f"openimages-train-text-us: verified {vb} -> {vc} (may not fall)")
         if ec < eb:

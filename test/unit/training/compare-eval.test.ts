@@ -187,12 +187,49 @@ describe('compare_eval.py --rule detector (a new detector\'s release check)', ()
     expect(pooled.out.failures.join('\n')).toMatch(/US plates: net \+0 \(must be positive\)/);
   });
 
-  it('refuses a scene report without recall by width', () => {
+  it('fails a scene set whose exact top-1 or verified recall falls by 3, and judges recall-only sets on recall alone', () => {
     const c = shipped();
-    c['openimages-valid'] = { ...scene(100, { verified: 50, alone: 70, small: 13 }), recall_by_width: {} } as SceneReport;
+    c['openimages-valid'] = scene(100, { verified: 50, alone: 70, small: 13, precision: 0.7 });
+    c['scenes-br'] = scene(40, { verified: 39, alone: 40, wrong: [3, 7, 8, 9] }); // exact 39 -> 36
+    c['dashcam-ro'] = scene(50, { verified: 37, alone: 45, wrong: [1, 2, 3, 4, 5], precision: 0.95 }); // verified 40 -> 37; no text
+    const f = run(folder(shipped()), folder(c)).out.failures;
+    expect(f).toEqual(['dashcam-ro: verified 40 -> 37 (at most 2 fewer)', 'scenes-br: exact top-1 39 -> 36 (at most 2 fewer)']);
+  });
+
+  it('counts a width bin the eval left out (no plates there) as none found, and fails a missing report', () => {
+    const b = shipped();
+    const c = shipped();
+    const noTiny = (r: Report) => {
+      const x = r as SceneReport;
+      const { '<20': _gone, ...rest } = x.recall_by_width;
+      return { ...x, recall_by_width: rest } as SceneReport;
+    };
+    b['openimages-valid'] = noTiny(scene(100, { verified: 50, alone: 70, small: 0, precision: 0.7 }));
+    c['openimages-valid'] = noTiny({ ...scene(100, { verified: 50, alone: 70, small: 10, precision: 0.7 }) }); // 20-40: 0 -> 0
+    expect(run(folder(b), folder(c)).out.failures).toEqual(['openimages-valid: plates under 40 px found by the detector alone 0 -> 0 (at least +5 needed)']);
+    delete (c as Partial<Record<string, Report>>)['scenes-eu'];
+    expect(run(folder(b), folder(c)).out.failures.join('\n')).toMatch(/scenes-eu: no report in/);
+  });
+
+  it('stops, naming the set, on a report without recall by width or the detector-alone count', () => {
+    const c = shipped();
+    c['openimages-valid'] = { ...scene(100, { verified: 50, alone: 70, small: 13 }), recall_by_width: null } as unknown as SceneReport;
     const r = spawnSync('/usr/bin/python3', [SCRIPT, folder(shipped()), folder(c), '--rule', 'detector'], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/no recall_by_width bins <20, 20-40/);
+    expect(r.stderr).toMatch(/openimages-valid: no recall_by_width in its report/);
+    const d = shipped();
+    d['dashcam-ro'] = { ...report(50, [], { recall: 0.8, precision: 0.95 }) }; // an old report: no detector_only
+    const r2 = spawnSync('/usr/bin/python3', [SCRIPT, folder(shipped()), folder(d), '--rule', 'detector'], { encoding: 'utf8' });
+    expect(r2.stderr).toMatch(/dashcam-ro: no detector_only in its report/);
+  });
+
+  it('takes a precision drop of exactly 3 points as allowed', () => {
+    const b = shipped();
+    const c = shipped();
+    b['dashcam-ro'] = scene(50, { verified: 40, alone: 45, precision: 0.762 });
+    c['dashcam-ro'] = scene(50, { verified: 40, alone: 45, precision: 0.732 }); // 100 * (0.762 - 0.732) = 3.0000000000000027
+    c['openimages-valid'] = scene(100, { verified: 50, alone: 70, small: 13, precision: 0.7 });
+    expect(run(folder(b), folder(c)).out).toMatchObject({ passes: true, failures: [] });
   });
 
   it('judges the precondition on the training photos (--rule detector-fit)', () => {
