@@ -60,8 +60,8 @@ export interface EvalReport {
   /** Images that could not be decoded: their plates count as missed and misread. */
   failed_images?: { file: string; error: string }[];
   /**
-   * Damaged images (a JPEG cut short, corrupt data) that decoded in part: read and counted like the
-   * others, their undecodable pixels grey (`decodeRgb`), listed with what the strict decoder said.
+   * Damaged images (a JPEG cut short, corrupt data) that decoded only in part: read and counted like
+   * the others (`decodeRgb`), listed with what the strict decoder said.
    */
   damaged_images?: { file: string; error: string }[];
   /** Recall by labelled plate width in frame pixels (small plates: the issue's 20 px), scenes only. */

@@ -185,9 +185,9 @@ function truncation(file: string, info: VideoInfo, d: DecodeSummary, lastMs: num
 }
 
 /**
- * Decodes a photo (EXIF orientation applied) and recognises it as a one-frame pass. A damaged photo
- * (cut short, corrupt data) is read as far as it decodes, as a cut-off video is: `damage` says what
- * was wrong, and the caller keeps the reads and reports the file (`damagedPhoto`).
+ * Decodes a photo (EXIF orientation applied) and recognises it as a one-frame pass. A photo cut short
+ * is read as far as it decodes, as a cut-off video is: `damage` says so, and the caller keeps the
+ * reads and reports the file (`damagedPhoto`). Lesser complaints of the decoder pass unreported.
  */
 export async function processPhoto(file: string, pool: FramePool, trackerOptions: TrackerOptions): Promise<{ finished: FinishedTrack[]; width: number; height: number; damage?: string }> {
   let raw: { data: Buffer; info: { width: number; height: number } };
@@ -197,7 +197,7 @@ export async function processPhoto(file: string, pool: FramePool, trackerOptions
     // as before: libjpeg's warnings pass (DVR stills often carry stray bytes); a cut-off file is damaged
     ({ value: raw, damage } = await tolerant(bytes, file, (s) => s.rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }), 'truncated'));
   } catch (e) {
-    const why = e instanceof ImageDecodeError ? e.message.replace(/^cannot decode image .*?: /, '') : e instanceof Error ? e.message : String(e);
+    const why = e instanceof ImageDecodeError ? e.reason : e instanceof Error ? e.message : String(e);
     throw new FootageError(file, `not a readable photo (${why.split('\n')[0]})`);
   }
   const data = new Uint8Array(raw.data.length);

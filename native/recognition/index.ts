@@ -378,7 +378,11 @@ export class RecognitionEngine {
     return `${modelTag(this.models.detector)}, ${modelTag(this.models.reader)}${extra}`;
   }
 
-  /** Plate boxes in frame pixels, best first. */
+  /**
+   * Plate boxes in frame pixels, best first. A damaged file (path or bytes) is read as far as it
+   * decodes, without saying so: `decodeRgb` first tells of the damage (`RgbImage.damage`); the same
+   * holds for `read` and `recognize`.
+   */
   async detect(image: ImageInput): Promise<PlateBox[]> {
     const { boxes, closeUps } = await this.detectWithFrame(image, false);
     // without reading, a close-up box competes with the main pass's boxes by score alone

@@ -10,8 +10,9 @@ export interface RgbImage {
   height: number;
   data: Uint8Array;
   /**
-   * Set when the file was damaged (a JPEG cut short, corrupt entropy data) and only part of it
-   * decoded: what the strict decoder said (`tolerant`). The pixels it could not decode are grey.
+   * Set when the file was damaged (a JPEG cut short, corrupt entropy data) and decoded only as far
+   * as it could: what the strict decoder said (`tolerant`). A file cut short is grey below what it
+   * holds; corrupt data in mid-stream may decode as noise from there on.
    */
   damage?: string;
 }
@@ -20,6 +21,8 @@ export interface RgbImage {
 export type ImageInput = string | Buffer | RgbImage;
 
 export class ImageDecodeError extends Error {
+  /** What the decoder said, without the file's name. */
+  readonly reason: string;
   constructor(
     readonly source: string,
     cause: unknown,
@@ -27,6 +30,7 @@ export class ImageDecodeError extends Error {
     const why = cause instanceof Error ? cause.message : String(cause);
     super(`cannot decode image ${source}: ${why}`);
     this.name = 'ImageDecodeError';
+    this.reason = why;
   }
 }
 

@@ -193,8 +193,16 @@ describe('footage formats and failures', () => {
     expect(end.status).toBe('failed');
     expect(job.files[0]!.status).toBe('failed');
     expect(job.files[0]!.error).toMatch(/^p343\.jpg: damaged photo \(.*premature end of JPEG.*\): read as far as it decodes; reads from the readable part were kept$/i);
-    const plates = (h.core.store.db.prepare("SELECT plate FROM reads WHERE source_id = (SELECT id FROM sources WHERE name = 'cut photo')").all() as { plate: string }[]).map((r) => r.plate);
-    expect(plates.filter((p) => editDistance(p, 'B225RTK') <= 1)).toHaveLength(1);
+    const readsOf = () => (h.core.store.db.prepare("SELECT plate FROM reads WHERE source_id = (SELECT id FROM sources WHERE name = 'cut photo')").all() as { plate: string }[]).map((r) => r.plate);
+    expect(readsOf().filter((p) => editDistance(p, 'B225RTK') <= 1)).toHaveLength(1);
+    // the import and the file say what happened, with the read counted
+    const imp = h.core.store.db.prepare('SELECT status, rows_imported FROM imports WHERE id = ?').get(job.files[0]!.importId) as { status: string; rows_imported: number };
+    expect(imp).toEqual({ status: 'failed', rows_imported: readsOf().length });
+    expect(job.files[0]!.readsFound).toBe(readsOf().length);
+    // importing the same file again takes over that import and adds no read twice
+    const again = await importAndWait(h, token, { paths: [folder], source: { name: 'cut photo' } });
+    expect(again.job.files[0]!.error).toMatch(/damaged photo/);
+    expect(readsOf()).toHaveLength(imp.rows_imported);
   });
 
   it('a fixed camera position puts every read there', async () => {
